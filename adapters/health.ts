@@ -1,0 +1,45 @@
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { systemKeys } from '../core/store/keys.ts';
+import { awsClients, resources } from './aws.ts';
+
+/** How old the bridge's heartbeat may be before the broker counts as disconnected. */
+const BRIDGE_HEARTBEAT_MAX_AGE_MS = 30_000;
+
+export type CheckResult = { ok: true; detail?: string } | { ok: false; detail: string };
+
+async function check(fn: () => Promise<string | undefined>): Promise<CheckResult> {
+  try {
+    const detail = await fn();
+    return detail === undefined ? { ok: true } : { ok: true, detail };
+  } catch (error) {
+    return { ok: false, detail: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** Checks that the table, the orders queue and the broker connection (through the bridge) are up. */
+export async function checkDependencies(now = Date.now()): Promise<Record<string, CheckResult>> {
+  const { dynamo, sqs, doc } = awsClients();
+  const { tableName, ordersQueueUrl } = resources();
+  const [database, queue, broker] = await Promise.all([
+    check(async () => {
+      const { Table } = await dynamo.send(new DescribeTableCommand({ TableName: tableName }));
+      if (Table?.TableStatus !== 'ACTIVE') throw new Error(`table is ${Table?.TableStatus ?? 'missing'}`);
+      return undefined;
+    }),
+    check(async () => {
+      await sqs.send(new GetQueueAttributesCommand({ QueueUrl: ordersQueueUrl, AttributeNames: ['QueueArn'] }));
+      return undefined;
+    }),
+    check(async () => {
+      const { Item } = await doc.send(new GetCommand({ TableName: tableName, Key: systemKeys.bridgeStatus() }));
+      if (!Item) throw new Error('no bridge has reported');
+      const age = now - Date.parse(String(Item.updatedAt));
+      if (!(age <= BRIDGE_HEARTBEAT_MAX_AGE_MS)) throw new Error(`bridge silent for ${Math.round(age / 1000)} s`);
+      if (Item.brokerConnected !== true) throw new Error('bridge is not connected to the broker');
+      return `connected to ${String(Item.broker)}`;
+    }),
+  ]);
+  return { database, queue, broker };
+}

@@ -1,0 +1,106 @@
+/**
+ * The system's shape, declared once as plain data. `lib/` turns it into CloudFormation and
+ * `local/` into running local services, so a route, queue or rule added here exists in both.
+ */
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** An HTTP route served by one handler file (a module exporting `handler`). */
+export interface RouteSpec {
+  method: HttpMethod;
+  /** API Gateway path syntax: `/api/v1/orders/{id}`. */
+  path: string;
+  /** Handler module, relative to the project root. */
+  handler: string;
+  /** `public` routes skip the authorizer (login, health, docs); everything else needs a caller. */
+  auth: 'public' | 'caller';
+}
+
+export interface QueueSpec {
+  name: string;
+  fifo: boolean;
+  visibilityTimeoutSeconds: number;
+  /** Messages received this many times without being deleted move to the queue's DLQ. */
+  maxReceiveCount: number;
+}
+
+/** A queue-triggered handler (an SQS event source mapping in AWS). */
+export interface QueueConsumerSpec {
+  queue: keyof typeof queues;
+  handler: string;
+  batchSize: number;
+}
+
+/** A handler run on a fixed rate (an EventBridge Scheduler schedule in AWS). */
+export interface ScheduleSpec {
+  name: string;
+  handler: string;
+  everySeconds: number;
+}
+
+export interface RuleSpec {
+  name: string;
+  description: string;
+  /** An EventBridge event pattern, matched by AWS or by the local router alike. */
+  pattern: Record<string, unknown>;
+  target: { queue: keyof typeof queues };
+}
+
+export const table = {
+  name: 'oms',
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  ttlAttribute: 'expiresAt',
+  indexes: [
+    // Orders by status, and other "by X" listings newest first.
+    { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+    // Orders by symbol.
+    { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+  ],
+} as const;
+
+export const queues = {
+  orders: { name: 'oms-orders.fifo', fifo: true, visibilityTimeoutSeconds: 60, maxReceiveCount: 10 },
+  webhooks: { name: 'oms-webhooks', fifo: false, visibilityTimeoutSeconds: 60, maxReceiveCount: 8 },
+} as const satisfies Record<string, QueueSpec>;
+
+/** The DLQ of a queue is named after it. */
+export function dlqName(queue: QueueSpec): string {
+  return queue.fifo ? queue.name.replace(/\.fifo$/, '-dlq.fifo') : `${queue.name}-dlq`;
+}
+
+export const eventBus = {
+  name: 'oms-events',
+  /** `source` of every event the OMS publishes. */
+  source: 'oms',
+  archiveRetentionDays: 30,
+} as const;
+
+export const rules: RuleSpec[] = [
+  {
+    name: 'oms-events-to-webhooks',
+    description: 'Order, position and risk events fan out to the tenant webhook subscriptions',
+    pattern: {
+      source: [eventBus.source],
+      'detail-type': [{ prefix: 'order.' }, { prefix: 'position.' }, { prefix: 'risk.' }],
+    },
+    target: { queue: 'webhooks' },
+  },
+];
+
+export const routes: RouteSpec[] = [
+  { method: 'GET', path: '/health', handler: 'functions/health/live.ts', auth: 'public' },
+  { method: 'GET', path: '/health/ready', handler: 'functions/health/ready.ts', auth: 'public' },
+];
+
+export const queueConsumers: QueueConsumerSpec[] = [];
+
+export const schedules: ScheduleSpec[] = [];
+
+/** Environment variable names through which handlers learn where their resources are. */
+export const env = {
+  tableName: 'OMS_TABLE',
+  ordersQueueUrl: 'OMS_ORDERS_QUEUE_URL',
+  webhooksQueueUrl: 'OMS_WEBHOOKS_QUEUE_URL',
+  eventBusName: 'OMS_EVENT_BUS',
+} as const;

@@ -1,0 +1,107 @@
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { eventBus, queueConsumers, queues, schedules, table } from '../core/topology.ts';
+import { startDynamoDbLocal, type LocalDynamoDb } from './dynamodb.ts';
+import { startLocalSqs, type LocalSqs } from './sqs.ts';
+import { ensureQueues, ensureTable, type QueueUrls } from './provision.ts';
+import { useLocalAws } from './aws-env.ts';
+import { startGateway, type Gateway } from './gateway.ts';
+import { pollQueue, runSchedule } from './queue-poller.ts';
+import { assertPortFree } from './ports.ts';
+
+export interface LocalStackOptions {
+  /** HTTP gateway port; 0 picks a free one. */
+  port: number;
+  host?: string;
+  /** Keeps DynamoDB and SQS state on disk under this folder; omit for an in-memory stack (tests). */
+  dataDir?: string;
+  log?: (line: string) => void;
+}
+
+export interface LocalStack {
+  baseUrl: string;
+  dynamodb: LocalDynamoDb;
+  sqs: LocalSqs;
+  gateway: Gateway;
+  tableName: string;
+  queueUrls: QueueUrls;
+  dlqUrls: QueueUrls;
+  stop(): Promise<void>;
+}
+
+/** Starts the whole system on this machine: emulators, resources, consumers, schedules and the HTTP gateway. */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const log = options.log ?? (() => undefined);
+  const host = options.host ?? '127.0.0.1';
+  if (options.port !== 0) await assertPortFree(host, options.port, 'the HTTP gateway (OMS_PORT)');
+
+  const stops: Array<() => Promise<void> | void> = [];
+  const stop = async () => {
+    for (const fn of stops.reverse()) await Promise.resolve(fn()).catch(() => undefined);
+    stops.length = 0;
+  };
+
+  try {
+    const dataDir = options.dataDir;
+    const [dynamodb, sqs] = await Promise.all([
+      startDynamoDbLocal(dataDir ? { dataDir: join(dataDir, 'dynamodb') } : {}),
+      startLocalSqs(dataDir ? { dataDir: join(dataDir, 'sqs') } : {}),
+    ]);
+    stops.push(() => dynamodb.stop(), () => sqs.stop());
+    log(`DynamoDB Local   ${dynamodb.endpoint}${dataDir ? ` (data in ${join(dataDir, 'dynamodb')})` : ' (in memory)'}`);
+    log(`SQS emulator     ${sqs.endpoint}`);
+
+    const dynamoClient = new DynamoDBClient({ endpoint: dynamodb.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const sqsClient = new SQSClient({ endpoint: sqs.endpoint, useQueueUrlAsEndpoint: false, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    stops.push(() => dynamoClient.destroy(), () => sqsClient.destroy());
+    const tableName = await ensureTable(dynamoClient, table.name);
+    const { urls: queueUrls, dlqUrls } = await ensureQueues(sqsClient);
+    useLocalAws({
+      dynamodb: dynamodb.endpoint,
+      sqs: sqs.endpoint,
+      tableName,
+      queueUrls,
+      eventBusName: eventBus.name,
+    });
+
+    for (const consumer of queueConsumers) {
+      const poller = pollQueue({
+        sqs: sqsClient,
+        queueUrl: queueUrls[consumer.queue],
+        handler: consumer.handler,
+        batchSize: consumer.batchSize,
+        onError: (error) => log(`consumer ${consumer.handler} failed: ${String(error)}`),
+      });
+      stops.push(() => poller.stop());
+    }
+    for (const schedule of schedules) {
+      const timer = runSchedule({
+        handler: schedule.handler,
+        everySeconds: schedule.everySeconds,
+        onError: (error) => log(`schedule ${schedule.name} failed: ${String(error)}`),
+      });
+      stops.push(() => timer.stop());
+    }
+
+    const gateway = await startGateway({ host, port: options.port });
+    stops.push(() => gateway.close());
+    log(`HTTP gateway     ${gateway.url}`);
+
+    return {
+      baseUrl: gateway.url,
+      dynamodb,
+      sqs,
+      gateway,
+      tableName,
+      queueUrls,
+      dlqUrls,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+export { queues };

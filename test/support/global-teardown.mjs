@@ -1,0 +1,4 @@
+export default async function teardown() {
+  const { stopEmulators } = await import('./emulators.ts');
+  await stopEmulators();
+}

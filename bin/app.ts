@@ -1,0 +1,28 @@
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { OmsStack } from '../lib/oms-stack.ts';
+
+const app = new App();
+
+const context = (key: string): string | undefined => {
+  const value: unknown = app.node.tryGetContext(key);
+  return value === undefined || value === null || value === '' ? undefined : String(value);
+};
+
+new OmsStack(app, context('stackName') ?? 'Oms', {
+  // Environment-agnostic unless the CLI knows the target: nothing here looks anything up.
+  ...(process.env.CDK_DEFAULT_ACCOUNT && process.env.CDK_DEFAULT_REGION
+    ? { env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION } }
+    : {}),
+  description: 'IB OMS: multi-tenant order management for Interactive Brokers',
+  ib: {
+    host: context('ibHost'),
+    port: context('ibPort'),
+    clientId: context('ibClientId'),
+    account: context('ibAccount'),
+  },
+  alarmEmail: context('alarmEmail'),
+});
+
+// Synthesis fails on any AwsSolutions finding not acknowledged in lib/ with a reason.
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -1,0 +1,127 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { pascal, type Topology } from '../topology.ts';
+import type { HandlerFunction } from './handler-function.ts';
+
+export interface HttpApiProps {
+  readonly routes: Topology['routes'];
+  /** Function per handler file; every route's handler must be present. */
+  readonly functions: ReadonlyMap<string, HandlerFunction>;
+  /** The Lambda authorizer; required as soon as one route is `caller`. */
+  readonly authorizer?: HandlerFunction | undefined;
+  readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
+  readonly logRetention: logs.RetentionDays;
+}
+
+/** The HTTP API: a route per topology route, the authorizer on `caller` routes, a throttled, logged default stage. */
+export class OmsHttpApi extends Construct {
+  readonly api: apigw.HttpApi;
+  readonly stage: apigw.HttpStage;
+  readonly accessLogs: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: HttpApiProps) {
+    super(scope, id);
+
+    const callerRoutes = props.routes.filter((r) => r.auth === 'caller');
+    if (callerRoutes.length > 0 && !props.authorizer) {
+      // Fail closed: a `caller` route deployed without the authorizer would be open to anyone.
+      throw new Error(
+        `topology.authorizer is not set, but these routes need a caller: ${callerRoutes
+          .map((r) => `${r.method} ${r.path}`)
+          .join(', ')}`,
+      );
+    }
+
+    this.api = new apigw.HttpApi(this, 'Api', {
+      description: 'OMS HTTP API v1',
+      createDefaultStage: false,
+    });
+
+    this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.stage = new apigw.HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: props.throttle,
+      detailedMetricsEnabled: true,
+      accessLogSettings: {
+        destination: new apigw.LogGroupLogDestination(this.accessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            ip: '$context.identity.sourceIp',
+            requestTime: '$context.requestTime',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            protocol: '$context.protocol',
+            responseLength: '$context.responseLength',
+            latency: '$context.responseLatency',
+            integrationLatency: '$context.integrationLatency',
+            integrationError: '$context.integrationErrorMessage',
+            authorizerError: '$context.authorizer.error',
+            tenantId: '$context.authorizer.tenantId',
+          }),
+        ),
+      },
+    });
+
+    const authorizer = props.authorizer
+      ? new HttpLambdaAuthorizer('CallerAuthorizer', props.authorizer.fn, {
+          responseTypes: [HttpLambdaResponseType.SIMPLE],
+          // A caller presents either `Authorization` or `x-api-key`. API Gateway answers 401
+          // without calling the authorizer unless *every* identity source is present, so no
+          // source is declared, and without one it cannot cache: the authorizer runs on every
+          // request and keeps JWKS and API-key lookups warm in memory instead.
+          identitySource: [],
+          resultsCacheTtl: Duration.seconds(0),
+        })
+      : undefined;
+
+    const integrations = new Map<string, HttpLambdaIntegration>();
+    for (const route of props.routes) {
+      const fn = props.functions.get(route.handler);
+      if (!fn) throw new Error(`no function for handler ${route.handler}`);
+      let integration = integrations.get(route.handler);
+      if (!integration) {
+        integration = new HttpLambdaIntegration(`${pascal(route.handler)}Integration`, fn.fn);
+        integrations.set(route.handler, integration);
+      }
+      const [created] = this.api.addRoutes({
+        path: route.path,
+        methods: [apigw.HttpMethod[route.method]],
+        integration,
+        ...(route.auth === 'caller' ? { authorizer } : {}),
+      });
+      if (route.auth === 'public' && created) {
+        Validations.of(created).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason: `${route.method} ${route.path} is public by contract (docs/api-v1.md: login, refresh, health, docs need no caller).`,
+        });
+        Validations.of(created).acknowledge({
+          id: 'AwsSolutions-COG4',
+          reason: `${route.method} ${route.path} is public by contract; it has no authorizer at all.`,
+        });
+      } else if (created) {
+        Validations.of(created).acknowledge({
+          id: 'AwsSolutions-COG4',
+          reason:
+            'Callers authenticate with a Cognito access token or an API key (x-api-key); a Cognito/JWT authorizer ' +
+            'cannot accept API keys, so one Lambda authorizer verifies both (Cognito tokens with aws-jwt-verify).',
+        });
+      }
+    }
+  }
+
+  /** The API's invoke URL (default stage). */
+  get url(): string {
+    return this.stage.url;
+  }
+}

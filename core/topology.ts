@@ -5,6 +5,18 @@
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
+/**
+ * AWS resources a handler touches; the CDK app grants exactly these to its function (least
+ * privilege). Omitted: `['table:read', 'table:write']`. Locally nothing is enforced.
+ */
+export type HandlerAccess =
+  | 'table:read'
+  | 'table:write'
+  | 'orders:send'
+  | 'webhooks:send'
+  | 'events:put'
+  | 'users:manage';
+
 /** An HTTP route served by one handler file (a module exporting `handler`). */
 export interface RouteSpec {
   method: HttpMethod;
@@ -14,6 +26,7 @@ export interface RouteSpec {
   handler: string;
   /** `public` routes skip the authorizer (login, health, docs); everything else needs a caller. */
   auth: 'public' | 'caller';
+  access?: HandlerAccess[];
 }
 
 export interface QueueSpec {
@@ -29,6 +42,7 @@ export interface QueueConsumerSpec {
   queue: keyof typeof queues;
   handler: string;
   batchSize: number;
+  access?: HandlerAccess[];
 }
 
 /** A handler run on a fixed rate (an EventBridge Scheduler schedule in AWS). */
@@ -36,6 +50,7 @@ export interface ScheduleSpec {
   name: string;
   handler: string;
   everySeconds: number;
+  access?: HandlerAccess[];
 }
 
 export interface RuleSpec {
@@ -103,4 +118,6 @@ export const env = {
   ordersQueueUrl: 'OMS_ORDERS_QUEUE_URL',
   webhooksQueueUrl: 'OMS_WEBHOOKS_QUEUE_URL',
   eventBusName: 'OMS_EVENT_BUS',
+  userPoolId: 'OMS_USER_POOL_ID',
+  userPoolClientId: 'OMS_USER_POOL_CLIENT_ID',
 } as const;

@@ -29,14 +29,19 @@ export async function checkDependencies(now = Date.now()): Promise<Record<string
       return undefined;
     }),
     check(async () => {
-      await sqs.send(new GetQueueAttributesCommand({ QueueUrl: ordersQueueUrl, AttributeNames: ['QueueArn'] }));
+      await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: ordersQueueUrl, AttributeNames: ['QueueArn'] }),
+      );
       return undefined;
     }),
     check(async () => {
-      const { Item } = await doc.send(new GetCommand({ TableName: tableName, Key: systemKeys.bridgeStatus() }));
+      const { Item } = await doc.send(
+        new GetCommand({ TableName: tableName, Key: systemKeys.bridgeStatus() }),
+      );
       if (!Item) throw new Error('no bridge has reported');
       const age = now - Date.parse(String(Item.updatedAt));
-      if (!(age <= BRIDGE_HEARTBEAT_MAX_AGE_MS)) throw new Error(`bridge silent for ${Math.round(age / 1000)} s`);
+      if (!(age <= BRIDGE_HEARTBEAT_MAX_AGE_MS))
+        throw new Error(`bridge silent for ${Math.round(age / 1000)} s`);
       if (Item.brokerConnected !== true) throw new Error('bridge is not connected to the broker');
       return `connected to ${String(Item.broker)}`;
     }),

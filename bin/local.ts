@@ -41,7 +41,10 @@ try {
   log(`  curl ${stack.baseUrl}/health`);
   log('Ctrl-C stops everything.');
 } catch (error) {
-  if (error instanceof JavaMissingError || (error instanceof Error && /already in use|Cannot listen/.test(error.message))) {
+  if (
+    error instanceof JavaMissingError ||
+    (error instanceof Error && /already in use|Cannot listen/.test(error.message))
+  ) {
     console.error(`\n[oms] cannot start: ${error.message}\n`);
   } else {
     console.error('\n[oms] cannot start:', error);

@@ -54,8 +54,12 @@ export async function startDynamoDbLocal(options: { dataDir?: string } = {}): Pr
   child.stdout?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
   child.stderr?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
   const exited = new Promise<never>((_, reject) => {
-    child.once('error', (error) => reject(new JavaMissingError(`Could not start DynamoDB Local: ${error.message}`)));
-    child.once('exit', (code) => reject(new Error(`DynamoDB Local exited (code ${code}) before it was ready:\n${output}`)));
+    child.once('error', (error) =>
+      reject(new JavaMissingError(`Could not start DynamoDB Local: ${error.message}`)),
+    );
+    child.once('exit', (code) =>
+      reject(new Error(`DynamoDB Local exited (code ${code}) before it was ready:\n${output}`)),
+    );
   });
   exited.catch(() => undefined);
   await Promise.race([waitForPort('127.0.0.1', port, 60_000), exited]);

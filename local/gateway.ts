@@ -1,4 +1,5 @@
 import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { routes as topologyRoutes, type RouteSpec } from '../core/topology.ts';
@@ -21,7 +22,13 @@ export interface GatewayOptions {
   /** Handler module of the Lambda authorizer run before every `caller` route. */
   authorizer?: string;
   /** Called once per request, for access logs. */
-  onRequest?: (entry: { method: string; path: string; status: number; ms: number; requestId: string }) => void;
+  onRequest?: (entry: {
+    method: string;
+    path: string;
+    status: number;
+    ms: number;
+    requestId: string;
+  }) => void;
 }
 
 export interface Gateway {
@@ -158,12 +165,25 @@ export function toAuthorizerEvent(event: ApiEvent) {
   };
 }
 
-function send(res: http.ServerResponse, status: number, headers: Record<string, string>, body?: string | Buffer) {
+function send(
+  res: http.ServerResponse,
+  status: number,
+  headers: Record<string, string>,
+  body?: string | Buffer,
+) {
   res.writeHead(status, headers);
   res.end(body);
 }
 
-function sendProblem(res: http.ServerResponse, requestId: string, status: number, code: string, title: string, detail: string, extra: Record<string, string> = {}) {
+function sendProblem(
+  res: http.ServerResponse,
+  requestId: string,
+  status: number,
+  code: string,
+  title: string,
+  detail: string,
+  extra: Record<string, string> = {},
+) {
   send(
     res,
     status,
@@ -173,7 +193,11 @@ function sendProblem(res: http.ServerResponse, requestId: string, status: number
 }
 
 /** Writes a Lambda proxy result the way API Gateway does. */
-function sendResult(res: http.ServerResponse, requestId: string, result: APIGatewayProxyStructuredResultV2 | string | object) {
+function sendResult(
+  res: http.ServerResponse,
+  requestId: string,
+  result: APIGatewayProxyStructuredResultV2 | string | object,
+) {
   // A handler may return a bare value: API Gateway then sends it as JSON with 200.
   if (typeof result !== 'object' || result === null || !('statusCode' in result)) {
     send(res, 200, { 'content-type': 'application/json', 'x-request-id': requestId }, JSON.stringify(result));
@@ -182,7 +206,12 @@ function sendResult(res: http.ServerResponse, requestId: string, result: APIGate
   const headers: Record<string, string | string[]> = { 'x-request-id': requestId };
   for (const [k, v] of Object.entries(result.headers ?? {})) headers[k.toLowerCase()] = String(v);
   if (result.cookies?.length) headers['set-cookie'] = result.cookies;
-  const body = result.body === undefined ? undefined : result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
+  const body =
+    result.body === undefined
+      ? undefined
+      : result.isBase64Encoded
+        ? Buffer.from(result.body, 'base64')
+        : result.body;
   res.writeHead(result.statusCode ?? 200, headers);
   res.end(body);
 }
@@ -192,7 +221,9 @@ function sendResult(res: http.ServerResponse, requestId: string, result: APIGate
  * would build, runs the same handler in-process, and the handler's result becomes the response.
  */
 export async function startGateway(options: GatewayOptions = {}): Promise<Gateway> {
-  const compiled = (options.routes ?? topologyRoutes).map(compile).sort((a, b) => specificity(b) - specificity(a));
+  const compiled = (options.routes ?? topologyRoutes)
+    .map(compile)
+    .sort((a, b) => specificity(b) - specificity(a));
 
   const server = http.createServer((req, res) => {
     const started = performance.now();
@@ -200,7 +231,13 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     const method = (req.method ?? 'GET').toUpperCase();
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     res.on('finish', () =>
-      options.onRequest?.({ method, path, status: res.statusCode, ms: performance.now() - started, requestId }),
+      options.onRequest?.({
+        method,
+        path,
+        status: res.statusCode,
+        ms: performance.now() - started,
+        requestId,
+      }),
     );
 
     const chunks: Buffer[] = [];
@@ -214,12 +251,20 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     req.on('error', () => res.destroy());
     req.on('end', () => {
       if (tooLarge) {
-        sendProblem(res, requestId, 413, 'PAYLOAD_TOO_LARGE', 'Payload too large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes`);
+        sendProblem(
+          res,
+          requestId,
+          413,
+          'PAYLOAD_TOO_LARGE',
+          'Payload too large',
+          `Request bodies are limited to ${MAX_BODY_BYTES} bytes`,
+        );
         return;
       }
       dispatch(Buffer.concat(chunks)).catch((error: unknown) => {
         console.error(`[gateway] ${method} ${path} failed:`, error);
-        if (!res.headersSent) sendProblem(res, requestId, 500, 'INTERNAL', 'Internal error', 'The handler failed');
+        if (!res.headersSent)
+          sendProblem(res, requestId, 500, 'INTERNAL', 'Internal error', 'The handler failed');
         else res.destroy();
       });
     });
@@ -235,7 +280,15 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       const hit = matches.find((m) => m.route.spec.method === method);
       if (!hit) {
         const allow = [...new Set(matches.map((m) => m.route.spec.method))].join(', ');
-        sendProblem(res, requestId, 405, 'METHOD_NOT_ALLOWED', 'Method not allowed', `${path} accepts ${allow}`, { allow });
+        sendProblem(
+          res,
+          requestId,
+          405,
+          'METHOD_NOT_ALLOWED',
+          'Method not allowed',
+          `${path} accepts ${allow}`,
+          { allow },
+        );
         return;
       }
       const pathParameters: Record<string, string> = {};
@@ -261,23 +314,39 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
 
       if (hit.route.spec.auth === 'caller') {
         if (!options.authorizer) {
-          sendProblem(res, requestId, 401, 'UNAUTHENTICATED', 'Authentication required', 'No authorizer is configured');
+          sendProblem(
+            res,
+            requestId,
+            401,
+            'UNAUTHENTICATED',
+            'Authentication required',
+            'No authorizer is configured',
+          );
           return;
         }
         const authorize = await loadHandler(options.authorizer);
-        const decision = (await authorize(toAuthorizerEvent(event), lambdaContext('authorizer'))) as AuthorizerResult;
+        const decision = (await authorize(
+          toAuthorizerEvent(event),
+          lambdaContext('authorizer'),
+        )) as AuthorizerResult;
         if (!decision.isAuthorized) {
           // What API Gateway itself answers when a simple-response authorizer denies.
-          send(res, 403, { 'content-type': 'application/json', 'x-request-id': requestId }, '{"message":"Forbidden"}');
+          send(
+            res,
+            403,
+            { 'content-type': 'application/json', 'x-request-id': requestId },
+            '{"message":"Forbidden"}',
+          );
           return;
         }
         event.requestContext.authorizer = { lambda: decision.context ?? {} };
       }
 
       const handler = await loadHandler(hit.route.spec.handler);
-      const result = (await handler(event, lambdaContext(functionName(hit.route.spec.handler), requestId))) as
-        | APIGatewayProxyStructuredResultV2
-        | string;
+      const result = (await handler(
+        event,
+        lambdaContext(functionName(hit.route.spec.handler), requestId),
+      )) as APIGatewayProxyStructuredResultV2 | string;
       sendResult(res, requestId, result);
     }
   });
@@ -288,7 +357,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => resolve());
   });
-  const { port } = server.address() as import('node:net').AddressInfo;
+  const { port } = server.address() as AddressInfo;
   return {
     url: `http://${host}:${port}`,
     port,

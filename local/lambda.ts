@@ -45,5 +45,8 @@ export function lambdaContext(functionName: string, requestId = randomUUID()): C
 
 /** A readable function name from a handler path: functions/orders/place.ts → orders-place. */
 export function functionName(file: string): string {
-  return file.replace(/^functions\//, '').replace(/\.ts$/, '').replaceAll('/', '-');
+  return file
+    .replace(/^functions\//, '')
+    .replace(/\.ts$/, '')
+    .replaceAll('/', '-');
 }

@@ -1,11 +1,13 @@
+import type {
+  DynamoDBClient} from '@aws-sdk/client-dynamodb';
 import {
   CreateTableCommand,
-  DynamoDBClient,
   ResourceInUseException,
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
-import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { dlqName, queues, table, type QueueSpec } from '../core/topology.ts';
 
 /** Creates the single table from the topology unless it exists; `name` overrides it (tests use one per file). */
@@ -17,7 +19,10 @@ export async function ensureTable(dynamo: DynamoDBClient, name: string = table.n
       new CreateTableCommand({
         TableName: name,
         BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [...keyAttributes].map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
+        AttributeDefinitions: [...keyAttributes].map((AttributeName) => ({
+          AttributeName,
+          AttributeType: 'S',
+        })),
         KeySchema: [
           { AttributeName: table.partitionKey, KeyType: 'HASH' },
           { AttributeName: table.sortKey, KeyType: 'RANGE' },
@@ -48,7 +53,12 @@ export async function ensureTable(dynamo: DynamoDBClient, name: string = table.n
 /** Queue URLs by topology key. */
 export type QueueUrls = Record<keyof typeof queues, string>;
 
-async function createQueue(sqs: SQSClient, name: string, spec: QueueSpec, redriveTo?: string): Promise<string> {
+async function createQueue(
+  sqs: SQSClient,
+  name: string,
+  spec: QueueSpec,
+  redriveTo?: string,
+): Promise<string> {
   const attributes: Record<string, string> = {
     VisibilityTimeout: String(spec.visibilityTimeoutSeconds),
     MessageRetentionPeriod: String(14 * 24 * 3600),
@@ -69,7 +79,10 @@ async function createQueue(sqs: SQSClient, name: string, spec: QueueSpec, redriv
 }
 
 /** Creates every queue of the topology and its DLQ (idempotent); `prefix` names a private copy for tests. */
-export async function ensureQueues(sqs: SQSClient, prefix = ''): Promise<{ urls: QueueUrls; dlqUrls: QueueUrls }> {
+export async function ensureQueues(
+  sqs: SQSClient,
+  prefix = '',
+): Promise<{ urls: QueueUrls; dlqUrls: QueueUrls }> {
   const urls = {} as QueueUrls;
   const dlqUrls = {} as QueueUrls;
   for (const [key, spec] of Object.entries(queues) as Array<[keyof typeof queues, QueueSpec]>) {

@@ -1,4 +1,9 @@
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  DeleteMessageBatchCommand,
+  ReceiveMessageCommand,
+  type Message,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { functionName, lambdaContext, loadHandler } from './lambda.ts';
 
@@ -85,7 +90,11 @@ export function pollQueue(options: {
 }
 
 /** What EventBridge Scheduler does for a rate schedule: invoke the handler every `everySeconds`. */
-export function runSchedule(options: { handler: string; everySeconds: number; onError?: (error: unknown) => void }): {
+export function runSchedule(options: {
+  handler: string;
+  everySeconds: number;
+  onError?: (error: unknown) => void;
+}): {
   stop(): void;
 } {
   let busy = false;
@@ -95,7 +104,12 @@ export function runSchedule(options: { handler: string; everySeconds: number; on
     loadHandler(options.handler)
       .then((h) =>
         h(
-          { 'detail-type': 'Scheduled Event', source: 'aws.scheduler', time: new Date().toISOString(), detail: {} },
+          {
+            'detail-type': 'Scheduled Event',
+            source: 'aws.scheduler',
+            time: new Date().toISOString(),
+            detail: {},
+          },
           lambdaContext(functionName(options.handler)),
         ),
       )

@@ -48,13 +48,30 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       startDynamoDbLocal(dataDir ? { dataDir: join(dataDir, 'dynamodb') } : {}),
       startLocalSqs(dataDir ? { dataDir: join(dataDir, 'sqs') } : {}),
     ]);
-    stops.push(() => dynamodb.stop(), () => sqs.stop());
-    log(`DynamoDB Local   ${dynamodb.endpoint}${dataDir ? ` (data in ${join(dataDir, 'dynamodb')})` : ' (in memory)'}`);
+    stops.push(
+      () => dynamodb.stop(),
+      () => sqs.stop(),
+    );
+    log(
+      `DynamoDB Local   ${dynamodb.endpoint}${dataDir ? ` (data in ${join(dataDir, 'dynamodb')})` : ' (in memory)'}`,
+    );
     log(`SQS emulator     ${sqs.endpoint}`);
 
-    const dynamoClient = new DynamoDBClient({ endpoint: dynamodb.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-    const sqsClient = new SQSClient({ endpoint: sqs.endpoint, useQueueUrlAsEndpoint: false, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-    stops.push(() => dynamoClient.destroy(), () => sqsClient.destroy());
+    const dynamoClient = new DynamoDBClient({
+      endpoint: dynamodb.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    const sqsClient = new SQSClient({
+      endpoint: sqs.endpoint,
+      useQueueUrlAsEndpoint: false,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    stops.push(
+      () => dynamoClient.destroy(),
+      () => sqsClient.destroy(),
+    );
     const tableName = await ensureTable(dynamoClient, table.name);
     const { urls: queueUrls, dlqUrls } = await ensureQueues(sqsClient);
     useLocalAws({

@@ -31,7 +31,11 @@ const READS = SCOPES.filter((s) => s.endsWith(':read'));
 /** Each role is a set of scopes, so a handler declares one scope and roles and keys are checked alike. */
 export const ROLE_SCOPES: Record<Role, readonly Scope[]> = {
   admin: SCOPES,
-  trader: [...READS.filter((s) => !['users:read', 'api-keys:read', 'audit:read'].includes(s)), 'orders:write', 'marketdata:write'],
+  trader: [
+    ...READS.filter((s) => !['users:read', 'api-keys:read', 'audit:read'].includes(s)),
+    'orders:write',
+    'marketdata:write',
+  ],
   viewer: READS.filter((s) => !['users:read', 'api-keys:read', 'audit:read'].includes(s)),
 };
 
@@ -54,7 +58,8 @@ export function effectiveScopes(caller: Caller): Set<Scope> {
 
 /** Throws ForbiddenError unless the caller holds `scope`. */
 export function authorize(caller: Caller, scope: Scope): void {
-  if (caller.kind === 'operator') throw new ForbiddenError('The platform operator acts on tenants, not inside one');
+  if (caller.kind === 'operator')
+    throw new ForbiddenError('The platform operator acts on tenants, not inside one');
   if (!effectiveScopes(caller).has(scope)) {
     throw new ForbiddenError(`This action needs the ${scope} scope`, { details: { requiredScope: scope } });
   }

@@ -12,7 +12,8 @@ export interface ItemKey {
 const SEP = '#';
 
 function assertSafe(part: string, what: string): string {
-  if (part.length === 0 || part.includes(SEP)) throw new Error(`Invalid ${what} for a key: ${JSON.stringify(part)}`);
+  if (part.length === 0 || part.includes(SEP))
+    throw new Error(`Invalid ${what} for a key: ${JSON.stringify(part)}`);
   return part;
 }
 

@@ -130,11 +130,20 @@ export function errorResult(error: unknown, requestId: string): HttpResult {
   if (mapped) {
     if (mapped.problem.status >= 500) logger.error('Dependency failure', { error: error as Error });
     else logger.info('Request refused', { code: mapped.problem.code, status: mapped.problem.status });
-    return { status: mapped.problem.status, body: { ...mapped.problem, instance: requestId }, headers: mapped.headers };
+    return {
+      status: mapped.problem.status,
+      body: { ...mapped.problem, instance: requestId },
+      headers: mapped.headers,
+    };
   }
   logger.error('Unhandled error', { error: error as Error });
   const body: Problem = {
-    ...problem(500, 'INTERNAL', 'Internal error', 'The request failed; it is safe to retry with the same Idempotency-Key'),
+    ...problem(
+      500,
+      'INTERNAL',
+      'Internal error',
+      'The request failed; it is safe to retry with the same Idempotency-Key',
+    ),
     instance: requestId,
   };
   return { status: 500, body };

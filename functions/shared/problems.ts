@@ -60,7 +60,9 @@ export function problemType(code: string): string {
 }
 
 /** Builds the problem document and headers for a domain error; undefined for anything else. */
-export function problemFor(error: unknown): { problem: Problem; headers: Record<string, string> } | undefined {
+export function problemFor(
+  error: unknown,
+): { problem: Problem; headers: Record<string, string> } | undefined {
   if (!(error instanceof DomainError)) return undefined;
   const entry = registry.find(([errorClass]) => error instanceof errorClass);
   if (!entry) return undefined;

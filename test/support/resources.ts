@@ -16,7 +16,8 @@ export interface TestResources {
 
 function endpoint(name: string): string {
   const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run tests through jest so its global setup starts the emulators`);
+  if (!value)
+    throw new Error(`${name} is not set: run tests through jest so its global setup starts the emulators`);
   assertLocalEndpoint(value, name);
   return value;
 }
@@ -26,10 +27,18 @@ function endpoint(name: string): string {
  * and the environment pointing the code under test at them.
  */
 export async function useTestResources(options: { eventbridge?: string } = {}): Promise<TestResources> {
-  const endpoints = { dynamodb: endpoint('OMS_TEST_DYNAMODB_ENDPOINT'), sqs: endpoint('OMS_TEST_SQS_ENDPOINT') };
+  const endpoints = {
+    dynamodb: endpoint('OMS_TEST_DYNAMODB_ENDPOINT'),
+    sqs: endpoint('OMS_TEST_SQS_ENDPOINT'),
+  };
   const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
   const dynamo = new DynamoDBClient({ endpoint: endpoints.dynamodb, region: 'us-east-1', credentials });
-  const sqs = new SQSClient({ endpoint: endpoints.sqs, region: 'us-east-1', credentials, useQueueUrlAsEndpoint: false });
+  const sqs = new SQSClient({
+    endpoint: endpoints.sqs,
+    region: 'us-east-1',
+    credentials,
+    useQueueUrlAsEndpoint: false,
+  });
   const id = randomUUID().slice(0, 8);
   const tableName = await ensureTable(dynamo, `oms-test-${id}`);
   const { urls: queueUrls, dlqUrls } = await ensureQueues(sqs, `t${id}-`);

@@ -10,6 +10,17 @@ const routes: RouteSpec[] = [
   { method: 'GET', path: '/private', handler: 'test/fixtures/handlers/echo.ts', auth: 'caller' },
 ];
 
+/** The parts of the echoed event the tests look at. */
+interface Echoed {
+  headers: Record<string, string | undefined>;
+  pathParameters?: Record<string, string>;
+  requestContext: { time: string; timeEpoch: unknown; authorizer?: unknown };
+}
+
+async function echoed(res: Response): Promise<Echoed> {
+  return (await res.json()) as Echoed;
+}
+
 let gateway: Gateway;
 beforeAll(async () => {
   gateway = await startGateway({ routes, authorizer: 'test/fixtures/handlers/authorizer.ts' });
@@ -25,7 +36,7 @@ describe('local HTTP gateway', () => {
     expect(res.headers.get('x-echo')).toBe('yes');
     expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     expect(res.headers.getSetCookie()).toEqual(['a=1; Path=/', 'b=2; Path=/']);
-    const event = await res.json();
+    const event = await echoed(res);
     expect(event).toMatchObject({
       version: '2.0',
       routeKey: 'GET /things/{id}',
@@ -50,12 +61,20 @@ describe('local HTTP gateway', () => {
 
   it('passes text bodies as text and binary bodies as base64', async () => {
     const text = await (
-      await fetch(`${gateway.url}/things/1`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}' })
+      await fetch(`${gateway.url}/things/1`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"a":1}',
+      })
     ).json();
     expect(text).toMatchObject({ body: '{"a":1}', isBase64Encoded: false });
     const bytes = Buffer.from([1, 2, 3, 250]);
     const binary = await (
-      await fetch(`${gateway.url}/things/1`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: bytes })
+      await fetch(`${gateway.url}/things/1`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/octet-stream' },
+        body: bytes,
+      })
     ).json();
     expect(binary).toMatchObject({ body: bytes.toString('base64'), isBase64Encoded: true });
   });
@@ -66,10 +85,10 @@ describe('local HTTP gateway', () => {
   });
 
   it('prefers the literal route over a parameter and supports greedy paths', async () => {
-    expect((await fetch(`${gateway.url}/things/special`, { method: 'POST' })).headers.get('content-type')).toBe(
-      'application/octet-stream',
-    );
-    const event = await (await fetch(`${gateway.url}/files/a/b/c.txt`)).json();
+    expect(
+      (await fetch(`${gateway.url}/things/special`, { method: 'POST' })).headers.get('content-type'),
+    ).toBe('application/octet-stream');
+    const event = await echoed(await fetch(`${gateway.url}/files/a/b/c.txt`));
     expect(event.pathParameters).toEqual({ proxy: 'a/b/c.txt' });
   });
 
@@ -100,7 +119,7 @@ describe('local HTTP gateway', () => {
     expect(denied.status).toBe(403);
     const allowed = await fetch(`${gateway.url}/private`, { headers: { authorization: 'let-me-in' } });
     expect(allowed.status).toBe(200);
-    const event = await allowed.json();
+    const event = await echoed(allowed);
     expect(event.requestContext.authorizer).toEqual({
       lambda: { tenantId: 'tenant-a', principal: 'user:alice', kind: 'user', roles: 'trader', seen: 1 },
     });

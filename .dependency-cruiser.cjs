@@ -1,0 +1,51 @@
+/**
+ * The architecture as rules (checked by `npm run lint` and by test/unit/architecture.test.ts):
+ * the domain stays free of AWS, CDK and the broker client, and nothing at run time reaches into
+ * the CDK app.
+ */
+module.exports = {
+  forbidden: [
+    {
+      name: 'core-is-pure',
+      severity: 'error',
+      comment: 'core/ is the domain: no AWS SDK, CDK, broker client, or any outer layer.',
+      from: { path: '^core/' },
+      to: {
+        path: [
+          '(^|/)node_modules/(@aws-sdk|@smithy|aws-cdk-lib|aws-cdk|constructs|cdk-nag|@stoqey|@middy|@aws-lambda-powertools)/',
+          '^(functions|local|ib-bridge|lib|adapters|bin)/',
+        ],
+      },
+    },
+    {
+      name: 'runtime-never-imports-cdk',
+      severity: 'error',
+      comment: 'Handlers, adapters, the bridge and the local runtime run without the CDK app.',
+      from: { path: '^(core|adapters|functions|local|ib-bridge)/' },
+      to: { path: ['^lib/', '(^|/)node_modules/(aws-cdk-lib|aws-cdk|cdk-nag)/'] },
+    },
+    {
+      name: 'adapters-not-handlers',
+      severity: 'error',
+      comment: 'Adapters serve handlers and the bridge; they never depend on them.',
+      from: { path: '^adapters/' },
+      to: { path: '^(functions|ib-bridge|local|bin)/' },
+    },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^|/)(cdk\\.out|\\.oms|coverage)/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default'],
+    },
+  },
+};

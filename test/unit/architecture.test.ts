@@ -1,0 +1,73 @@
+import { describe, expect, it } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync, symlinkSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = join(import.meta.dirname, '..', '..');
+const config = join(root, '.dependency-cruiser.cjs');
+const depcruise = join(root, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruiser.mjs');
+
+function cruise(cwd: string, dirs: string[]) {
+  const run = spawnSync(process.execPath, [depcruise, '--config', config, '--output-type', 'err', ...dirs], {
+    cwd,
+    encoding: 'utf8',
+  });
+  return { status: run.status, output: run.stdout + run.stderr };
+}
+
+/** A throwaway project with the real node_modules, so the rule is tested exactly as CI runs it. */
+function sandbox(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'oms-arch-'));
+  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
+  writeFileSync(
+    join(dir, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: { allowImportingTsExtensions: true, noEmit: true, module: 'NodeNext' },
+    }),
+  );
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(join(dir, path, '..'), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  return dir;
+}
+
+describe('dependency rule', () => {
+  it('holds for the project as it is', () => {
+    const result = cruise(root, ['core', 'adapters', 'functions', 'local', 'bin']);
+    expect(result.output).not.toMatch(/error/i);
+    expect(result.status).toBe(0);
+  });
+
+  it('fails when core/ imports the AWS SDK', () => {
+    const dir = sandbox({
+      'core/order.ts':
+        "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';\nexport const c = new DynamoDBClient({});\n",
+    });
+    try {
+      const result = cruise(dir, ['core']);
+      expect(result.status).not.toBe(0);
+      expect(result.output).toContain('core-is-pure');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('fails when core/ imports an outer layer or a handler imports the CDK app', () => {
+    const dir = sandbox({
+      'core/a.ts': "import { x } from '../adapters/b.ts';\nexport const a = x;\n",
+      'adapters/b.ts': 'export const x = 1;\n',
+      'functions/h.ts': "import { s } from '../lib/stack.ts';\nexport const h = s;\n",
+      'lib/stack.ts': 'export const s = 1;\n',
+    });
+    try {
+      const result = cruise(dir, ['core', 'adapters', 'functions', 'lib']);
+      expect(result.status).not.toBe(0);
+      expect(result.output).toContain('core-is-pure');
+      expect(result.output).toContain('runtime-never-imports-cdk');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

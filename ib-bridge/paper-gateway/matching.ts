@@ -1,0 +1,447 @@
+/**
+ * The matching engine: working orders against the seeded quotes. It knows nothing of sockets;
+ * it returns events (status changes, executions, errors) that the server turns into messages.
+ *
+ * Liquidity: each quote offers its displayed size once. Orders take it in time priority until
+ * the next price step refreshes it, which is what produces partial fills for large orders.
+ */
+import { Decimal } from 'decimal.js';
+import type { SimulatedOrderType, SimulatedTif } from './decoder.ts';
+import type { PriceBook, Quote } from './prices.ts';
+import { cumulativeCommission, type Account } from './accounts.ts';
+
+/** Order statuses as IB names them. */
+export type OrderStatus =
+  | 'PendingSubmit'
+  | 'PreSubmitted'
+  | 'Submitted'
+  | 'PendingCancel'
+  | 'Cancelled'
+  | 'Filled'
+  | 'Inactive';
+
+/** Statuses after which an order never changes again. */
+export const DONE_STATUSES: ReadonlySet<OrderStatus> = new Set(['Cancelled', 'Filled', 'Inactive']);
+
+/** One order as the gateway knows it. */
+export interface OrderRecord {
+  /** `${clientId}:${orderId}` for API orders, `perm:${permId}` for orders entered by hand. */
+  key: string;
+  orderId: number;
+  clientId: number;
+  permId: number;
+  account: string;
+  symbol: string;
+  conId: number;
+  primaryExch: string;
+  currency: string;
+  exchange: string;
+  action: 'BUY' | 'SELL';
+  totalQuantity: number;
+  orderType: SimulatedOrderType;
+  lmtPrice: number | undefined;
+  auxPrice: number | undefined;
+  tif: SimulatedTif;
+  outsideRth: boolean;
+  orderRef: string;
+  status: OrderStatus;
+  filled: number;
+  avgFillPrice: number;
+  lastFillPrice: number;
+  /** Sum of shares × price over fills, as a decimal string. */
+  filledValue: string;
+  /** Commission charged so far, as a decimal string. */
+  commission: string;
+  /** Stop orders become live once their stop price is touched. */
+  triggered: boolean;
+  manual: boolean;
+  whyHeld: string;
+  createdAt: number;
+  completedAt: number | null;
+  completedStatus: string;
+}
+
+/** One execution (fill). */
+export interface ExecutionRecord {
+  execId: string;
+  orderId: number;
+  clientId: number;
+  permId: number;
+  orderKey: string;
+  orderRef: string;
+  account: string;
+  symbol: string;
+  conId: number;
+  primaryExch: string;
+  currency: string;
+  exchange: string;
+  side: 'BOT' | 'SLD';
+  shares: number;
+  price: number;
+  cumQty: number;
+  avgPrice: number;
+  time: number;
+  commission: string;
+  /** Null when the fill opened or added to a position (IB leaves the field unset then). */
+  realizedPnl: string | null;
+  manual: boolean;
+}
+
+/** What the engine tells the server. */
+export type EngineEvent =
+  | { kind: 'status'; order: OrderRecord; openOrder: boolean }
+  | { kind: 'execution'; order: OrderRecord; execution: ExecutionRecord }
+  | { kind: 'error'; order: OrderRecord; code: number; message: string };
+
+/** The fields of a new order the engine needs. */
+export interface NewOrder {
+  orderId: number;
+  clientId: number;
+  account: string;
+  symbol: string;
+  action: 'BUY' | 'SELL';
+  totalQuantity: number;
+  orderType: SimulatedOrderType;
+  lmtPrice: number | undefined;
+  auxPrice: number | undefined;
+  tif: SimulatedTif;
+  outsideRth: boolean;
+  orderRef: string;
+  manual?: boolean;
+}
+
+/** Working orders per contract, side and account that IB allows. */
+export const MAX_WORKING_PER_SIDE = 20;
+
+/** Hooks the engine needs from its host. */
+export interface EngineHost {
+  prices: PriceBook;
+  account(id: string): Account;
+  nextPermId(): number;
+  nextExecId(): string;
+  now(): number;
+  /** Whether regular trading hours are on. */
+  isRth(): boolean;
+}
+
+/** A reason the order cannot be accepted, or undefined. */
+export function validateNewOrder(order: NewOrder, prices: PriceBook): string | undefined {
+  if (!Number.isFinite(order.totalQuantity) || order.totalQuantity <= 0) {
+    return `Invalid order size ${order.totalQuantity}: the total quantity must be positive.`;
+  }
+  if (!Number.isInteger(order.totalQuantity)) return `Invalid order size ${order.totalQuantity}: fractional shares are not supported.`;
+  const needsLimit = order.orderType === 'LMT' || order.orderType === 'STP LMT';
+  const needsStop = order.orderType === 'STP' || order.orderType === 'STP LMT';
+  if (needsLimit && (order.lmtPrice === undefined || order.lmtPrice <= 0)) {
+    return `Invalid limit price ${order.lmtPrice ?? '(unset)'}: a ${order.orderType} order needs a positive limit price.`;
+  }
+  if (needsStop && (order.auxPrice === undefined || order.auxPrice <= 0)) {
+    return `Invalid stop price ${order.auxPrice ?? '(unset)'}: a ${order.orderType} order needs a positive stop price.`;
+  }
+  for (const [name, price] of [['limit', needsLimit ? order.lmtPrice : undefined], ['stop', needsStop ? order.auxPrice : undefined]] as const) {
+    if (price !== undefined && !prices.onTick(order.symbol, price)) {
+      return `The ${name} price ${price} does not conform to the minimum price variation of ${prices.spec(order.symbol).tick} for this contract.`;
+    }
+  }
+  return undefined;
+}
+
+/** Working orders and their matching. */
+export class MatchingEngine {
+  readonly #host: EngineHost;
+  readonly #orders = new Map<string, OrderRecord>();
+  readonly #executions: ExecutionRecord[] = [];
+  /** Liquidity left at the current quote, per symbol and side, reset on every price step. */
+  readonly #liquidity = new Map<string, { version: number; buy: number; sell: number }>();
+
+  constructor(host: EngineHost) {
+    this.#host = host;
+  }
+
+  /** Every order ever accepted. */
+  orders(): OrderRecord[] {
+    return [...this.#orders.values()];
+  }
+
+  /** Every execution so far. */
+  executions(): ExecutionRecord[] {
+    return [...this.#executions];
+  }
+
+  /** The order with this key, if any. */
+  get(key: string): OrderRecord | undefined {
+    return this.#orders.get(key);
+  }
+
+  /** Whether the order can still trade. */
+  isWorking(order: OrderRecord): boolean {
+    return !DONE_STATUSES.has(order.status);
+  }
+
+  /** Restores orders and executions saved earlier. */
+  restore(orders: readonly OrderRecord[], executions: readonly ExecutionRecord[]): void {
+    for (const o of orders) this.#orders.set(o.key, { ...o });
+    this.#executions.push(...executions.map((e) => ({ ...e })));
+  }
+
+  /** Counts working orders on one contract, side and account. */
+  workingCount(account: string, symbol: string, action: 'BUY' | 'SELL'): number {
+    let n = 0;
+    for (const o of this.#orders.values()) {
+      if (o.account === account && o.symbol === symbol && o.action === action && this.isWorking(o)) n++;
+    }
+    return n;
+  }
+
+  /** Accepts a validated order: PendingSubmit, PreSubmitted, then Submitted when live, then matching. */
+  submit(input: NewOrder): { order: OrderRecord; events: EngineEvent[] } {
+    const spec = this.#host.prices.spec(input.symbol);
+    const permId = this.#host.nextPermId();
+    const order: OrderRecord = {
+      key: input.manual ? `perm:${permId}` : `${input.clientId}:${input.orderId}`,
+      orderId: input.manual ? 0 : input.orderId,
+      clientId: input.manual ? 0 : input.clientId,
+      permId,
+      account: input.account,
+      symbol: spec.symbol,
+      conId: spec.conId,
+      primaryExch: spec.primaryExch,
+      currency: spec.currency,
+      exchange: 'SMART',
+      action: input.action,
+      totalQuantity: input.totalQuantity,
+      orderType: input.orderType,
+      lmtPrice: input.lmtPrice,
+      auxPrice: input.auxPrice,
+      tif: input.tif,
+      outsideRth: input.outsideRth,
+      orderRef: input.orderRef,
+      status: 'PendingSubmit',
+      filled: 0,
+      avgFillPrice: 0,
+      lastFillPrice: 0,
+      filledValue: '0',
+      commission: '0',
+      triggered: input.orderType === 'MKT' || input.orderType === 'LMT',
+      manual: input.manual ?? false,
+      whyHeld: '',
+      createdAt: this.#host.now(),
+      completedAt: null,
+      completedStatus: '',
+    };
+    this.#orders.set(order.key, order);
+    const events: EngineEvent[] = [{ kind: 'status', order: { ...order }, openOrder: false }];
+    order.status = 'PreSubmitted';
+    events.push({ kind: 'status', order: { ...order }, openOrder: true });
+    events.push(...this.#activate(order));
+    events.push(...this.#match(order, true));
+    return { order, events };
+  }
+
+  /** Applies a modification (re-placement of a working order id). */
+  modify(key: string, changes: Pick<NewOrder, 'totalQuantity' | 'orderType' | 'lmtPrice' | 'auxPrice' | 'tif' | 'outsideRth' | 'orderRef'>): EngineEvent[] {
+    const order = this.#orders.get(key);
+    if (!order || !this.isWorking(order)) return [];
+    order.totalQuantity = changes.totalQuantity;
+    order.orderType = changes.orderType;
+    order.lmtPrice = changes.lmtPrice;
+    order.auxPrice = changes.auxPrice;
+    order.tif = changes.tif;
+    order.outsideRth = changes.outsideRth;
+    if (changes.orderRef !== '') order.orderRef = changes.orderRef;
+    if (order.orderType === 'MKT' || order.orderType === 'LMT') order.triggered = true;
+    const events: EngineEvent[] = [];
+    if (order.filled >= order.totalQuantity) {
+      // Reducing the size to what has already traded completes the order.
+      order.status = 'Filled';
+      this.#complete(order, 'Filled');
+      events.push({ kind: 'status', order: { ...order }, openOrder: true });
+      return events;
+    }
+    events.push(...this.#activate(order, true));
+    events.push(...this.#match(order, false));
+    return events;
+  }
+
+  /** Moves an order to PendingCancel; the caller then finishes the cancel or fills it first. */
+  beginCancel(key: string): EngineEvent[] {
+    const order = this.#orders.get(key);
+    if (!order || !this.isWorking(order)) return [];
+    order.status = 'PendingCancel';
+    return [{ kind: 'status', order: { ...order }, openOrder: false }];
+  }
+
+  /** Cancels a working order; `reason` goes into error 202, or no 202 when undefined. */
+  finishCancel(key: string, reason: string | undefined): EngineEvent[] {
+    const order = this.#orders.get(key);
+    if (!order || !this.isWorking(order)) return [];
+    order.status = 'Cancelled';
+    this.#complete(order, reason === undefined ? 'Cancelled' : `Cancelled: ${reason}`);
+    const events: EngineEvent[] = [];
+    if (reason !== undefined) {
+      events.push({ kind: 'error', order: { ...order }, code: 202, message: `Order Canceled - reason:${reason}` });
+    }
+    events.push({ kind: 'status', order: { ...order }, openOrder: true });
+    return events;
+  }
+
+  /** Fills the whole remainder of an order at the market (or its limit), whatever the book shows. */
+  forceFill(key: string): EngineEvent[] {
+    const order = this.#orders.get(key);
+    if (!order || !this.isWorking(order)) return [];
+    const quote = this.#host.prices.quote(order.symbol);
+    let price = order.action === 'BUY' ? quote.ask : quote.bid;
+    if (order.lmtPrice !== undefined && (order.orderType === 'LMT' || order.orderType === 'STP LMT')) {
+      price = order.action === 'BUY' ? Math.min(price, order.lmtPrice) : Math.max(price, order.lmtPrice);
+    }
+    return this.#fill(order, order.totalQuantity - order.filled, price);
+  }
+
+  /** Re-evaluates every working order of a symbol after its quote changed. */
+  onQuote(symbol: string): EngineEvent[] {
+    const events: EngineEvent[] = [];
+    for (const order of this.#orders.values()) {
+      if (order.symbol !== symbol || !this.isWorking(order)) continue;
+      events.push(...this.#activate(order));
+      events.push(...this.#match(order, false));
+    }
+    return events;
+  }
+
+  /** Regular trading hours opened or closed: held orders may go live. */
+  onSessionChange(): EngineEvent[] {
+    const events: EngineEvent[] = [];
+    for (const symbol of new Set(this.orders().filter((o) => this.isWorking(o)).map((o) => o.symbol))) {
+      events.push(...this.onQuote(symbol));
+    }
+    return events;
+  }
+
+  /** End of the trading day: DAY orders expire. */
+  expireDayOrders(): EngineEvent[] {
+    const events: EngineEvent[] = [];
+    for (const order of this.#orders.values()) {
+      if (order.tif === 'DAY' && this.isWorking(order)) events.push(...this.finishCancel(order.key, undefined));
+    }
+    return events;
+  }
+
+  #complete(order: OrderRecord, status: string): void {
+    order.completedAt = this.#host.now();
+    order.completedStatus = status;
+  }
+
+  #eligible(order: OrderRecord): boolean {
+    if (this.#host.isRth()) return true;
+    // Outside regular hours IB only works limit-priced orders that ask for it.
+    return order.outsideRth && (order.orderType === 'LMT' || order.orderType === 'STP LMT');
+  }
+
+  /** Triggers stops and moves PreSubmitted orders that can trade to Submitted. */
+  #activate(order: OrderRecord, repeatStatus = false): EngineEvent[] {
+    if (order.status === 'PendingCancel') return [];
+    const quote = this.#host.prices.quote(order.symbol);
+    if (!order.triggered && order.auxPrice !== undefined && this.#eligible(order)) {
+      const touched = order.action === 'BUY' ? quote.last >= order.auxPrice : quote.last <= order.auxPrice;
+      if (touched) order.triggered = true;
+    }
+    const target: OrderStatus = order.triggered && this.#eligible(order) ? 'Submitted' : 'PreSubmitted';
+    order.whyHeld = '';
+    if (target !== order.status || repeatStatus) {
+      order.status = target;
+      return [{ kind: 'status', order: { ...order }, openOrder: true }];
+    }
+    return [];
+  }
+
+  #available(symbol: string, side: 'BUY' | 'SELL', quote: Quote): number {
+    let pool = this.#liquidity.get(symbol);
+    if (!pool || pool.version !== quote.version) {
+      pool = { version: quote.version, buy: quote.askSize, sell: quote.bidSize };
+      this.#liquidity.set(symbol, pool);
+    }
+    return side === 'BUY' ? pool.buy : pool.sell;
+  }
+
+  #take(symbol: string, side: 'BUY' | 'SELL', shares: number): void {
+    const pool = this.#liquidity.get(symbol);
+    if (!pool) return;
+    if (side === 'BUY') pool.buy -= shares;
+    else pool.sell -= shares;
+  }
+
+  /** Matches one order against its quote; `atPlacement` applies IOC/FOK's one-shot rule. */
+  #match(order: OrderRecord, atPlacement: boolean): EngineEvent[] {
+    const events: EngineEvent[] = [];
+    const oneShot = order.tif === 'IOC' || order.tif === 'FOK';
+    if (order.status === 'Submitted' || order.status === 'PendingCancel') {
+      const quote = this.#host.prices.quote(order.symbol);
+      const price = order.action === 'BUY' ? quote.ask : quote.bid;
+      const limited = order.orderType === 'LMT' || order.orderType === 'STP LMT';
+      const marketable = !limited || (order.lmtPrice !== undefined && (order.action === 'BUY' ? price <= order.lmtPrice : price >= order.lmtPrice));
+      const available = this.#available(order.symbol, order.action, quote);
+      const remaining = order.totalQuantity - order.filled;
+      if (marketable && available > 0 && price > 0) {
+        if (order.tif === 'FOK') {
+          if (available >= remaining) events.push(...this.#fill(order, remaining, price));
+        } else {
+          events.push(...this.#fill(order, Math.min(remaining, available), price));
+        }
+      }
+    }
+    if (oneShot && atPlacement && this.isWorking(order)) {
+      const why = order.tif === 'FOK' ? 'FOK order could not be filled in full at once' : 'IOC order remainder';
+      events.push(...this.finishCancel(order.key, why));
+    }
+    return events;
+  }
+
+  #fill(order: OrderRecord, shares: number, price: number): EngineEvent[] {
+    if (shares <= 0) return [];
+    this.#take(order.symbol, order.action, shares);
+    const cumQty = order.filled + shares;
+    const filledValue = new Decimal(order.filledValue).plus(new Decimal(shares).times(price));
+    const commissionBefore = new Decimal(order.commission);
+    const commissionAfter = cumulativeCommission(cumQty, filledValue);
+    const commission = commissionAfter.minus(commissionBefore);
+    const realized = this.#host.account(order.account).applyFill(order.symbol, order.conId, order.action, shares, price, commission);
+    order.filled = cumQty;
+    order.filledValue = filledValue.toString();
+    order.commission = commissionAfter.toString();
+    order.avgFillPrice = filledValue.dividedBy(cumQty).toDecimalPlaces(6).toNumber();
+    order.lastFillPrice = price;
+    const execution: ExecutionRecord = {
+      execId: this.#host.nextExecId(),
+      orderId: order.orderId,
+      clientId: order.clientId,
+      permId: order.permId,
+      orderKey: order.key,
+      orderRef: order.orderRef,
+      account: order.account,
+      symbol: order.symbol,
+      conId: order.conId,
+      primaryExch: order.primaryExch,
+      currency: order.currency,
+      exchange: order.primaryExch === 'NYSE' ? 'NYSE' : order.primaryExch === 'ARCA' ? 'ARCA' : 'ISLAND',
+      side: order.action === 'BUY' ? 'BOT' : 'SLD',
+      shares,
+      price,
+      cumQty,
+      avgPrice: order.avgFillPrice,
+      time: this.#host.now(),
+      commission: commission.toString(),
+      realizedPnl: realized === null ? null : realized.toString(),
+      manual: order.manual,
+    };
+    this.#executions.push(execution);
+    const events: EngineEvent[] = [{ kind: 'execution', order: { ...order }, execution: { ...execution } }];
+    if (cumQty >= order.totalQuantity) {
+      order.status = 'Filled';
+      this.#complete(order, 'Filled');
+    } else if (order.status !== 'PendingCancel') {
+      order.status = 'Submitted';
+    }
+    events.push({ kind: 'status', order: { ...order }, openOrder: true });
+    return events;
+  }
+}

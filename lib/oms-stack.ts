@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Annotations, CfnOutput, CfnParameter, Duration, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -13,7 +16,7 @@ import { OmsHttpApi } from './constructs/http-api.ts';
 import { Identity } from './constructs/identity.ts';
 import { Messaging } from './constructs/messaging.ts';
 import { Monitoring } from './constructs/monitoring.ts';
-import { accessOf, handlerId, pascal, type Access, type QueueKey, type Topology } from './topology.ts';
+import { accessOf, handlerId, pascal, projectRoot, type Access, type QueueKey, type Topology } from './topology.ts';
 
 export interface OmsStackProps extends StackProps {
   /** Defaults to `core/topology.ts`; tests pass variants. */
@@ -67,7 +70,14 @@ export class OmsStack extends Stack {
 
     const environment = this.resourceEnvironment();
 
-    for (const [handler, use] of collectHandlers(topology)) {
+    const handlers = collectHandlers(topology);
+    const missing = [...handlers.keys()].filter((h) => !existsSync(path.join(projectRoot, h)));
+    if (missing.length > 0) {
+      // One message naming every gap, rather than NodejsFunction's error about the first.
+      throw new Error(`the topology names handler files that do not exist: ${missing.join(', ')}`);
+    }
+
+    for (const [handler, use] of handlers) {
       const kinds = [...use.kinds];
       const timeout = kinds.map((k) => TIMEOUTS[k]).reduce((a, b) => (a.toSeconds() >= b.toSeconds() ? a : b));
       const fn = new HandlerFunction(this, handlerId(handler), {
@@ -106,10 +116,20 @@ export class OmsStack extends Stack {
       if (schedule.everySeconds < 60 || schedule.everySeconds % 60 !== 0) {
         throw new Error(`schedule ${schedule.name}: EventBridge Scheduler runs at whole minutes, got ${schedule.everySeconds}s`);
       }
+      const fn = this.mustGet(schedule.handler).fn;
+      const role = new iam.Role(this, `Schedule${pascal(schedule.name)}Role`, {
+        assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com'),
+        description: `EventBridge Scheduler invoking ${schedule.handler}`,
+      });
       new scheduler.Schedule(this, `Schedule${pascal(schedule.name)}`, {
         description: `OMS ${schedule.name}`,
         schedule: scheduler.ScheduleExpression.rate(Duration.seconds(schedule.everySeconds)),
-        target: new schedulerTargets.LambdaInvoke(this.mustGet(schedule.handler).fn, { retryAttempts: 2 }),
+        target: new schedulerTargets.LambdaInvoke(fn, { retryAttempts: 2, role }),
+      });
+      const fnId = this.getLogicalId(fn.node.defaultChild as never);
+      Validations.of(role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${fnId}.Arn>:*]`,
+        reason: `CDK's grantInvoke adds the function's qualified ARNs (<fn>:*, its versions and aliases); the role can invoke ${schedule.handler} and nothing else.`,
       });
     }
 
@@ -245,7 +265,7 @@ export class OmsStack extends Stack {
 /** Every distinct handler file in the topology, with what it is used as and the union of its grants. */
 export function collectHandlers(topology: Topology): Map<string, HandlerUse> {
   const uses = new Map<string, HandlerUse>();
-  const add = (handler: string, kind: HandlerKind, spec: object) => {
+  const add = (handler: string, kind: HandlerKind, spec: { readonly access?: readonly Access[] | undefined }) => {
     const use = uses.get(handler) ?? { kinds: new Set<HandlerKind>(), access: new Set<Access>() };
     use.kinds.add(kind);
     for (const a of accessOf(spec)) use.access.add(a);

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import * as path from 'node:path';
 import type * as TopologyModule from '../core/topology.ts';
+import type { HandlerAccess } from '../core/topology.ts';
 
 /** The repository root: handler paths in the topology, the lock file and the bridge's build context are relative to it. */
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -20,14 +21,13 @@ export type Topology = Pick<
 export type QueueKey = keyof Topology['queues'];
 
 /** Grants a handler may ask for in the topology; absent means read and write on the table. */
-export type Access = 'table:read' | 'table:write' | 'orders:send' | 'webhooks:send' | 'events:put' | 'users:manage';
+export type Access = HandlerAccess;
 
 const DEFAULT_ACCESS: readonly Access[] = ['table:read', 'table:write'];
 
 /** Reads the optional `access` list off a route, consumer or schedule spec. */
-export function accessOf(spec: object): readonly Access[] {
-  const access = (spec as { access?: readonly Access[] }).access;
-  return access ?? DEFAULT_ACCESS;
+export function accessOf(spec: { readonly access?: readonly Access[] | undefined }): readonly Access[] {
+  return spec.access ?? DEFAULT_ACCESS;
 }
 
 /** `oms-events-to-webhooks` → `OmsEventsToWebhooks`, for construct ids. */

@@ -1,0 +1,40 @@
+import { describe, expect, it } from '@jest/globals';
+import { Validations } from 'aws-cdk-lib';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { addNagPlugin, fullTopology, nagFindings, synth } from './support.ts';
+
+// cdk-nag 3 is a policy-validation plugin; `validateScope` runs the same AwsSolutions rules
+// over the synthesized construct tree and returns what `cdk synth` would report.
+describe('cdk-nag AwsSolutions', () => {
+  it('reports nothing unacknowledged for the real topology', () => {
+    expect(nagFindings(synth().app)).toEqual([]);
+  });
+
+  it('reports nothing unacknowledged with an authorizer, caller routes, a consumer and a schedule', () => {
+    expect(nagFindings(synth({ topology: fullTopology, alarmEmail: 'ops@example.com' }).app)).toEqual([]);
+  });
+
+  it('every acknowledgement carries a specific reason', () => {
+    const { stack } = synth({ topology: fullTopology });
+    const reasons: string[] = [];
+    for (const construct of stack.node.findAll()) {
+      for (const entry of construct.node.metadata) {
+        if (entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY) {
+          reasons.push(...Object.values(entry.data as Record<string, string>));
+        }
+      }
+    }
+    expect(reasons.length).toBeGreaterThan(0);
+    for (const reason of reasons) expect(reason.length).toBeGreaterThan(40);
+  });
+
+  it('catches a finding that is not acknowledged, and synthesis with the plugin fails on it', () => {
+    const { app, stack } = synth();
+    // A queue without encryption, TLS enforcement or DLQ: three findings nobody acknowledged.
+    new sqs.Queue(stack, 'Careless', { encryption: sqs.QueueEncryption.UNENCRYPTED });
+    const rules = nagFindings(app).map((f) => f.rule);
+    expect(rules).toEqual(expect.arrayContaining(['AwsSolutions-SQS2', 'AwsSolutions-SQS3', 'AwsSolutions-SQS4']));
+    addNagPlugin(app);
+    expect(() => app.synth({ force: true })).toThrow(/AwsSolutions-SQS2/);
+  });
+});

@@ -71,6 +71,8 @@ export const table = {
     { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
     // Orders by symbol.
     { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+    // Sparse, platform-wide work lists: the event outbox and orders waiting to be queued.
+    { name: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
   ],
 } as const;
 
@@ -106,6 +108,19 @@ export const rules: RuleSpec[] = [
 export const routes: RouteSpec[] = [
   { method: 'GET', path: '/health', handler: 'functions/health/live.ts', auth: 'public' },
   { method: 'GET', path: '/health/ready', handler: 'functions/health/ready.ts', auth: 'public' },
+  { method: 'POST', path: '/api/v1/auth/login', handler: 'functions/auth/login.ts', auth: 'public' },
+  { method: 'POST', path: '/api/v1/auth/refresh', handler: 'functions/auth/refresh.ts', auth: 'public' },
+  { method: 'POST', path: '/api/v1/tenants', handler: 'functions/tenants/create.ts', auth: 'caller' },
+  { method: 'GET', path: '/api/v1/tenants/me', handler: 'functions/tenants/me.ts', auth: 'caller' },
+  { method: 'POST', path: '/api/v1/users', handler: 'functions/users/create.ts', auth: 'caller' },
+  { method: 'GET', path: '/api/v1/users', handler: 'functions/users/list.ts', auth: 'caller' },
+  { method: 'GET', path: '/api/v1/users/{username}', handler: 'functions/users/get.ts', auth: 'caller' },
+  { method: 'PATCH', path: '/api/v1/users/{username}', handler: 'functions/users/update.ts', auth: 'caller' },
+  { method: 'POST', path: '/api/v1/api-keys', handler: 'functions/api-keys/create.ts', auth: 'caller' },
+  { method: 'GET', path: '/api/v1/api-keys', handler: 'functions/api-keys/list.ts', auth: 'caller' },
+  { method: 'GET', path: '/api/v1/api-keys/{id}', handler: 'functions/api-keys/get.ts', auth: 'caller' },
+  { method: 'DELETE', path: '/api/v1/api-keys/{id}', handler: 'functions/api-keys/revoke.ts', auth: 'caller' },
+  { method: 'GET', path: '/api/v1/audit', handler: 'functions/audit/list.ts', auth: 'caller' },
 ];
 
 export const queueConsumers: QueueConsumerSpec[] = [];

@@ -26,3 +26,103 @@ export function tenantPk(tenantId: string): string {
 export const systemKeys = {
   bridgeStatus: (): ItemKey => ({ pk: 'SYSTEM', sk: 'BRIDGE' }),
 };
+
+/** Tenancy and access items (tenants, users, API keys, security audit, rate-limit windows). */
+export const tenancyKeys = {
+  tenant: (tenantId: string): ItemKey => ({ pk: tenantPk(tenantId), sk: 'TENANT' }),
+  user: (tenantId: string, username: string): ItemKey => ({
+    pk: tenantPk(tenantId),
+    sk: `USER${SEP}${assertSafe(username, 'username')}`,
+  }),
+  userPrefix: (tenantId: string) => ({ pk: tenantPk(tenantId), skPrefix: `USER${SEP}` }),
+  apiKey: (tenantId: string, keyId: string): ItemKey => ({
+    pk: tenantPk(tenantId),
+    sk: `APIKEY${SEP}${assertSafe(keyId, 'API key id')}`,
+  }),
+  apiKeyPrefix: (tenantId: string) => ({ pk: tenantPk(tenantId), skPrefix: `APIKEY${SEP}` }),
+  /** The security audit log has its own partition so a busy tenant's orders never crowd it. */
+  auditPk: (tenantId: string): string => `${tenantPk(tenantId)}${SEP}AUDIT`,
+  audit: (tenantId: string, eventId: string): ItemKey => ({
+    pk: `${tenantPk(tenantId)}${SEP}AUDIT`,
+    sk: `AUDIT${SEP}${assertSafe(eventId, 'audit event id')}`,
+  }),
+  /** A tenant-scoped rate-limit counter (per tenant, per API key) for one time window. */
+  tenantRate: (tenantId: string, bucket: string, windowStart: number): ItemKey => ({
+    pk: tenantPk(tenantId),
+    sk: `RATE${SEP}${assertSafe(bucket, 'rate bucket')}${SEP}${windowStart}`,
+  }),
+};
+
+/**
+ * Platform-level access items: credentials are looked up before any tenant is known (a login
+ * names only a username, a refresh token only itself), as a Cognito user pool is one namespace.
+ */
+export const authKeys = {
+  /** The local identity provider's user record: usernames are unique across the platform. */
+  identityUser: (username: string): ItemKey => ({ pk: `IDP${SEP}USER${SEP}${assertSafe(username, 'username')}`, sk: 'USER' }),
+  /** A refresh token, found by the hash of its value. */
+  refreshToken: (tokenHash: string): ItemKey => ({ pk: `IDP${SEP}REFRESH${SEP}${assertSafe(tokenHash, 'token hash')}`, sk: 'REFRESH' }),
+  /** A rate-limit counter for something outside any tenant (a source address, a login name). */
+  platformRate: (bucket: string, windowStart: number): ItemKey => ({
+    pk: `RATE${SEP}${assertSafe(bucket, 'rate bucket')}`,
+    sk: String(windowStart),
+  }),
+};
+
+/** Orders, their audit trail, idempotency records and the risk items that guard them. */
+export const orderKeys = {
+  order: (tenantId: string, orderId: string): ItemKey => ({
+    pk: tenantPk(tenantId),
+    sk: `ORDER${SEP}${assertSafe(orderId, 'order id')}`,
+  }),
+  /** The sort-key range of a tenant's orders between two ULID bounds (see ids.ulidBound). */
+  orderRange: (tenantId: string, low: string, high: string) => ({
+    pk: tenantPk(tenantId),
+    low: `ORDER${SEP}${low}`,
+    high: `ORDER${SEP}${high}`,
+  }),
+  orderIdFromSk: (sk: string): string => sk.slice(`ORDER${SEP}`.length),
+  byStatusPk: (tenantId: string, status: string): string => `${tenantPk(tenantId)}${SEP}ORDERS_BY_STATUS${SEP}${status}`,
+  bySymbolPk: (tenantId: string, symbol: string): string => `${tenantPk(tenantId)}${SEP}ORDERS_BY_SYMBOL${SEP}${symbol}`,
+  eventsPk: (tenantId: string, orderId: string): string => `${tenantPk(tenantId)}${SEP}ORDER${SEP}${assertSafe(orderId, 'order id')}`,
+  event: (tenantId: string, orderId: string, seq: number): ItemKey => ({
+    pk: orderKeys.eventsPk(tenantId, orderId),
+    sk: `EVENT${SEP}${String(seq).padStart(10, '0')}`,
+  }),
+  /** `keyHash` is a hex digest of the client's Idempotency-Key, so any key text is safe. */
+  idempotency: (tenantId: string, keyHash: string): ItemKey => ({
+    pk: tenantPk(tenantId),
+    sk: `IDEMPOTENCY${SEP}${assertSafe(keyHash, 'idempotency key hash')}`,
+  }),
+  clientOrderId: (tenantId: string, clientOrderId: string): ItemKey => ({
+    pk: tenantPk(tenantId),
+    sk: `CLIENT_ORDER${SEP}${assertSafe(clientOrderId, 'clientOrderId')}`,
+  }),
+};
+
+/** Risk configuration and the counters the order transaction checks and moves. */
+export const riskKeys = {
+  limits: (tenantId: string): ItemKey => ({ pk: tenantPk(tenantId), sk: 'RISK#LIMITS' }),
+  killSwitch: (tenantId: string): ItemKey => ({ pk: tenantPk(tenantId), sk: 'RISK#KILL_SWITCH' }),
+  counters: (tenantId: string): ItemKey => ({ pk: tenantPk(tenantId), sk: 'RISK#COUNTERS' }),
+  symbol: (tenantId: string, symbol: string): ItemKey => ({
+    pk: tenantPk(tenantId),
+    sk: `RISK${SEP}SYMBOL${SEP}${assertSafe(symbol, 'symbol')}`,
+  }),
+  rateWindow: (tenantId: string, epochSecond: number): ItemKey => ({
+    pk: tenantPk(tenantId),
+    sk: `RISK${SEP}RATE${SEP}${epochSecond}`,
+  }),
+  /** The tenant's P&L for one trading day (`YYYY-MM-DD`), written by the bridge on every fill. */
+  dailyPnl: (tenantId: string, day: string): ItemKey => ({ pk: tenantPk(tenantId), sk: `PNL${SEP}${assertSafe(day, 'day')}` }),
+};
+
+/** Sparse work lists on gsi3, spread over a few shards so no partition runs hot. */
+export const workKeys = {
+  shards: 4,
+  shardOf: (id: string): number => id.charCodeAt(id.length - 1) % workKeys.shards,
+  /** Audit events not yet published to the bus. */
+  outboxPk: (shard: number): string => `OUTBOX${SEP}${shard}`,
+  /** Orders accepted but not yet taken by the bridge. */
+  pendingPk: (shard: number): string => `PENDING_NEW${SEP}${shard}`,
+};

@@ -1,0 +1,60 @@
+import { describe, expect, it, afterAll } from '@jest/globals';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import * as topology from '../../../core/topology.ts';
+import { collectHandlers } from '../../../lib/oms-stack.ts';
+import { synth } from './support.ts';
+
+// The one synthesis with bundling on: the local esbuild (no Docker) bundles every handler of the
+// real topology as ESM, as `npm run synth` does.
+const outdir = mkdtempSync(path.join(tmpdir(), 'oms-cdk-'));
+const { template, stack } = synth({}, { bundle: true, outdir });
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+const assetDirOf = (fn: Record<string, any>): string => {
+  const hash = fn.Properties.Code.S3Key.replace(/\.zip$/, '');
+  return path.join(outdir, `asset.${hash}`);
+};
+
+describe('bundled synthesis', () => {
+  const functions = Object.values(template.findResources('AWS::Lambda::Function')).filter((f) =>
+    String(f.Properties.Runtime).startsWith('nodejs'),
+  );
+
+  it('bundles each handler into an ESM index.mjs with its source map and the require banner', () => {
+    expect(functions).toHaveLength(collectHandlers(topology).size);
+    for (const fn of functions) {
+      expect(fn.Properties.Handler).toBe('index.handler');
+      const dir = assetDirOf(fn);
+      expect(readdirSync(dir).sort()).toEqual(['index.mjs', 'index.mjs.map']);
+      const code = readFileSync(path.join(dir, 'index.mjs'), 'utf8');
+      expect(code.startsWith("import { createRequire as __omsCreateRequire } from 'node:module';")).toBe(true);
+      expect(code).toMatch(/\/\/# sourceMappingURL=index\.mjs\.map\s*$/);
+    }
+  });
+
+  it('a bundle is self-contained: copied away from node_modules it still loads and exports handler', async () => {
+    const ready = stack.functions.get('functions/health/ready.ts') ?? [...stack.functions.values()][0]!;
+    const fn = template.toJSON().Resources[stack.getLogicalId(ready.fn.node.defaultChild as never)];
+    const isolated = mkdtempSync(path.join(tmpdir(), 'oms-bundle-'));
+    try {
+      cpSync(assetDirOf(fn), isolated, { recursive: true });
+      const mod = (await import(pathToFileURL(path.join(isolated, 'index.mjs')).href)) as { handler?: unknown };
+      expect(typeof mod.handler).toBe('function');
+    } finally {
+      rmSync(isolated, { recursive: true, force: true });
+    }
+  });
+
+  it('stages the bridge image context without node_modules, tests or the CDK output', () => {
+    const docker = readdirSync(outdir).filter((d) => d.startsWith('asset.') && existsSync(path.join(outdir, d, 'ib-bridge')));
+    expect(docker).toHaveLength(1);
+    const context = path.join(outdir, docker[0]!);
+    const entries = readdirSync(context).sort();
+    expect(entries).toEqual(expect.arrayContaining(['package.json', 'package-lock.json', 'core', 'ib-bridge']));
+    for (const absent of ['node_modules', 'test', 'cdk.out', 'lib', '.git']) expect(entries).not.toContain(absent);
+    expect(existsSync(path.join(context, 'ib-bridge', 'Dockerfile'))).toBe(true);
+  });
+});

@@ -135,4 +135,16 @@ export const env = {
   eventBusName: 'OMS_EVENT_BUS',
   userPoolId: 'OMS_USER_POOL_ID',
   userPoolClientId: 'OMS_USER_POOL_CLIENT_ID',
+  /** `cognito` (default) or `local`: which identity provider logins and refreshes go to. */
+  identityProvider: 'OMS_IDENTITY_PROVIDER',
+  /** The local identity provider's RSA signing key (a private JWK with its kid); never set in AWS. */
+  localIdpKey: 'OMS_LOCAL_IDP_KEY',
+  rateLimitTenantPerMinute: 'OMS_RATE_LIMIT_TENANT_PER_MINUTE',
+  rateLimitApiKeyPerMinute: 'OMS_RATE_LIMIT_API_KEY_PER_MINUTE',
+  rateLimitAuthFailuresPerMinute: 'OMS_RATE_LIMIT_AUTH_FAILURES_PER_MINUTE',
+  rateLimitLoginPerUser: 'OMS_RATE_LIMIT_LOGIN_FAILURES_PER_USER',
+  rateLimitLoginPerIp: 'OMS_RATE_LIMIT_LOGIN_PER_IP',
 } as const;
+
+/** The Lambda authorizer run before every `caller` route (no identity source, no caching). */
+export const authorizer = 'functions/auth/authorizer.ts';

@@ -193,11 +193,10 @@ export class MatchingEngine {
     return n;
   }
 
-  /** Accepts a validated order: PendingSubmit, PreSubmitted, then Submitted when live, then matching. */
-  submit(input: NewOrder): { order: OrderRecord; events: EngineEvent[] } {
+  #newRecord(input: NewOrder): OrderRecord {
     const spec = this.#host.prices.spec(input.symbol);
     const permId = this.#host.nextPermId();
-    const order: OrderRecord = {
+    return {
       key: input.manual ? `perm:${permId}` : `${input.clientId}:${input.orderId}`,
       orderId: input.manual ? 0 : input.orderId,
       clientId: input.manual ? 0 : input.clientId,
@@ -229,6 +228,20 @@ export class MatchingEngine {
       completedAt: null,
       completedStatus: '',
     };
+  }
+
+  /** Records an order refused after its id was taken: it exists, Inactive, and never trades. */
+  reject(input: NewOrder, reason: string): OrderRecord {
+    const order = this.#newRecord(input);
+    order.status = 'Inactive';
+    this.#complete(order, `Rejected: ${reason}`);
+    this.#orders.set(order.key, order);
+    return { ...order };
+  }
+
+  /** Accepts a validated order: PendingSubmit, PreSubmitted, then Submitted when live, then matching. */
+  submit(input: NewOrder): { order: OrderRecord; events: EngineEvent[] } {
+    const order = this.#newRecord(input);
     this.#orders.set(order.key, order);
     const events: EngineEvent[] = [{ kind: 'status', order: { ...order }, openOrder: false }];
     order.status = 'PreSubmitted';

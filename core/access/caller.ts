@@ -64,3 +64,19 @@ export function authorize(caller: Caller, scope: Scope): void {
     throw new ForbiddenError(`This action needs the ${scope} scope`, { details: { requiredScope: scope } });
   }
 }
+
+/** Throws ForbiddenError unless the caller is a platform operator. */
+export function authorizeOperator(caller: Caller): void {
+  if (caller.kind !== 'operator') throw new ForbiddenError('Only a platform operator may do this');
+}
+
+/** Throws ForbiddenError unless the caller acts inside a tenant (any role, any key). */
+export function authorizeTenantMember(caller: Caller): void {
+  if (caller.kind === 'operator' || caller.tenantId === '') throw new ForbiddenError('The platform operator acts on tenants, not inside one');
+}
+
+/** The scopes of `wanted` the caller does not hold: a caller can never grant more than it has. */
+export function scopesBeyond(caller: Caller, wanted: readonly Scope[]): Scope[] {
+  const held = effectiveScopes(caller);
+  return wanted.filter((s) => !held.has(s));
+}

@@ -2,11 +2,14 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod';
-import { UnauthenticatedError, ValidationError } from '../../core/errors.ts';
+import { ValidationError } from '../../core/errors.ts';
 import { ROLES, SCOPES, type Caller, type Role, type Scope, authorize } from '../../core/access/caller.ts';
 import { logger } from './observability.ts';
 import { problem, problemFor, type Problem } from './problems.ts';
 import { zodIssues } from '../../core/validation.ts';
+import { CredentialRejectedError, RateLimitExceededError, AUTH_FAILURES, type AuthFailure } from '../../core/access/errors.ts';
+import { DependencyError } from '../../core/errors.ts';
+import '../auth/problems.ts';
 
 /** What a route handler returns; the wrapper turns it into an API Gateway result. */
 export interface HttpResult {
@@ -22,6 +25,19 @@ export type HttpEvent = APIGatewayProxyEventV2 & {
   };
 };
 
+/** Throws the error the authorizer recorded in its context (see docs/security.md), if any. */
+function rejectedByAuthorizer(ctx: Record<string, unknown> | undefined): void {
+  const code = ctx?.authError;
+  if (typeof code !== 'string' || code === '') return;
+  const message = typeof ctx?.authMessage === 'string' ? ctx.authMessage : 'The credential was refused';
+  if (code === 'RATE_LIMITED') {
+    throw new RateLimitExceededError(String(ctx?.ratePolicy ?? 'default'), Number(ctx?.rateLimit ?? 0), Number(ctx?.rateWindow ?? 60), Math.max(1, Number(ctx?.retryAfter ?? 1)));
+  }
+  if (code === 'UNAVAILABLE') throw new DependencyError(message);
+  const reason: AuthFailure = (AUTH_FAILURES as readonly string[]).includes(code) ? (code as AuthFailure) : 'INVALID_TOKEN';
+  throw new CredentialRejectedError(reason, message);
+}
+
 /** A parsed view of the request, so handlers read input only through validation. */
 export class HttpRequest {
   readonly event: HttpEvent;
@@ -35,11 +51,13 @@ export class HttpRequest {
   /** The authenticated caller, from the authorizer's context. */
   caller(): Caller {
     const ctx = this.event.requestContext.authorizer?.lambda;
+    // The authorizer allows every request and reports refusals here, so they become problem+json.
+    rejectedByAuthorizer(ctx);
     const tenantId = ctx?.tenantId;
     const principal = ctx?.principal;
     const kind = ctx?.kind;
     if (typeof tenantId !== 'string' || typeof principal !== 'string' || typeof kind !== 'string') {
-      throw new UnauthenticatedError('No authenticated caller');
+      throw new CredentialRejectedError('MISSING_CREDENTIALS', 'Send Authorization: Bearer <access token> or x-api-key');
     }
     const words = (value: unknown) => (typeof value === 'string' && value ? value.split(' ') : []);
     return {
@@ -157,6 +175,8 @@ export function httpHandler(fn: (request: HttpRequest) => Promise<HttpResult>) {
       const requestId = event.requestContext.requestId;
       logger.setCorrelationId(requestId);
       try {
+        // Fail closed: a refused credential stops the request even if the handler never asks for the caller.
+        rejectedByAuthorizer(event.requestContext.authorizer?.lambda);
         return toResult(await fn(new HttpRequest(event)), requestId);
       } catch (error) {
         return toResult(errorResult(error, requestId), requestId);

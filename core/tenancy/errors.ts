@@ -1,0 +1,40 @@
+import { ConflictError, ForbiddenError, NotFoundError } from '../errors.ts';
+
+/** The caller's tenant record is missing (a token naming a deleted tenant). */
+export class TenantNotFoundError extends NotFoundError {
+  constructor(tenantId: string) {
+    super('Tenant', tenantId, 'TENANT_NOT_FOUND');
+  }
+}
+
+export class UserNotFoundError extends NotFoundError {
+  constructor(username: string) {
+    super('User', username, 'USER_NOT_FOUND');
+  }
+}
+
+export class ApiKeyNotFoundError extends NotFoundError {
+  constructor(keyId: string) {
+    super('API key', keyId, 'API_KEY_NOT_FOUND');
+  }
+}
+
+export class ApiKeyAlreadyRevokedError extends ConflictError {
+  constructor(keyId: string) {
+    super('API_KEY_REVOKED', `API key ${keyId} is already revoked`, { id: keyId });
+  }
+}
+
+/** A caller tried to hand out more than it holds (an API key with scopes beyond the creator's). */
+export class ScopeEscalationError extends ForbiddenError {
+  constructor(scopes: string[]) {
+    super(`You cannot grant scopes you do not hold: ${scopes.join(', ')}`, { details: { scopes } });
+  }
+}
+
+/** An admin tried to change their own role or disable themselves, which could lock the tenant out. */
+export class SelfLockoutError extends ConflictError {
+  constructor() {
+    super('SELF_LOCKOUT', 'Admins cannot demote or disable themselves; ask another admin');
+  }
+}

@@ -1,0 +1,18 @@
+import * as z from 'zod';
+import { createUser } from '../../core/tenancy/service.ts';
+import { passwordSchema, roleSchema, usernameSchema } from '../../core/tenancy/model.ts';
+import { httpHandler, json } from '../shared/http.ts';
+import { identityProvider, sourceIp, tenancyStore } from '../auth/services.ts';
+
+const body = z.object({ username: usernameSchema, password: passwordSchema, role: roleSchema });
+
+/** POST /api/v1/users (tenant admin): a user of the caller's tenant. */
+export const handler = httpHandler(async (request) => {
+  const caller = request.authorized('users:write');
+  const input = request.body(body);
+  const user = await createUser(
+    { identity: identityProvider(), tenant: tenancyStore().forTenant(caller.tenantId) },
+    { ...input, actor: caller.principal, sourceIp: sourceIp(request) },
+  );
+  return json(201, user);
+});

@@ -6,6 +6,8 @@ import { resolve } from 'node:path';
 import { startLocalStack, type LocalStack } from '../local/stack.ts';
 import { JavaMissingError } from '../local/dynamodb.ts';
 import { projectRoot } from '../local/lambda.ts';
+import { seedDemo } from '../local/identity/seed.ts';
+import { TenancyStore } from '../adapters/dynamodb/tenancy-store.ts';
 
 const port = Number(process.env.OMS_PORT ?? 8000);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -36,9 +38,27 @@ process.on('SIGTERM', () => void shutdown('SIGTERM'));
 try {
   log(`starting (data dir ${dataDir})`);
   stack = await startLocalStack({ port, dataDir, log });
+  const running = stack as LocalStack & { paperGateway?: { host: string; port: number } };
+  const demo = await seedDemo({
+    store: new TenancyStore(stack.identity.provider.options.doc, stack.tableName),
+    provider: stack.identity.provider,
+    dataDir,
+    baseUrl: stack.baseUrl,
+    paperGateway: running.paperGateway ?? { host: process.env.IB_HOST ?? '127.0.0.1', port: Number(process.env.PAPER_GATEWAY_PORT ?? 4002) },
+  });
   log('');
   log(`ready: ${stack.baseUrl}`);
   log(`  curl ${stack.baseUrl}/health`);
+  log(`demo tenant "${demo.tenant}" (credentials in ${resolve(dataDir, 'demo-credentials.json')}):`);
+  for (const user of demo.users) log(`  ${user.role.padEnd(8)} ${user.username} / ${user.password}`);
+  log(`  operator ${demo.operator.username} / ${demo.operator.password}`);
+  const trader = demo.users.find((u) => u.role === 'trader') ?? demo.users[0];
+  log('try:');
+  log(
+    `  TOKEN=$(curl -s ${stack.baseUrl}/api/v1/auth/login -H 'content-type: application/json' ` +
+      `-d '${JSON.stringify({ username: trader?.username, password: trader?.password })}' | sed -E 's/.*"accessToken":"([^"]+)".*/\\1/')`,
+  );
+  log(`  curl -s ${stack.baseUrl}/api/v1/tenants/me -H "authorization: Bearer $TOKEN"`);
   log('Ctrl-C stops everything.');
 } catch (error) {
   if (

@@ -9,6 +9,8 @@ import { useLocalAws } from './aws-env.ts';
 import { startGateway, type Gateway } from './gateway.ts';
 import { pollQueue, runSchedule } from './queue-poller.ts';
 import { assertPortFree } from './ports.ts';
+import { authorizer } from '../core/topology.ts';
+import { startLocalIdentity, type LocalIdentity } from './identity/index.ts';
 
 export interface LocalStackOptions {
   /** HTTP gateway port; 0 picks a free one. */
@@ -27,6 +29,8 @@ export interface LocalStack {
   tableName: string;
   queueUrls: QueueUrls;
   dlqUrls: QueueUrls;
+  /** The local Cognito stand-in (signing key kept under the data dir). */
+  identity: LocalIdentity;
   stop(): Promise<void>;
 }
 
@@ -101,7 +105,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       stops.push(() => timer.stop());
     }
 
-    const gateway = await startGateway({ host, port: options.port });
+    const identity = startLocalIdentity({ tableName, dynamodbEndpoint: dynamodb.endpoint, ...(dataDir ? { dataDir } : {}) });
+    const gateway = await startGateway({ host, port: options.port, authorizer });
     stops.push(() => gateway.close());
     log(`HTTP gateway     ${gateway.url}`);
 
@@ -113,6 +118,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       tableName,
       queueUrls,
       dlqUrls,
+      identity,
       stop,
     };
   } catch (error) {

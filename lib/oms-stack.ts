@@ -16,7 +16,15 @@ import { OmsHttpApi } from './constructs/http-api.ts';
 import { Identity } from './constructs/identity.ts';
 import { Messaging } from './constructs/messaging.ts';
 import { Monitoring } from './constructs/monitoring.ts';
-import { accessOf, handlerId, pascal, projectRoot, type Access, type QueueKey, type Topology } from './topology.ts';
+import {
+  accessOf,
+  handlerId,
+  pascal,
+  projectRoot,
+  type Access,
+  type QueueKey,
+  type Topology,
+} from './topology.ts';
 
 export interface OmsStackProps extends StackProps {
   /** Defaults to `core/topology.ts`; tests pass variants. */
@@ -35,6 +43,12 @@ interface HandlerUse {
   readonly kinds: Set<HandlerKind>;
   readonly access: Set<Access>;
 }
+
+/**
+ * Topology env names that are not resources: tuning the application defaults when unset, or
+ * local-only (the local identity provider's signing key must never exist in AWS).
+ */
+export const APP_DEFAULTED_ENV = /^(rateLimit|localIdp)/;
 
 const TIMEOUTS: Record<HandlerKind, Duration> = {
   // API Gateway gives up on an integration after 30 s.
@@ -79,7 +93,9 @@ export class OmsStack extends Stack {
 
     for (const [handler, use] of handlers) {
       const kinds = [...use.kinds];
-      const timeout = kinds.map((k) => TIMEOUTS[k]).reduce((a, b) => (a.toSeconds() >= b.toSeconds() ? a : b));
+      const timeout = kinds
+        .map((k) => TIMEOUTS[k])
+        .reduce((a, b) => (a.toSeconds() >= b.toSeconds() ? a : b));
       const fn = new HandlerFunction(this, handlerId(handler), {
         handler,
         description: `OMS ${kinds.join('+')} ${handler}`,
@@ -114,7 +130,9 @@ export class OmsStack extends Stack {
 
     for (const schedule of topology.schedules) {
       if (schedule.everySeconds < 60 || schedule.everySeconds % 60 !== 0) {
-        throw new Error(`schedule ${schedule.name}: EventBridge Scheduler runs at whole minutes, got ${schedule.everySeconds}s`);
+        throw new Error(
+          `schedule ${schedule.name}: EventBridge Scheduler runs at whole minutes, got ${schedule.everySeconds}s`,
+        );
       }
       const fn = this.mustGet(schedule.handler).fn;
       const role = new iam.Role(this, `Schedule${pascal(schedule.name)}Role`, {
@@ -169,6 +187,7 @@ export class OmsStack extends Stack {
       eventBusName: this.messaging.bus.eventBusName,
       userPoolId: this.identity.userPool.userPoolId,
       userPoolClientId: this.identity.client.userPoolClientId,
+      identityProvider: 'cognito',
     };
     for (const [key, pair] of Object.entries(this.messaging.queues)) {
       values[`${key}QueueUrl`] = pair.queue.queueUrl;
@@ -176,6 +195,7 @@ export class OmsStack extends Stack {
     const environment: Record<string, string> = {};
     for (const [key, name] of Object.entries(this.topology.env)) {
       const value = values[key];
+      if (value === undefined && APP_DEFAULTED_ENV.test(key)) continue;
       if (value === undefined) {
         Annotations.of(this).addWarningV2(
           'oms:unknown-env',
@@ -230,9 +250,17 @@ export class OmsStack extends Stack {
       }).valueAsString;
     return {
       host: param('IbHost', 'Host name or IP of the IB Gateway / TWS the bridge connects to', defaults.host),
-      port: param('IbPort', 'API port of the IB Gateway / TWS (4002 paper gateway, 4001 live gateway)', defaults.port ?? '4002'),
+      port: param(
+        'IbPort',
+        'API port of the IB Gateway / TWS (4002 paper gateway, 4001 live gateway)',
+        defaults.port ?? '4002',
+      ),
       clientId: param('IbClientId', 'IB API client id reserved for the bridge', defaults.clientId ?? '1'),
-      account: param('IbAccount', 'IB account the bridge trades (empty: the gateway’s only account)', defaults.account ?? ''),
+      account: param(
+        'IbAccount',
+        'IB account the bridge trades (empty: the gateway’s only account)',
+        defaults.account ?? '',
+      ),
     };
   }
 
@@ -247,7 +275,7 @@ export class OmsStack extends Stack {
     const findings: [string, string][] = [
       [
         `AwsSolutions-IAM5[Resource::<${tableArn}.Arn>/index/*]`,
-        'Queries go through the table’s own GSIs (gsi1, gsi2); the wildcard is limited to indexes of this one table.',
+        `Queries go through the table’s own GSIs (${this.topology.table.indexes.map((i) => i.name).join(', ')}); the wildcard is limited to indexes of this one table.`,
       ],
       [
         'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
@@ -265,7 +293,11 @@ export class OmsStack extends Stack {
 /** Every distinct handler file in the topology, with what it is used as and the union of its grants. */
 export function collectHandlers(topology: Topology): Map<string, HandlerUse> {
   const uses = new Map<string, HandlerUse>();
-  const add = (handler: string, kind: HandlerKind, spec: { readonly access?: readonly Access[] | undefined }) => {
+  const add = (
+    handler: string,
+    kind: HandlerKind,
+    spec: { readonly access?: readonly Access[] | undefined },
+  ) => {
     const use = uses.get(handler) ?? { kinds: new Set<HandlerKind>(), access: new Set<Access>() };
     use.kinds.add(kind);
     for (const a of accessOf(spec)) use.access.add(a);
@@ -278,4 +310,3 @@ export function collectHandlers(topology: Topology): Map<string, HandlerUse> {
   for (const schedule of topology.schedules) add(schedule.handler, 'schedule', schedule);
   return uses;
 }
-

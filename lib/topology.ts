@@ -46,4 +46,3 @@ export function handlerId(handler: string): string {
 
 /** A queue key's construct id: `orders` → `Orders`. */
 export const queueId = pascal;
-

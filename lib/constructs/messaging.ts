@@ -27,7 +27,10 @@ export class Messaging extends Construct {
     const { topology, key } = props;
 
     const pairs: Partial<Record<QueueKey, QueuePair>> = {};
-    for (const [name, spec] of Object.entries(topology.queues) as [QueueKey, Topology['queues'][QueueKey]][]) {
+    for (const [name, spec] of Object.entries(topology.queues) as [
+      QueueKey,
+      Topology['queues'][QueueKey],
+    ][]) {
       const cid = queueId(name);
       const encryption = {
         encryption: sqs.QueueEncryption.KMS,

@@ -35,7 +35,11 @@ export class Monitoring extends Construct {
 
     this.alarmTopic = new sns.Topic(this, 'Alarms', { masterKey: props.key, enforceSSL: true });
     // CloudWatch publishes to the encrypted topic, so it must be able to use the key.
-    props.key.grant(new iam.ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    props.key.grant(
+      new iam.ServicePrincipal('cloudwatch.amazonaws.com'),
+      'kms:Decrypt',
+      'kms:GenerateDataKey*',
+    );
     if (props.alarmEmail) {
       this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
     }
@@ -68,17 +72,23 @@ export class Monitoring extends Construct {
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({
         title: 'Lambda errors',
-        left: props.functions.map((f) => f.fn.metricErrors({ period, statistic: 'Sum', label: byHandler(f) })),
+        left: props.functions.map((f) =>
+          f.fn.metricErrors({ period, statistic: 'Sum', label: byHandler(f) }),
+        ),
         width: 8,
       }),
       new cloudwatch.GraphWidget({
         title: 'Lambda throttles',
-        left: props.functions.map((f) => f.fn.metricThrottles({ period, statistic: 'Sum', label: byHandler(f) })),
+        left: props.functions.map((f) =>
+          f.fn.metricThrottles({ period, statistic: 'Sum', label: byHandler(f) }),
+        ),
         width: 8,
       }),
       new cloudwatch.GraphWidget({
         title: 'Lambda duration p99',
-        left: props.functions.map((f) => f.fn.metricDuration({ period, statistic: 'p99', label: byHandler(f) })),
+        left: props.functions.map((f) =>
+          f.fn.metricDuration({ period, statistic: 'p99', label: byHandler(f) }),
+        ),
         width: 8,
       }),
     );
@@ -89,7 +99,11 @@ export class Monitoring extends Construct {
         title: 'Queue depth (visible messages)',
         left: queueEntries.flatMap(([name, pair]) => [
           pair.queue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum', label: name }),
-          pair.dlq.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum', label: `${name} DLQ` }),
+          pair.dlq.metricApproximateNumberOfMessagesVisible({
+            period,
+            statistic: 'Maximum',
+            label: `${name} DLQ`,
+          }),
         ]),
         width: 12,
       }),
@@ -97,7 +111,11 @@ export class Monitoring extends Construct {
         title: 'Age of oldest message (s)',
         left: queueEntries.flatMap(([name, pair]) => [
           pair.queue.metricApproximateAgeOfOldestMessage({ period, statistic: 'Maximum', label: name }),
-          pair.dlq.metricApproximateAgeOfOldestMessage({ period, statistic: 'Maximum', label: `${name} DLQ` }),
+          pair.dlq.metricApproximateAgeOfOldestMessage({
+            period,
+            statistic: 'Maximum',
+            label: `${name} DLQ`,
+          }),
         ]),
         width: 12,
       }),
@@ -139,6 +157,8 @@ export class Monitoring extends Construct {
       alarm.addAlarmAction(new actions.SnsAction(this.alarmTopic));
       this.alarms.push(alarm);
     }
-    this.dashboard.addWidgets(new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24 }));
+    this.dashboard.addWidgets(
+      new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24 }),
+    );
   }
 }

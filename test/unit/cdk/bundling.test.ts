@@ -13,9 +13,9 @@ const outdir = mkdtempSync(path.join(tmpdir(), 'oms-cdk-'));
 const { template, stack } = synth({}, { bundle: true, outdir });
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
-const assetDirOf = (fn: Record<string, any>): string => {
-  const hash = fn.Properties.Code.S3Key.replace(/\.zip$/, '');
-  return path.join(outdir, `asset.${hash}`);
+const assetDirOf = (fn: { [key: string]: unknown }): string => {
+  const { Properties } = fn as { Properties: { Code: { S3Key: string } } };
+  return path.join(outdir, `asset.${Properties.Code.S3Key.replace(/\.zip$/, '')}`);
 };
 
 describe('bundled synthesis', () => {
@@ -30,7 +30,9 @@ describe('bundled synthesis', () => {
       const dir = assetDirOf(fn);
       expect(readdirSync(dir).sort()).toEqual(['index.mjs', 'index.mjs.map']);
       const code = readFileSync(path.join(dir, 'index.mjs'), 'utf8');
-      expect(code.startsWith("import { createRequire as __omsCreateRequire } from 'node:module';")).toBe(true);
+      expect(code.startsWith("import { createRequire as __omsCreateRequire } from 'node:module';")).toBe(
+        true,
+      );
       expect(code).toMatch(/\/\/# sourceMappingURL=index\.mjs\.map\s*$/);
     }
   });
@@ -41,7 +43,9 @@ describe('bundled synthesis', () => {
     const isolated = mkdtempSync(path.join(tmpdir(), 'oms-bundle-'));
     try {
       cpSync(assetDirOf(fn), isolated, { recursive: true });
-      const mod = (await import(pathToFileURL(path.join(isolated, 'index.mjs')).href)) as { handler?: unknown };
+      const mod = (await import(pathToFileURL(path.join(isolated, 'index.mjs')).href)) as {
+        handler?: unknown;
+      };
       expect(typeof mod.handler).toBe('function');
     } finally {
       rmSync(isolated, { recursive: true, force: true });
@@ -49,12 +53,17 @@ describe('bundled synthesis', () => {
   });
 
   it('stages the bridge image context without node_modules, tests or the CDK output', () => {
-    const docker = readdirSync(outdir).filter((d) => d.startsWith('asset.') && existsSync(path.join(outdir, d, 'ib-bridge')));
+    const docker = readdirSync(outdir).filter(
+      (d) => d.startsWith('asset.') && existsSync(path.join(outdir, d, 'ib-bridge')),
+    );
     expect(docker).toHaveLength(1);
     const context = path.join(outdir, docker[0]!);
     const entries = readdirSync(context).sort();
-    expect(entries).toEqual(expect.arrayContaining(['package.json', 'package-lock.json', 'core', 'ib-bridge']));
-    for (const absent of ['node_modules', 'test', 'cdk.out', 'lib', '.git']) expect(entries).not.toContain(absent);
+    expect(entries).toEqual(
+      expect.arrayContaining(['package.json', 'package-lock.json', 'core', 'ib-bridge']),
+    );
+    for (const absent of ['node_modules', 'test', 'cdk.out', 'lib', '.git'])
+      expect(entries).not.toContain(absent);
     expect(existsSync(path.join(context, 'ib-bridge', 'Dockerfile'))).toBe(true);
   });
 });

@@ -33,7 +33,9 @@ describe('cdk-nag AwsSolutions', () => {
     // A queue without encryption, TLS enforcement or DLQ: three findings nobody acknowledged.
     new sqs.Queue(stack, 'Careless', { encryption: sqs.QueueEncryption.UNENCRYPTED });
     const rules = nagFindings(app).map((f) => f.rule);
-    expect(rules).toEqual(expect.arrayContaining(['AwsSolutions-SQS2', 'AwsSolutions-SQS3', 'AwsSolutions-SQS4']));
+    expect(rules).toEqual(
+      expect.arrayContaining(['AwsSolutions-SQS2', 'AwsSolutions-SQS3', 'AwsSolutions-SQS4']),
+    );
     addNagPlugin(app);
     expect(() => app.synth({ force: true })).toThrow(/AwsSolutions-SQS2/);
   });

@@ -3,13 +3,17 @@ import { Match } from 'aws-cdk-lib/assertions';
 import * as topology from '../../../core/topology.ts';
 import { GROUPS } from '../../../lib/constructs/identity.ts';
 import { ESM_REQUIRE_BANNER } from '../../../lib/constructs/handler-function.ts';
-import { collectHandlers } from '../../../lib/oms-stack.ts';
+import { APP_DEFAULTED_ENV, collectHandlers } from '../../../lib/oms-stack.ts';
 import type { Topology } from '../../../lib/topology.ts';
-import { fullTopology, synth } from './support.ts';
+import { fullTopology, publicOnlyTopology, synth } from './support.ts';
 
 // One synthesis per topology for the whole file: synthesizing is the slow part.
 const real = synth();
-const full = synth({ topology: fullTopology, ib: { host: 'ib-gateway.internal' }, alarmEmail: 'ops@example.com' });
+const full = synth({
+  topology: fullTopology,
+  ib: { host: 'ib-gateway.internal' },
+  alarmEmail: 'ops@example.com',
+});
 
 const resourcesOf = (s: typeof real, type: string) => Object.entries(s.template.findResources(type));
 
@@ -24,7 +28,11 @@ describe('DynamoDB table', () => {
         BillingMode: 'PAY_PER_REQUEST',
         DeletionProtectionEnabled: true,
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-        SSESpecification: Match.objectLike({ SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: Match.anyValue() }),
+        SSESpecification: Match.objectLike({
+          SSEEnabled: true,
+          SSEType: 'KMS',
+          KMSMasterKeyId: Match.anyValue(),
+        }),
         TimeToLiveSpecification: { AttributeName: topology.table.ttlAttribute, Enabled: true },
         KeySchema: [
           { AttributeName: topology.table.partitionKey, KeyType: 'HASH' },
@@ -58,30 +66,35 @@ describe('SQS queues', () => {
     expect(all).toHaveLength(queues.length * 2);
   });
 
-  it.each(queues.map((q) => [q.name, q] as const))('%s: KMS, redrive after maxReceiveCount, FIFO as declared', (_name, spec) => {
-    const main = all.filter(
-      ([, r]) =>
-        r.Properties.VisibilityTimeout === spec.visibilityTimeoutSeconds &&
-        r.Properties.RedrivePolicy?.maxReceiveCount === spec.maxReceiveCount &&
-        Boolean(r.Properties.FifoQueue) === spec.fifo,
-    );
-    expect(main).toHaveLength(1);
-    const [, queue] = main[0]!;
-    expect(queue.Properties.KmsMasterKeyId).toBeDefined();
-    const dlqId = queue.Properties.RedrivePolicy.deadLetterTargetArn['Fn::GetAtt'][0] as string;
-    const dlq = real.template.toJSON().Resources[dlqId];
-    expect(dlq.Type).toBe('AWS::SQS::Queue');
-    expect(dlq.Properties.KmsMasterKeyId).toBeDefined();
-    expect(Boolean(dlq.Properties.FifoQueue)).toBe(spec.fifo);
-    expect(dlq.Properties.MessageRetentionPeriod).toBe(14 * 24 * 3600);
-  });
+  it.each(queues.map((q) => [q.name, q] as const))(
+    '%s: KMS, redrive after maxReceiveCount, FIFO as declared',
+    (_name, spec) => {
+      const main = all.filter(
+        ([, r]) =>
+          r.Properties.VisibilityTimeout === spec.visibilityTimeoutSeconds &&
+          r.Properties.RedrivePolicy?.maxReceiveCount === spec.maxReceiveCount &&
+          Boolean(r.Properties.FifoQueue) === spec.fifo,
+      );
+      expect(main).toHaveLength(1);
+      const [, queue] = main[0]!;
+      expect(queue.Properties.KmsMasterKeyId).toBeDefined();
+      const dlqId = queue.Properties.RedrivePolicy.deadLetterTargetArn['Fn::GetAtt'][0] as string;
+      const dlq = real.template.toJSON().Resources[dlqId];
+      expect(dlq.Type).toBe('AWS::SQS::Queue');
+      expect(dlq.Properties.KmsMasterKeyId).toBeDefined();
+      expect(Boolean(dlq.Properties.FifoQueue)).toBe(spec.fifo);
+      expect(dlq.Properties.MessageRetentionPeriod).toBe(14 * 24 * 3600);
+    },
+  );
 
   it('denies non-TLS access on every queue', () => {
     const policies = resourcesOf(real, 'AWS::SQS::QueuePolicy');
     const guarded = new Set<string>();
     for (const [, p] of policies) {
       const denies = (p.Properties.PolicyDocument.Statement as Array<Record<string, unknown>>).some(
-        (s) => s.Effect === 'Deny' && JSON.stringify(s.Condition) === JSON.stringify({ Bool: { 'aws:SecureTransport': 'false' } }),
+        (s) =>
+          s.Effect === 'Deny' &&
+          JSON.stringify(s.Condition) === JSON.stringify({ Bool: { 'aws:SecureTransport': 'false' } }),
       );
       if (denies) for (const q of p.Properties.Queues as Array<{ Ref: string }>) guarded.add(q.Ref);
     }
@@ -98,19 +111,26 @@ describe('EventBridge', () => {
     });
   });
 
-  it.each(topology.rules.map((r) => [r.name, r] as const))('rule %s carries the topology pattern as-is and targets its queue', (_n, rule) => {
-    const rules = resourcesOf(real, 'AWS::Events::Rule').filter(([, r]) => r.Properties.Description === rule.description);
-    expect(rules).toHaveLength(1);
-    const [, cfn] = rules[0]!;
-    expect(cfn.Properties.EventPattern).toEqual(rule.pattern);
-    expect(cfn.Properties.EventBusName).toBeDefined();
-    const target = cfn.Properties.Targets[0];
-    const queueId = target.Arn['Fn::GetAtt'][0] as string;
-    const queue = real.template.toJSON().Resources[queueId];
-    expect(Boolean(queue.Properties.FifoQueue)).toBe(topology.queues[rule.target.queue].fifo);
-    expect(queue.Properties.VisibilityTimeout).toBe(topology.queues[rule.target.queue].visibilityTimeoutSeconds);
-    expect(target.DeadLetterConfig).toBeDefined();
-  });
+  it.each(topology.rules.map((r) => [r.name, r] as const))(
+    'rule %s carries the topology pattern as-is and targets its queue',
+    (_n, rule) => {
+      const rules = resourcesOf(real, 'AWS::Events::Rule').filter(
+        ([, r]) => r.Properties.Description === rule.description,
+      );
+      expect(rules).toHaveLength(1);
+      const [, cfn] = rules[0]!;
+      expect(cfn.Properties.EventPattern).toEqual(rule.pattern);
+      expect(cfn.Properties.EventBusName).toBeDefined();
+      const target = cfn.Properties.Targets[0];
+      const queueId = target.Arn['Fn::GetAtt'][0] as string;
+      const queue = real.template.toJSON().Resources[queueId];
+      expect(Boolean(queue.Properties.FifoQueue)).toBe(topology.queues[rule.target.queue].fifo);
+      expect(queue.Properties.VisibilityTimeout).toBe(
+        topology.queues[rule.target.queue].visibilityTimeoutSeconds,
+      );
+      expect(target.DeadLetterConfig).toBeDefined();
+    },
+  );
 });
 
 describe('HTTP API', () => {
@@ -122,22 +142,39 @@ describe('HTTP API', () => {
     }));
 
   it('has a route per topology route (real topology)', () => {
-    expect(routeKeys(real).map((r) => r.key).sort()).toEqual(topology.routes.map((r) => `${r.method} ${r.path}`).sort());
+    expect(
+      routeKeys(real)
+        .map((r) => r.key)
+        .sort(),
+    ).toEqual(topology.routes.map((r) => `${r.method} ${r.path}`).sort());
   });
 
-  it('puts the Lambda authorizer on every caller route and none on public routes', () => {
-    const routes = routeKeys(full);
-    expect(routes.map((r) => r.key).sort()).toEqual(fullTopology.routes.map((r) => `${r.method} ${r.path}`).sort());
-    for (const spec of fullTopology.routes) {
-      const route = routes.find((r) => r.key === `${spec.method} ${spec.path}`)!;
-      if (spec.auth === 'caller') {
-        expect(route.authorizationType).toBe('CUSTOM');
-        expect(route.authorizerId).toBeDefined();
-      } else {
-        expect(route.authorizationType ?? 'NONE').toBe('NONE');
-        expect(route.authorizerId).toBeUndefined();
+  it.each([
+    ['real', real],
+    ['full', full],
+  ] as const)(
+    '%s topology: the Lambda authorizer on every caller route, none on public routes',
+    (_name, s) => {
+      const specs = s.stack.topology.routes;
+      const routes = routeKeys(s);
+      expect(routes.map((r) => r.key).sort()).toEqual(specs.map((r) => `${r.method} ${r.path}`).sort());
+      for (const spec of specs) {
+        const route = routes.find((r) => r.key === `${spec.method} ${spec.path}`)!;
+        if (spec.auth === 'caller') {
+          expect(route.authorizationType).toBe('CUSTOM');
+          expect(route.authorizerId).toBeDefined();
+        } else {
+          expect(route.authorizationType ?? 'NONE').toBe('NONE');
+          expect(route.authorizerId).toBeUndefined();
+        }
       }
-    }
+    },
+  );
+
+  it('login, refresh, health and docs stay public in the real topology', () => {
+    const publicRoutes = routeKeys(real).filter((r) => (r.authorizationType ?? 'NONE') === 'NONE');
+    for (const { key } of publicRoutes)
+      expect(key).toMatch(/ \/(health|api\/v1\/auth\/(login|refresh)|api\/docs|api\/openapi\.json)/);
   });
 
   it('authorizer: Lambda, simple responses, payload 2.0, no identity source (either header may be used)', () => {
@@ -149,12 +186,21 @@ describe('HTTP API', () => {
       IdentitySource: [],
       AuthorizerResultTtlInSeconds: 0,
     });
-    real.template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 0);
+  });
+
+  it('without an authorizer in the topology, public routes synthesize with no authorizer at all', () => {
+    const { template } = synth({ topology: publicOnlyTopology });
+    template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 0);
+    expect(Object.keys(template.findResources('AWS::ApiGatewayV2::Route'))).toHaveLength(
+      publicOnlyTopology.routes.length,
+    );
   });
 
   it('refuses to synthesize caller routes without an authorizer', () => {
     const { authorizer: _omit, ...withoutAuthorizer } = fullTopology;
-    expect(() => synth({ topology: withoutAuthorizer as Topology })).toThrow(/topology\.authorizer is not set/);
+    expect(() => synth({ topology: withoutAuthorizer as Topology })).toThrow(
+      /topology\.authorizer is not set/,
+    );
   });
 
   it('throttles and access-logs the default stage', () => {
@@ -186,7 +232,12 @@ describe('Lambda functions', () => {
         expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
         const variables = fn.Properties.Environment.Variables as Record<string, unknown>;
         expect(variables.NODE_OPTIONS).toBe('--enable-source-maps');
-        for (const name of Object.values(topology.env)) expect(variables[name]).toBeDefined();
+        for (const [key, name] of Object.entries(topology.env)) {
+          // Resource names are always set; tuning values fall back to the application defaults.
+          if (!APP_DEFAULTED_ENV.test(key)) expect(variables[name]).toBeDefined();
+        }
+        // The local identity provider's signing key must never reach AWS.
+        expect(Object.keys(variables).some((n) => /LOCAL_IDP/.test(n))).toBe(false);
         expect(fn.Properties.LoggingConfig.LogGroup).toBeDefined();
       }
     }
@@ -196,7 +247,8 @@ describe('Lambda functions', () => {
   });
 
   it('log groups have a retention', () => {
-    for (const [, lg] of resourcesOf(full, 'AWS::Logs::LogGroup')) expect(lg.Properties.RetentionInDays).toBeGreaterThan(0);
+    for (const [, lg] of resourcesOf(full, 'AWS::Logs::LogGroup'))
+      expect(lg.Properties.RetentionInDays).toBeGreaterThan(0);
   });
 
   it('grants exactly what each handler declares', () => {
@@ -223,7 +275,8 @@ describe('Lambda functions', () => {
     expect(policyOf('test/unit/cdk/fixtures/expire.ts')).toContain('events:PutEvents');
     // No function role falls back to the account-wide managed logging policy.
     for (const fn of full.stack.functions.values()) {
-      const role = full.template.toJSON().Resources[full.stack.getLogicalId(fn.role.node.defaultChild as never)];
+      const role =
+        full.template.toJSON().Resources[full.stack.getLogicalId(fn.role.node.defaultChild as never)];
       expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     }
   });
@@ -238,7 +291,9 @@ describe('Lambda functions', () => {
   });
 
   it('schedules are EventBridge Scheduler rates', () => {
-    full.template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(5 minutes)' });
+    full.template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(5 minutes)',
+    });
   });
 });
 
@@ -247,7 +302,9 @@ describe('Cognito', () => {
     real.template.hasResource('AWS::Cognito::UserPool', {
       DeletionPolicy: 'Retain',
       Properties: Match.objectLike({
-        Schema: Match.arrayWith([Match.objectLike({ Name: 'tenant', Mutable: false, AttributeDataType: 'String' })]),
+        Schema: Match.arrayWith([
+          Match.objectLike({ Name: 'tenant', Mutable: false, AttributeDataType: 'String' }),
+        ]),
         Policies: {
           PasswordPolicy: Match.objectLike({
             MinimumLength: 12,
@@ -265,7 +322,9 @@ describe('Cognito', () => {
   });
 
   it('has the admin, trader, viewer and operator groups', () => {
-    const groups = resourcesOf(real, 'AWS::Cognito::UserPoolGroup').map(([, g]) => g.Properties.GroupName as string);
+    const groups = resourcesOf(real, 'AWS::Cognito::UserPoolGroup').map(
+      ([, g]) => g.Properties.GroupName as string,
+    );
     expect(groups.sort()).toEqual([...GROUPS].sort());
   });
 
@@ -290,12 +349,16 @@ describe('IB bridge on Fargate', () => {
       RuntimePlatform: { CpuArchitecture: 'ARM64', OperatingSystemFamily: 'LINUX' },
       ContainerDefinitions: [
         Match.objectLike({
-          HealthCheck: Match.objectLike({ Command: Match.arrayWith([Match.stringLikeRegexp('8080/health')]) }),
+          HealthCheck: Match.objectLike({
+            Command: Match.arrayWith([Match.stringLikeRegexp('8080/health')]),
+          }),
         }),
       ],
     });
     const [, task] = resourcesOf(real, 'AWS::ECS::TaskDefinition')[0]!;
-    const names = (task.Properties.ContainerDefinitions[0].Environment as Array<{ Name: string }>).map((e) => e.Name);
+    const names = (task.Properties.ContainerDefinitions[0].Environment as Array<{ Name: string }>).map(
+      (e) => e.Name,
+    );
     expect(names).toEqual(
       expect.arrayContaining([
         'IB_HOST',
@@ -321,7 +384,9 @@ describe('IB bridge on Fargate', () => {
   });
 
   it('task role may use the table, consume the orders queue and put events', () => {
-    const taskRoleId = real.stack.getLogicalId(real.stack.bridge.taskDefinition.taskRole.node.defaultChild as never);
+    const taskRoleId = real.stack.getLogicalId(
+      real.stack.bridge.taskDefinition.taskRole.node.defaultChild as never,
+    );
     const policies = resourcesOf(real, 'AWS::IAM::Policy').filter(([, p]) =>
       (p.Properties.Roles as Array<{ Ref: string }>).some((r) => r.Ref === taskRoleId),
     );
@@ -364,7 +429,10 @@ describe('observability', () => {
       expect(alarm.Properties.AlarmActions).toHaveLength(1);
     }
     real.template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
-    full.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+    full.template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+    });
   });
 
   it('tags everything with the project', () => {

@@ -1,3 +1,7 @@
+import { afterAll } from '@jest/globals';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -13,27 +17,63 @@ export const fullTopology: Topology = {
   authorizer: 'test/unit/cdk/fixtures/authorizer.ts',
   routes: [
     ...topology.routes,
-    { method: 'POST', path: '/api/v1/auth/login', handler: 'test/unit/cdk/fixtures/login.ts', auth: 'public' },
     {
       method: 'POST',
-      path: '/api/v1/orders',
+      path: '/test/v1/login',
+      handler: 'test/unit/cdk/fixtures/login.ts',
+      auth: 'public',
+    },
+    {
+      method: 'POST',
+      path: '/test/v1/orders',
       handler: FIXTURE_HANDLER,
       auth: 'caller',
       access: ['table:read', 'table:write', 'orders:send'],
     },
-    { method: 'GET', path: '/api/v1/orders/{id}', handler: 'test/unit/cdk/fixtures/read.ts', auth: 'caller', access: ['table:read'] },
+    {
+      method: 'GET',
+      path: '/test/v1/orders/{id}',
+      handler: 'test/unit/cdk/fixtures/read.ts',
+      auth: 'caller',
+      access: ['table:read'],
+    },
     {
       method: 'POST',
-      path: '/api/v1/tenants',
+      path: '/test/v1/tenants',
       handler: 'test/unit/cdk/fixtures/tenants.ts',
       auth: 'caller',
       access: ['table:write', 'users:manage'],
     },
   ],
   queueConsumers: [
-    { queue: 'webhooks', handler: 'test/unit/cdk/fixtures/webhooks.ts', batchSize: 10, access: ['table:read', 'table:write'] },
+    {
+      queue: 'webhooks',
+      handler: 'test/unit/cdk/fixtures/webhooks.ts',
+      batchSize: 10,
+      access: ['table:read', 'table:write'],
+    },
   ],
-  schedules: [{ name: 'expire-orders', handler: 'test/unit/cdk/fixtures/expire.ts', everySeconds: 300, access: ['table:read', 'table:write', 'events:put'] }],
+  schedules: [
+    {
+      name: 'expire-orders',
+      handler: 'test/unit/cdk/fixtures/expire.ts',
+      everySeconds: 300,
+      access: ['table:read', 'table:write', 'events:put'],
+    },
+  ],
+};
+
+// Cloud assemblies written by this file's syntheses, removed when the file's tests are done.
+const outdirs: string[] = [];
+afterAll(() => {
+  for (const dir of outdirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** The real topology without its authorizer and `caller` routes: the API then has no authorizer at all. */
+export const publicOnlyTopology: Topology = {
+  ...topology,
+  authorizer: undefined,
+  routes: topology.routes.filter((r) => r.auth === 'public'),
 };
 
 export interface Synth {
@@ -47,8 +87,10 @@ export interface Synth {
  * NodejsFunction then stages the project root as-is instead of running esbuild per function.
  */
 export function synth(props: OmsStackProps = {}, options: { bundle?: boolean; outdir?: string } = {}): Synth {
+  const outdir = options.outdir ?? mkdtempSync(path.join(tmpdir(), 'oms-cdk-'));
+  if (!options.outdir) outdirs.push(outdir);
   const app = new App({
-    ...(options.outdir ? { outdir: options.outdir } : {}),
+    outdir,
     context: options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] },
   });
   const stack = new OmsStack(app, 'Oms', props);

@@ -311,7 +311,7 @@ export function execDetails(reqId: number, e: ExecutionRecord): Field[] {
     '', // evRule
     '', // evMultiplier
     '', // modelCode
-    e.side === 'BOT' ? 2 : 1, // lastLiquidity: 1 added, 2 removed (a marketable order takes liquidity)
+    2, // lastLiquidity: removed (every simulated fill takes the displayed quote)
     false, // pendingPriceRevision
   ];
 }

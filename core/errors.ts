@@ -1,3 +1,8 @@
+/** Problem type URI for a stable code: `urn:oms:problem:risk-max-notional`. */
+export function problemType(code: string): string {
+  return `urn:oms:problem:${code.toLowerCase().replaceAll('_', '-')}`;
+}
+
 /**
  * Base of every domain error. Errors carry a stable `code` that clients can rely on and no HTTP
  * status: functions/shared/problems.ts maps them to responses in one place.

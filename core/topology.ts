@@ -96,10 +96,11 @@ export const eventBus = {
 export const rules: RuleSpec[] = [
   {
     name: 'oms-events-to-webhooks',
-    description: 'Order, position and risk events fan out to the tenant webhook subscriptions',
+    description: 'Order, position, risk and webhook events fan out to the tenant webhook subscriptions',
     pattern: {
       source: [eventBus.source],
-      'detail-type': [{ prefix: 'order.' }, { prefix: 'position.' }, { prefix: 'risk.' }],
+      // `webhook.` carries webhook.disabled to the tenant's other subscriptions.
+      'detail-type': [{ prefix: 'order.' }, { prefix: 'position.' }, { prefix: 'risk.' }, { prefix: 'webhook.' }],
     },
     target: { queue: 'webhooks' },
   },
@@ -121,11 +122,48 @@ export const routes: RouteSpec[] = [
   { method: 'GET', path: '/api/v1/api-keys/{id}', handler: 'functions/api-keys/get.ts', auth: 'caller' },
   { method: 'DELETE', path: '/api/v1/api-keys/{id}', handler: 'functions/api-keys/revoke.ts', auth: 'caller' },
   { method: 'GET', path: '/api/v1/audit', handler: 'functions/audit/list.ts', auth: 'caller' },
+  { method: 'POST', path: '/api/v1/webhooks', handler: 'functions/webhooks/create.ts', auth: 'caller' },
+  { method: 'GET', path: '/api/v1/webhooks', handler: 'functions/webhooks/list.ts', auth: 'caller', access: ['table:read'] },
+  { method: 'GET', path: '/api/v1/webhooks/{id}', handler: 'functions/webhooks/get.ts', auth: 'caller', access: ['table:read'] },
+  { method: 'DELETE', path: '/api/v1/webhooks/{id}', handler: 'functions/webhooks/delete.ts', auth: 'caller' },
+  { method: 'POST', path: '/api/v1/webhooks/{id}/rotate-secret', handler: 'functions/webhooks/rotate-secret.ts', auth: 'caller' },
+  { method: 'POST', path: '/api/v1/webhooks/{id}/test', handler: 'functions/webhooks/test.ts', auth: 'caller' },
+  {
+    method: 'GET',
+    path: '/api/v1/webhooks/{id}/deliveries',
+    handler: 'functions/webhooks/deliveries.ts',
+    auth: 'caller',
+    access: ['table:read'],
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver',
+    handler: 'functions/webhooks/redeliver.ts',
+    auth: 'caller',
+    access: ['table:read', 'table:write', 'webhooks:send'],
+  },
+  { method: 'POST', path: '/api/v1/orders', handler: 'functions/orders/place.ts', auth: 'caller' },
+  { method: 'GET', path: '/api/v1/orders', handler: 'functions/orders/list.ts', auth: 'caller' },
+  { method: 'POST', path: '/api/v1/orders/cancel-all', handler: 'functions/orders/cancel-all.ts', auth: 'caller' },
+  { method: 'GET', path: '/api/v1/orders/{id}', handler: 'functions/orders/get.ts', auth: 'caller' },
+  { method: 'PATCH', path: '/api/v1/orders/{id}', handler: 'functions/orders/modify.ts', auth: 'caller' },
+  { method: 'GET', path: '/api/v1/orders/{id}/events', handler: 'functions/orders/events.ts', auth: 'caller' },
+  { method: 'POST', path: '/api/v1/orders/{id}/cancel', handler: 'functions/orders/cancel.ts', auth: 'caller' },
+  { method: 'GET', path: '/api/v1/risk/limits', handler: 'functions/risk/get-limits.ts', auth: 'caller' },
+  { method: 'PUT', path: '/api/v1/risk/limits', handler: 'functions/risk/put-limits.ts', auth: 'caller' },
+  { method: 'GET', path: '/api/v1/risk/kill-switch', handler: 'functions/risk/get-kill-switch.ts', auth: 'caller' },
+  { method: 'POST', path: '/api/v1/risk/kill-switch', handler: 'functions/risk/kill-switch.ts', auth: 'caller' },
 ];
 
-export const queueConsumers: QueueConsumerSpec[] = [];
+export const queueConsumers: QueueConsumerSpec[] = [
+  // Bus events fan out to delivery messages on the same queue; each delivery retries on its own.
+  { queue: 'webhooks', handler: 'functions/webhooks/deliver.ts', batchSize: 10, access: ['table:read', 'table:write', 'webhooks:send'] },
+];
 
-export const schedules: ScheduleSpec[] = [];
+export const schedules: ScheduleSpec[] = [
+  // Re-queues accepted orders whose queue message was lost (EventBridge Scheduler's floor is a minute).
+  { name: 'orders-sweeper', handler: 'functions/orders/sweep.ts', everySeconds: 60 },
+];
 
 /** Environment variable names through which handlers learn where their resources are. */
 export const env = {

@@ -126,3 +126,42 @@ export const workKeys = {
   /** Orders accepted but not yet taken by the bridge. */
   pendingPk: (shard: number): string => `PENDING_NEW${SEP}${shard}`,
 };
+
+/** Market data shared by every tenant: the quote cache. */
+export const marketKeys = {
+  quote: (symbol: string): ItemKey => ({ pk: `MD${SEP}QUOTE${SEP}${assertSafe(symbol, 'symbol')}`, sk: 'QUOTE' }),
+};
+
+/** Webhook subscriptions (in the tenant partition) and, per subscription, its deliveries. */
+export const webhookKeys = {
+  subscription: (tenantId: string, id: string): ItemKey => ({
+    pk: tenantPk(tenantId),
+    sk: `WEBHOOK${SEP}${assertSafe(id, 'webhook id')}`,
+  }),
+  subscriptionPrefix: (tenantId: string) => ({ pk: tenantPk(tenantId), skPrefix: `WEBHOOK${SEP}` }),
+  deliveriesPk: (tenantId: string, subscriptionId: string): string =>
+    `${tenantPk(tenantId)}${SEP}WEBHOOK${SEP}${assertSafe(subscriptionId, 'webhook id')}`,
+  delivery: (tenantId: string, subscriptionId: string, deliveryId: string): ItemKey => ({
+    pk: webhookKeys.deliveriesPk(tenantId, subscriptionId),
+    sk: `DELIVERY${SEP}${assertSafe(deliveryId, 'delivery id')}`,
+  }),
+  deliveryPrefix: (tenantId: string, subscriptionId: string) => ({
+    pk: webhookKeys.deliveriesPk(tenantId, subscriptionId),
+    skPrefix: `DELIVERY${SEP}`,
+  }),
+  /** One per event and subscription, so a redelivered bus event never makes a second delivery. */
+  eventDelivery: (tenantId: string, subscriptionId: string, eventId: string): ItemKey => ({
+    pk: webhookKeys.deliveriesPk(tenantId, subscriptionId),
+    sk: `EVENT${SEP}${assertSafe(eventId, 'event id')}`,
+  }),
+  /** A `webhook.disabled` event, kept under the subscription like an order's audit events. */
+  event: (tenantId: string, subscriptionId: string, eventKey: string): ItemKey => ({
+    pk: webhookKeys.deliveriesPk(tenantId, subscriptionId),
+    sk: `NOTICE${SEP}${assertSafe(eventKey, 'event key')}`,
+  }),
+};
+
+/** The gsi3 sort key of an outbox entry: oldest first, then by entity and sequence. */
+export function outboxSk(at: string, entityId: string, seq: number | string): string {
+  return `${at}${SEP}${assertSafe(entityId, 'outbox entity id')}${SEP}${String(seq).padStart(10, '0')}`;
+}

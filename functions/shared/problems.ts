@@ -4,10 +4,13 @@ import {
   DomainError,
   ForbiddenError,
   NotFoundError,
+  problemType,
   RateLimitedError,
   UnauthenticatedError,
   ValidationError,
 } from '../../core/errors.ts';
+import { IllegalTransitionError } from '../../core/orders/errors.ts';
+import { RiskDeniedError } from '../../core/risk/errors.ts';
 
 /** An RFC 9457 problem document, with the OMS's stable `code`. */
 export interface Problem {
@@ -19,6 +22,8 @@ export interface Problem {
   instance?: string;
   [extension: string]: unknown;
 }
+
+export { problemType };
 
 type ErrorClass = abstract new (...args: never[]) => DomainError;
 
@@ -33,6 +38,8 @@ interface ProblemMapping {
  * first entry the error is an instance of wins. Modules add their own errors with `registerProblem`.
  */
 const registry: Array<[ErrorClass, ProblemMapping]> = [
+  [RiskDeniedError, { status: 422, title: 'Refused by pre-trade risk' }],
+  [IllegalTransitionError, { status: 409, title: 'Not allowed in the order status' }],
   [ValidationError, { status: 400, title: 'The request is not valid' }],
   [UnauthenticatedError, { status: 401, title: 'Authentication required' }],
   [ForbiddenError, { status: 403, title: 'Not allowed' }],
@@ -54,10 +61,6 @@ export function registerProblem(errorClass: ErrorClass, mapping: ProblemMapping)
   if (!registry.some(([known]) => known === errorClass)) registry.unshift([errorClass, mapping]);
 }
 
-/** Problem type URI for a stable code: `urn:oms:problem:risk-max-notional`. */
-export function problemType(code: string): string {
-  return `urn:oms:problem:${code.toLowerCase().replaceAll('_', '-')}`;
-}
 
 /** Builds the problem document and headers for a domain error; undefined for anything else. */
 export function problemFor(

@@ -1,0 +1,32 @@
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { OrderCommand, OrderQueue } from '../../core/orders/ports.ts';
+
+/**
+ * The orders FIFO queue. One message group per tenant and account keeps a cancel behind the
+ * place it cancels; the deduplication id makes a re-send of the same command harmless.
+ */
+export class SqsOrderQueue implements OrderQueue {
+  readonly sqs: SQSClient;
+  readonly queueUrl: string;
+
+  constructor(sqs: SQSClient, queueUrl: string) {
+    this.sqs = sqs;
+    this.queueUrl = queueUrl;
+  }
+
+  async send(command: OrderCommand): Promise<void> {
+    await this.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: this.queueUrl,
+        MessageBody: JSON.stringify(command),
+        MessageGroupId: orderGroupId(command),
+        MessageDeduplicationId: `${command.orderId}:${command.kind}:${command.version}`,
+      }),
+    );
+  }
+}
+
+/** The FIFO group of an order's commands. */
+export function orderGroupId(command: Pick<OrderCommand, 'tenantId' | 'account'>): string {
+  return `${command.tenantId}:${command.account ?? 'default'}`;
+}

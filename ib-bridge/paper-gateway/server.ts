@@ -576,7 +576,8 @@ export class PaperGatewayServer {
     };
 
     if (existing && !modification) {
-      refuse(existing.status === 'Filled' ? 104 : 103, existing.status === 'Filled' ? "Can't modify a filled order." : 'Duplicate order id');
+      // Re-placing a finished order's id is a new order with a used id, not a modification.
+      refuse(103, 'Duplicate order id');
       return;
     }
     const ids = this.#ids(clientId);

@@ -136,7 +136,7 @@ describe('orders', () => {
     c.api.placeOrder(id + 5, stock('AAPL'), order('BUY', 1, 'MKT'));
     c.api.placeOrder(id + 2, stock('AAPL'), order('BUY', 1, 'MKT'));
     await waitFor(() => c.errors.some((e) => e.id === id + 2), 'lower id refused');
-    expect(c.errors.find((e) => e.id === id)?.code).toBe(104);
+    expect(c.errors.find((e) => e.id === id)?.code).toBe(103);
     expect(c.errors.find((e) => e.id === id + 2)).toMatchObject({ code: 103, message: 'Duplicate order id' });
   });
 });

@@ -23,7 +23,7 @@ describe('API keys', () => {
   });
 
   it('never parses arbitrary text as a key', () => {
-    fc.assert(fc.property(fc.string(), (s) => fc.pre(!/^oms_/.test(s)) || parseApiKey(s) === undefined));
+    fc.assert(fc.property(fc.string(), (s) => /^oms_/.test(s) || parseApiKey(s) === undefined));
     fc.assert(fc.property(fc.string({ maxLength: 120 }), (s) => parseApiKey(`oms_${s}`) === undefined || /^[a-z0-9]+_[0-9a-z]+_[A-Za-z0-9]{43}$/.test(s)));
   });
 

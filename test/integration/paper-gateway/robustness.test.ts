@@ -55,7 +55,7 @@ describe('malformed input', () => {
 
   it('answers a well-framed but malformed request with error 320 and keeps the connection', async () => {
     const raw = await new RawClient(gw.port).start(52);
-    raw.send([3, 99, 'AAPL']); // a placeOrder cut short
+    raw.send([3, 99, 265598, 'AAPL']); // a placeOrder cut short
     raw.send([999, 1]); // an unknown message id
     raw.send([49, 1]);
     await waitFor(() => raw.messages.some((m) => m[0] === '49'), 'currentTime after the bad requests');

@@ -4,7 +4,12 @@ import { Decimal } from 'decimal.js';
  * Prices, quantities and money are decimals, never binary floats. One configured constructor so
  * every module rounds the same way; JSON carries them as strings.
  */
-export const Dec = Decimal.clone({ precision: 34, rounding: Decimal.ROUND_HALF_EVEN, toExpNeg: -40, toExpPos: 40 });
+export const Dec = Decimal.clone({
+  precision: 34,
+  rounding: Decimal.ROUND_HALF_EVEN,
+  toExpNeg: -40,
+  toExpPos: 40,
+});
 export type Dec = InstanceType<typeof Dec>;
 
 /** Input accepted for a decimal field: a JSON string or number. */

@@ -44,7 +44,8 @@ export function decodeCursor(
   const record = decoded as Record<string, unknown>;
   const names = Object.keys(record).sort();
   if (names.join() !== [...expect.keys].sort().join()) throw invalid();
-  if (!names.every((n) => typeof record[n] === 'string' && (record[n] as string).length <= 1024)) throw invalid();
+  if (!names.every((n) => typeof record[n] === 'string' && (record[n] as string).length <= 1024))
+    throw invalid();
   if (!(record[expect.partition.name] as string).startsWith(expect.partition.startsWith)) throw invalid();
   return marshall(record);
 }

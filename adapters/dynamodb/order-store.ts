@@ -10,7 +10,14 @@ import {
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
 import { DependencyError } from '../../core/errors.ts';
-import { parseOrderId, ulidBound, type BrokerOrderId, type BrokerPermId, type ClientOrderId, type OrderId } from '../../core/ids.ts';
+import {
+  parseOrderId,
+  ulidBound,
+  type BrokerOrderId,
+  type BrokerPermId,
+  type ClientOrderId,
+  type OrderId,
+} from '../../core/ids.ts';
 import { Dec } from '../../core/money.ts';
 import { OrderVersionConflictError } from '../../core/orders/errors.ts';
 import type { OrderEvent } from '../../core/orders/events.ts';
@@ -26,7 +33,12 @@ import type {
 } from '../../core/orders/ports.ts';
 import { WORKING_STATUSES, type OrderStatus } from '../../core/orders/status.ts';
 import { RISK_CODES, type RiskDenial } from '../../core/risk/checks.ts';
-import { defaultRiskLimits, RiskLimits, riskLimitsView, type KillSwitchState } from '../../core/risk/limits.ts';
+import {
+  defaultRiskLimits,
+  RiskLimits,
+  riskLimitsView,
+  type KillSwitchState,
+} from '../../core/risk/limits.ts';
 import { orderKeys, riskKeys, tenantPk, workKeys } from '../../core/store/keys.ts';
 import { decimalNumber, decodeCursor, encodeCursor, fromItem, toItem } from './codec.ts';
 
@@ -122,11 +134,18 @@ export function itemOrder(raw: Record<string, unknown>): Order {
   if (pending?.quantity) {
     const lp = decimal(pending.limitPrice);
     const sp = decimal(pending.stopPrice);
-    order.pendingChange = { quantity: new Dec(pending.quantity), ...(lp ? { limitPrice: lp } : {}), ...(sp ? { stopPrice: sp } : {}) };
+    order.pendingChange = {
+      quantity: new Dec(pending.quantity),
+      ...(lp ? { limitPrice: lp } : {}),
+      ...(sp ? { stopPrice: sp } : {}),
+    };
   }
   if (raw.previousStatus) order.previousStatus = raw.previousStatus as OrderStatus;
   if (reservation?.quantity) {
-    order.reservation = { quantity: new Dec(reservation.quantity), unitPrice: new Dec(reservation.unitPrice ?? '0') };
+    order.reservation = {
+      quantity: new Dec(reservation.quantity),
+      unitPrice: new Dec(reservation.unitPrice ?? '0'),
+    };
   }
   return order;
 }
@@ -168,7 +187,10 @@ function riskGuards(
   day: string,
   rate: { epochSecond: number } | undefined,
 ): Guarded[] {
-  const denied = (code: RiskDenial['code'], reason: string): NewOrderOutcome => ({ kind: 'denied', denial: { code, reason } });
+  const denied = (code: RiskDenial['code'], reason: string): NewOrderOutcome => ({
+    kind: 'denied',
+    denial: { code, reason },
+  });
   const guards: Guarded[] = [];
 
   // Open orders and gross exposure share one counters item; the failed item's old values tell which broke.
@@ -199,7 +221,10 @@ function riskGuards(
     onFail: (reason) => {
       const old = reason.Item ? fromItem(reason.Item) : {};
       if (limits.maxOpenOrders !== null && rate && Number(old.openOrders ?? 0) >= limits.maxOpenOrders) {
-        return denied(RISK_CODES.maxOpenOrders, `The tenant already has ${String(old.openOrders)} open orders, the limit is ${limits.maxOpenOrders}`);
+        return denied(
+          RISK_CODES.maxOpenOrders,
+          `The tenant already has ${String(old.openOrders)} open orders, the limit is ${limits.maxOpenOrders}`,
+        );
       }
       return denied(
         RISK_CODES.maxGrossExposure,
@@ -250,7 +275,8 @@ function riskGuards(
           },
         },
       },
-      onFail: () => denied(RISK_CODES.maxOrderRate, `More than ${limits.maxOrdersPerSecond} orders in one second`),
+      onFail: () =>
+        denied(RISK_CODES.maxOrderRate, `More than ${limits.maxOrdersPerSecond} orders in one second`),
     });
   }
 
@@ -276,7 +302,11 @@ function riskGuards(
           ExpressionAttributeValues: { ':floor': decimalNumber(limits.dailyLossLimit.neg()) },
         },
       },
-      onFail: () => denied(RISK_CODES.dailyLoss, `Today's realized loss has reached the daily loss limit ${limits.dailyLossLimit?.toFixed()}`),
+      onFail: () =>
+        denied(
+          RISK_CODES.dailyLoss,
+          `Today's realized loss has reached the daily loss limit ${limits.dailyLossLimit?.toFixed()}`,
+        ),
     });
   }
   return guards;
@@ -292,7 +322,10 @@ export class DynamoOrderStore implements OrderStore {
     this.table = table;
   }
 
-  private async getItem(key: { pk: string; sk: string }, consistent = true): Promise<Record<string, unknown> | undefined> {
+  private async getItem(
+    key: { pk: string; sk: string },
+    consistent = true,
+  ): Promise<Record<string, unknown> | undefined> {
     const { Item } = await this.client.send(
       new GetItemCommand({ TableName: this.table, Key: toItem({ ...key }), ConsistentRead: consistent }),
     );
@@ -309,7 +342,8 @@ export class DynamoOrderStore implements OrderStore {
         await this.client.send(new TransactWriteItemsCommand({ TransactItems: guarded.map((g) => g.item) }));
         return { kind: 'written' };
       } catch (error) {
-        if (!(error instanceof TransactionCanceledException)) throw new DependencyError('The order store failed', { cause: error });
+        if (!(error instanceof TransactionCanceledException))
+          throw new DependencyError('The order store failed', { cause: error });
         const reasons = error.CancellationReasons ?? [];
         const failed = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
         if (failed >= 0) {
@@ -318,7 +352,8 @@ export class DynamoOrderStore implements OrderStore {
           if (guard && reason) return guard.onFail(reason);
         }
         const conflict = reasons.some((r) => r.Code === 'TransactionConflict');
-        if (!conflict || attempt >= 5) throw new DependencyError('The order transaction was cancelled', { cause: error });
+        if (!conflict || attempt >= 5)
+          throw new DependencyError('The order transaction was cancelled', { cause: error });
         await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
       }
     }
@@ -362,7 +397,9 @@ export class DynamoOrderStore implements OrderStore {
         onFail: () => ({ kind: 'idempotency-key-taken' }),
       },
       {
-        item: { Put: { TableName: this.table, Item: toItem(orderItem(order)), ConditionExpression: notExists } },
+        item: {
+          Put: { TableName: this.table, Item: toItem(orderItem(order)), ConditionExpression: notExists },
+        },
         onFail: () => ({ kind: 'idempotency-key-taken' }),
       },
     ];
@@ -371,7 +408,10 @@ export class DynamoOrderStore implements OrderStore {
         item: {
           Put: {
             TableName: this.table,
-            Item: toItem({ ...orderKeys.clientOrderId(order.tenantId, order.clientOrderId), orderId: order.id }),
+            Item: toItem({
+              ...orderKeys.clientOrderId(order.tenantId, order.clientOrderId),
+              orderId: order.id,
+            }),
             ConditionExpression: notExists,
           },
         },
@@ -379,11 +419,17 @@ export class DynamoOrderStore implements OrderStore {
       });
     }
     guarded.push({
-      item: { Put: { TableName: this.table, Item: toItem(eventItem(event)), ConditionExpression: notExists } },
+      item: {
+        Put: { TableName: this.table, Item: toItem(eventItem(event)), ConditionExpression: notExists },
+      },
       onFail: () => ({ kind: 'idempotency-key-taken' }),
     });
     if (risk) {
-      guarded.push(...riskGuards(this.table, order.tenantId, risk.reservation, risk.limits, risk.day, { epochSecond: risk.epochSecond }));
+      guarded.push(
+        ...riskGuards(this.table, order.tenantId, risk.reservation, risk.limits, risk.day, {
+          epochSecond: risk.epochSecond,
+        }),
+      );
     }
     const outcome = await this.transact(guarded);
     if (outcome === 'version-conflict') throw new Error('unreachable: new orders have no version guard');
@@ -472,7 +518,10 @@ export class DynamoOrderStore implements OrderStore {
         new QueryCommand({
           TableName: this.table,
           KeyConditionExpression: 'pk = :p AND begins_with(sk, :e)',
-          ExpressionAttributeValues: { ':p': { S: orderKeys.eventsPk(tenantId, orderId) }, ':e': { S: 'EVENT#' } },
+          ExpressionAttributeValues: {
+            ':p': { S: orderKeys.eventsPk(tenantId, orderId) },
+            ':e': { S: 'EVENT#' },
+          },
           ConsistentRead: true,
           ...(startKey ? { ExclusiveStartKey: startKey } : {}),
         }),
@@ -502,11 +551,20 @@ export class DynamoOrderStore implements OrderStore {
         onFail: () => 'version-conflict',
       },
       {
-        item: { Put: { TableName: this.table, Item: toItem(eventItem(event)), ConditionExpression: 'attribute_not_exists(pk)' } },
+        item: {
+          Put: {
+            TableName: this.table,
+            Item: toItem(eventItem(event)),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
         onFail: () => 'version-conflict',
       },
     ];
-    if (reserve) guarded.push(...riskGuards(this.table, next.tenantId, reserve.reservation, reserve.limits, reserve.day, undefined));
+    if (reserve)
+      guarded.push(
+        ...riskGuards(this.table, next.tenantId, reserve.reservation, reserve.limits, reserve.day, undefined),
+      );
     const outcome = await this.transact(guarded);
     if (outcome === 'version-conflict') throw new OrderVersionConflictError(next.id);
     if (outcome.kind === 'denied') return outcome;
@@ -567,7 +625,10 @@ export class DynamoOrderStore implements OrderStore {
 
   async setKillSwitch(tenantId: string, state: KillSwitchState): Promise<void> {
     await this.client.send(
-      new PutItemCommand({ TableName: this.table, Item: toItem({ ...riskKeys.killSwitch(tenantId), ...state }) }),
+      new PutItemCommand({
+        TableName: this.table,
+        Item: toItem({ ...riskKeys.killSwitch(tenantId), ...state }),
+      }),
     );
   }
 }

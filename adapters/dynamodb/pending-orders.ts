@@ -35,7 +35,10 @@ export class DynamoPendingOrders {
       );
       for (const item of page.Items ?? []) {
         const raw = fromItem(item);
-        found.push({ ...itemOrder(raw), ...(raw.requeuedAt ? { requeuedAt: raw.requeuedAt as string } : {}) });
+        found.push({
+          ...itemOrder(raw),
+          ...(raw.requeuedAt ? { requeuedAt: raw.requeuedAt as string } : {}),
+        });
       }
     }
     return found;
@@ -43,17 +46,19 @@ export class DynamoPendingOrders {
 
   /** Notes a re-send, so the sweeper waits before sending the same order again. */
   async markRequeued(order: Order, at: Date): Promise<void> {
-    await this.client.send(
-      new UpdateItemCommand({
-        TableName: this.table,
-        Key: toItem({ ...orderKeys.order(order.tenantId, order.id) }),
-        UpdateExpression: 'SET requeuedAt = :at',
-        ConditionExpression: 'version = :v',
-        ExpressionAttributeValues: { ':at': { S: at.toISOString() }, ':v': { N: String(order.version) } },
-      }),
-    ).catch((error: unknown) => {
-      // The order moved on meanwhile (the bridge took it): nothing to note.
-      if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
-    });
+    await this.client
+      .send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: toItem({ ...orderKeys.order(order.tenantId, order.id) }),
+          UpdateExpression: 'SET requeuedAt = :at',
+          ConditionExpression: 'version = :v',
+          ExpressionAttributeValues: { ':at': { S: at.toISOString() }, ':v': { N: String(order.version) } },
+        }),
+      )
+      .catch((error: unknown) => {
+        // The order moved on meanwhile (the bridge took it): nothing to note.
+        if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+      });
   }
 }

@@ -17,14 +17,20 @@ export class IllegalTransitionError extends DomainError {
 /** Cancel asked of an order that has already ended. */
 export class OrderNotCancellableError extends ConflictError {
   constructor(orderId: string, status: OrderStatus) {
-    super('ORDER_NOT_CANCELLABLE', `Order ${orderId} is ${status} and can no longer be cancelled`, { orderId, status });
+    super('ORDER_NOT_CANCELLABLE', `Order ${orderId} is ${status} and can no longer be cancelled`, {
+      orderId,
+      orderStatus: status,
+    });
   }
 }
 
 /** Modify asked of an order that has ended or is being cancelled. */
 export class OrderNotModifiableError extends ConflictError {
   constructor(orderId: string, status: OrderStatus) {
-    super('ORDER_NOT_MODIFIABLE', `Order ${orderId} is ${status} and can no longer be modified`, { orderId, status });
+    super('ORDER_NOT_MODIFIABLE', `Order ${orderId} is ${status} and can no longer be modified`, {
+      orderId,
+      orderStatus: status,
+    });
   }
 }
 

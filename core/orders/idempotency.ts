@@ -31,7 +31,9 @@ function canonical(value: unknown): unknown {
 
 /** A digest of the request as JSON means it: key order and whitespace do not make it different. */
 export function requestHash(body: unknown): string {
-  return createHash('sha256').update(JSON.stringify(canonical(body))).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(body)))
+    .digest('hex');
 }
 
 /** The key's digest, safe to use inside a table key whatever the client sent. */

@@ -42,16 +42,21 @@ export function decimalField(what: string) {
 function positivePrice(what: string) {
   return decimalField(what).superRefine((price, ctx) => {
     if (price.lte(0)) ctx.addIssue({ code: 'custom', message: `${what} must be greater than 0` });
-    else if (price.gt(MAX_PRICE)) ctx.addIssue({ code: 'custom', message: `${what} must be at most ${MAX_PRICE.toFixed()}` });
+    else if (price.gt(MAX_PRICE))
+      ctx.addIssue({ code: 'custom', message: `${what} must be at most ${MAX_PRICE.toFixed()}` });
     else if (!price.mod(tickSize(price)).isZero()) {
-      ctx.addIssue({ code: 'custom', message: `${what} must be a multiple of the tick size ${tickSize(price).toFixed()}` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `${what} must be a multiple of the tick size ${tickSize(price).toFixed()}`,
+      });
     }
   });
 }
 
 export const quantityField = decimalField('quantity').superRefine((q, ctx) => {
   if (q.lte(0)) ctx.addIssue({ code: 'custom', message: 'quantity must be greater than 0' });
-  else if (q.gt(MAX_QUANTITY)) ctx.addIssue({ code: 'custom', message: `quantity must be at most ${MAX_QUANTITY.toFixed()}` });
+  else if (q.gt(MAX_QUANTITY))
+    ctx.addIssue({ code: 'custom', message: `quantity must be at most ${MAX_QUANTITY.toFixed()}` });
   else if (q.decimalPlaces() > MAX_QUANTITY_DECIMALS) {
     ctx.addIssue({ code: 'custom', message: `quantity has at most ${MAX_QUANTITY_DECIMALS} decimal places` });
   }
@@ -93,19 +98,39 @@ export const NewOrderRequest = z
     const needsLimit = o.type === 'limit' || o.type === 'stop_limit';
     const needsStop = o.type === 'stop' || o.type === 'stop_limit';
     if (needsLimit && o.limitPrice === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['limitPrice'], message: `limitPrice is required for ${o.type} orders` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['limitPrice'],
+        message: `limitPrice is required for ${o.type} orders`,
+      });
     }
     if (!needsLimit && o.limitPrice !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['limitPrice'], message: `limitPrice is not allowed for ${o.type} orders` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['limitPrice'],
+        message: `limitPrice is not allowed for ${o.type} orders`,
+      });
     }
     if (needsStop && o.stopPrice === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['stopPrice'], message: `stopPrice is required for ${o.type} orders` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['stopPrice'],
+        message: `stopPrice is required for ${o.type} orders`,
+      });
     }
     if (!needsStop && o.stopPrice !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['stopPrice'], message: `stopPrice is not allowed for ${o.type} orders` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['stopPrice'],
+        message: `stopPrice is not allowed for ${o.type} orders`,
+      });
     }
-    if (o.type === 'market' && (o.timeInForce === 'gtc') && o.outsideRth) {
-      ctx.addIssue({ code: 'custom', path: ['outsideRth'], message: 'market orders cannot trade outside regular hours' });
+    if (o.type === 'market' && o.timeInForce === 'gtc' && o.outsideRth) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['outsideRth'],
+        message: 'market orders cannot trade outside regular hours',
+      });
     }
   })
   .meta({ id: 'NewOrderRequest' });

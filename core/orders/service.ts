@@ -23,7 +23,14 @@ import {
   transition,
   type Order,
 } from './order.ts';
-import type { CountingLimits, IdempotencyRecord, OrderQueue, OrderStore, QuoteSource, RiskReservation } from './ports.ts';
+import type {
+  CountingLimits,
+  IdempotencyRecord,
+  OrderQueue,
+  OrderStore,
+  QuoteSource,
+  RiskReservation,
+} from './ports.ts';
 import { isTerminal } from './status.ts';
 
 /** What the order use cases need from the outside world. */
@@ -77,8 +84,10 @@ function aloneBreaks(reservation: RiskReservation, limits: RiskLimits): RiskDeni
       reason: `Quantity ${reservation.quantity.toFixed()} alone exceeds the position limit ${limits.maxPositionQuantity.toFixed()} for ${reservation.symbol}`,
     };
   }
-  if (limits.maxOpenOrders === 0) return { code: RISK_CODES.maxOpenOrders, reason: 'The open order limit is 0' };
-  if (limits.maxOrdersPerSecond === 0) return { code: RISK_CODES.maxOrderRate, reason: 'The order rate limit is 0' };
+  if (limits.maxOpenOrders === 0)
+    return { code: RISK_CODES.maxOpenOrders, reason: 'The open order limit is 0' };
+  if (limits.maxOrdersPerSecond === 0)
+    return { code: RISK_CODES.maxOrderRate, reason: 'The order rate limit is 0' };
   return undefined;
 }
 
@@ -106,7 +115,12 @@ function replay(record: IdempotencyRecord, hash: string): Outcome {
  * POST /orders: validate, check risk, and persist the order (accepted or rejected) with its first
  * audit event and idempotency record in one transaction; then queue an accepted order for the bridge.
  */
-export async function placeOrder(deps: OrderDeps, actor: Actor, idempotencyKey: string, body: unknown): Promise<Outcome> {
+export async function placeOrder(
+  deps: OrderDeps,
+  actor: Actor,
+  idempotencyKey: string,
+  body: unknown,
+): Promise<Outcome> {
   const now = deps.now?.() ?? new Date();
   const idemHash = keyHash(idempotencyKey);
   const hash = requestHash(body);
@@ -161,7 +175,13 @@ export async function placeOrder(deps: OrderDeps, actor: Actor, idempotencyKey: 
         },
       });
       if (outcome.kind === 'written') {
-        await queueOrWarn(deps, { kind: 'place', tenantId: actor.tenantId, orderId: id, version: order.version, ...(order.account ? { account: order.account } : {}) });
+        await queueOrWarn(deps, {
+          kind: 'place',
+          tenantId: actor.tenantId,
+          orderId: id,
+          version: order.version,
+          ...(order.account ? { account: order.account } : {}),
+        });
         return response;
       }
       if (outcome.kind === 'denied') denial = outcome.denial;
@@ -180,7 +200,10 @@ export async function placeOrder(deps: OrderDeps, actor: Actor, idempotencyKey: 
   const response = rejectedResponse(rejected, denial as RiskDenial);
   const outcome = await deps.store.create({
     order: rejected,
-    event: orderEvent(rejected, 'order.rejected', actor.principal, { reason: (denial as RiskDenial).reason, data: { code: (denial as RiskDenial).code } }),
+    event: orderEvent(rejected, 'order.rejected', actor.principal, {
+      reason: (denial as RiskDenial).reason,
+      data: { code: (denial as RiskDenial).code },
+    }),
     idempotency: { keyHash: idemHash, record: { requestHash: hash, orderId: id, response } },
   });
   if (outcome.kind === 'written') return response;
@@ -200,7 +223,9 @@ async function settleLostRace(
     const winner = await deps.store.findIdempotency(actor.tenantId, idemHash);
     if (winner) return replay(winner, hash);
   }
-  const existing = clientOrderId ? await deps.store.findByClientOrderId(actor.tenantId, clientOrderId) : undefined;
+  const existing = clientOrderId
+    ? await deps.store.findByClientOrderId(actor.tenantId, clientOrderId)
+    : undefined;
   throw new DuplicateClientOrderIdError(clientOrderId ?? '', existing);
 }
 
@@ -244,11 +269,21 @@ export async function cancelOrder(deps: OrderDeps, actor: Actor, rawId: string):
     if (current.status === 'pending_cancel') return { order: current, changed: false };
     const at = (deps.now?.() ?? new Date()).toISOString();
     const next = transition(current, 'pending_cancel', at, { previousStatus: current.status });
-    await deps.store.update(next, current.version, orderEvent(next, 'order.cancel_requested', actor.principal));
+    await deps.store.update(
+      next,
+      current.version,
+      orderEvent(next, 'order.cancel_requested', actor.principal),
+    );
     return { order: next, changed: true };
   });
   if (order.changed) {
-    await queueOrWarn(deps, { kind: 'cancel', tenantId: actor.tenantId, orderId: order.order.id, version: order.order.version, ...(order.order.account ? { account: order.order.account } : {}) });
+    await queueOrWarn(deps, {
+      kind: 'cancel',
+      tenantId: actor.tenantId,
+      orderId: order.order.id,
+      version: order.order.version,
+      ...(order.order.account ? { account: order.order.account } : {}),
+    });
   }
   return order.order;
 }
@@ -256,7 +291,12 @@ export async function cancelOrder(deps: OrderDeps, actor: Actor, rawId: string):
 const MODIFIABLE = new Set(['pending_new', 'submitted', 'partially_filled']);
 
 /** PATCH /orders/{id}: the change goes through risk again, then to the broker as a replace. */
-export async function modifyOrder(deps: OrderDeps, actor: Actor, rawId: string, body: unknown): Promise<Order> {
+export async function modifyOrder(
+  deps: OrderDeps,
+  actor: Actor,
+  rawId: string,
+  body: unknown,
+): Promise<Order> {
   const parsed = ModifyOrderRequest.safeParse(body);
   if (!parsed.success) throw new ValidationError('Invalid modification', zodIssues(parsed.error, 'body'));
   const change = parsed.data;
@@ -267,26 +307,38 @@ export async function modifyOrder(deps: OrderDeps, actor: Actor, rawId: string, 
     const usesLimit = current.type === 'limit' || current.type === 'stop_limit';
     const usesStop = current.type === 'stop' || current.type === 'stop_limit';
     if (change.limitPrice !== undefined && !usesLimit) {
-      throw new ValidationError(`A ${current.type} order has no limitPrice`, [{ path: 'body.limitPrice', message: 'not allowed' }]);
+      throw new ValidationError(`A ${current.type} order has no limitPrice`, [
+        { path: 'body.limitPrice', message: 'not allowed' },
+      ]);
     }
     if (change.stopPrice !== undefined && !usesStop) {
-      throw new ValidationError(`A ${current.type} order has no stopPrice`, [{ path: 'body.stopPrice', message: 'not allowed' }]);
+      throw new ValidationError(`A ${current.type} order has no stopPrice`, [
+        { path: 'body.stopPrice', message: 'not allowed' },
+      ]);
     }
     const quantity = change.quantity ?? current.quantity;
     if (quantity.lte(current.filledQuantity)) {
-      throw new ValidationError(`quantity must exceed the ${current.filledQuantity.toFixed()} already filled`, [
-        { path: 'body.quantity', message: 'too small' },
-      ]);
+      throw new ValidationError(
+        `quantity must exceed the ${current.filledQuantity.toFixed()} already filled`,
+        [{ path: 'body.quantity', message: 'too small' }],
+      );
     }
     const intent = {
       symbol: current.symbol,
       side: current.side,
       type: current.type,
       quantity,
-      ...((change.limitPrice ?? current.limitPrice) ? { limitPrice: change.limitPrice ?? current.limitPrice } : {}),
-      ...((change.stopPrice ?? current.stopPrice) ? { stopPrice: change.stopPrice ?? current.stopPrice } : {}),
+      ...((change.limitPrice ?? current.limitPrice)
+        ? { limitPrice: change.limitPrice ?? current.limitPrice }
+        : {}),
+      ...((change.stopPrice ?? current.stopPrice)
+        ? { stopPrice: change.stopPrice ?? current.stopPrice }
+        : {}),
     };
-    const [limits, killSwitch] = await Promise.all([deps.store.riskLimits(actor.tenantId), deps.store.killSwitch(actor.tenantId)]);
+    const [limits, killSwitch] = await Promise.all([
+      deps.store.riskLimits(actor.tenantId),
+      deps.store.killSwitch(actor.tenantId),
+    ]);
     const price = await referencePrice(deps, limits, current.symbol);
     const checked = checkOrder(intent, limits, killSwitch, price);
     if ('denial' in checked) throw new RiskDeniedError(checked.denial, current.id);
@@ -320,19 +372,40 @@ export async function modifyOrder(deps: OrderDeps, actor: Actor, rawId: string, 
       next,
       current.version,
       orderEvent(next, 'order.replace_requested', actor.principal, {
-        data: { change: { quantity: quantity.toFixed(), limitPrice: intent.limitPrice?.toFixed() ?? null, stopPrice: intent.stopPrice?.toFixed() ?? null } },
+        data: {
+          change: {
+            quantity: quantity.toFixed(),
+            limitPrice: intent.limitPrice?.toFixed() ?? null,
+            stopPrice: intent.stopPrice?.toFixed() ?? null,
+          },
+        },
       }),
-      grows ? { reservation: extra, limits: { ...countingLimits(limits), maxOrdersPerSecond: null }, day: tradingDay(new Date(at)) } : undefined,
+      grows
+        ? {
+            reservation: extra,
+            limits: { ...countingLimits(limits), maxOrdersPerSecond: null },
+            day: tradingDay(new Date(at)),
+          }
+        : undefined,
     );
     if (written.kind === 'denied') throw new RiskDeniedError(written.denial, current.id);
     return next;
   });
-  await queueOrWarn(deps, { kind: 'modify', tenantId: actor.tenantId, orderId: result.id, version: result.version, ...(result.account ? { account: result.account } : {}) });
+  await queueOrWarn(deps, {
+    kind: 'modify',
+    tenantId: actor.tenantId,
+    orderId: result.id,
+    version: result.version,
+    ...(result.account ? { account: result.account } : {}),
+  });
   return result;
 }
 
 /** POST /orders/cancel-all: asks to cancel every working order of the tenant. */
-export async function cancelAllOrders(deps: OrderDeps, actor: Actor): Promise<{ cancelled: Order[]; failed: Array<{ id: OrderId; code: string }> }> {
+export async function cancelAllOrders(
+  deps: OrderDeps,
+  actor: Actor,
+): Promise<{ cancelled: Order[]; failed: Array<{ id: OrderId; code: string }> }> {
   const working = await deps.store.workingOrders(actor.tenantId);
   const cancelled: Order[] = [];
   const failed: Array<{ id: OrderId; code: string }> = [];

@@ -12,7 +12,12 @@ export const ORDER_STATUSES = [
 ] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
-export const TERMINAL_STATUSES: ReadonlySet<OrderStatus> = new Set(['filled', 'cancelled', 'rejected', 'expired']);
+export const TERMINAL_STATUSES: ReadonlySet<OrderStatus> = new Set([
+  'filled',
+  'cancelled',
+  'rejected',
+  'expired',
+]);
 
 /** Statuses in which an order may still trade, and so counts against the open-order limits. */
 export const WORKING_STATUSES: readonly OrderStatus[] = [
@@ -38,7 +43,16 @@ export const TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
     'rejected',
     'expired',
   ],
-  submitted: ['submitted', 'partially_filled', 'filled', 'pending_cancel', 'pending_replace', 'cancelled', 'rejected', 'expired'],
+  submitted: [
+    'submitted',
+    'partially_filled',
+    'filled',
+    'pending_cancel',
+    'pending_replace',
+    'cancelled',
+    'rejected',
+    'expired',
+  ],
   partially_filled: [
     'partially_filled',
     'filled',

@@ -56,7 +56,10 @@ export function checkOrder(
   const deny = (code: RiskCode, reason: string) => ({ denial: { code, reason } });
 
   if (killSwitch.engaged) {
-    return deny(RISK_CODES.killSwitch, `Trading is halted by the kill switch: ${killSwitch.reason ?? 'no reason given'}`);
+    return deny(
+      RISK_CODES.killSwitch,
+      `Trading is halted by the kill switch: ${killSwitch.reason ?? 'no reason given'}`,
+    );
   }
   if (limits.restrictedSymbols.includes(intent.symbol)) {
     return deny(RISK_CODES.restrictedSymbol, `${intent.symbol} is on the restricted list`);

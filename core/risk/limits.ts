@@ -28,7 +28,9 @@ export const RiskLimits = z
     /** When set, only these symbols may be traded. */
     allowedSymbols: z.array(symbolField).max(10_000).nullable().default(null),
     /** Prices used when no quote is cached (and for the collar when there is none). */
-    referencePrices: z.record(z.string().regex(/^[A-Z][A-Z0-9.]{0,15}$/), nonNegative('referencePrice')).default({}),
+    referencePrices: z
+      .record(z.string().regex(/^[A-Z][A-Z0-9.]{0,15}$/), nonNegative('referencePrice'))
+      .default({}),
     /** What to do with a market order whose notional cannot be computed for want of a price. */
     marketOrderWithoutPrice: z.enum(['reject', 'allow']).default('reject'),
   })
@@ -67,7 +69,9 @@ export function riskLimitsView(limits: RiskLimits) {
     dailyLossLimit: d(limits.dailyLossLimit),
     restrictedSymbols: limits.restrictedSymbols,
     allowedSymbols: limits.allowedSymbols,
-    referencePrices: Object.fromEntries(Object.entries(limits.referencePrices).map(([s, p]) => [s, formatDecimal(p)])),
+    referencePrices: Object.fromEntries(
+      Object.entries(limits.referencePrices).map(([s, p]) => [s, formatDecimal(p)]),
+    ),
     marketOrderWithoutPrice: limits.marketOrderWithoutPrice,
   };
 }

@@ -5,9 +5,12 @@ import { SIDES, symbolField } from '../../core/orders/order.ts';
 const isoTime = (what: string) =>
   z
     .string()
-    .refine((v) => /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(v) && !Number.isNaN(Date.parse(v)), {
-      message: `${what} must be an ISO-8601 time`,
-    })
+    .refine(
+      (v) => /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(v) && !Number.isNaN(Date.parse(v)),
+      {
+        message: `${what} must be an ISO-8601 time`,
+      },
+    )
     .transform((v) => Date.parse(v));
 
 /** Query of GET /orders. */
@@ -26,5 +29,7 @@ export const ListOrdersQuery = z
       .default(50),
     cursor: z.string().max(4096).optional(),
   })
-  .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, { message: 'from must not be after to' })
+  .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, {
+    message: 'from must not be after to',
+  })
   .meta({ id: 'ListOrdersQuery' });

@@ -8,8 +8,14 @@ export const handler = httpHandler(async (request) => {
   const caller = request.authorized('risk:write');
   const body = request.body(KillSwitchRequest);
   const deps = orderDeps();
-  const state = { engaged: body.engaged, reason: body.reason, changedBy: caller.principal, changedAt: new Date().toISOString() };
+  const state = {
+    engaged: body.engaged,
+    reason: body.reason,
+    changedBy: caller.principal,
+    changedAt: new Date().toISOString(),
+  };
   await deps.store.setKillSwitch(caller.tenantId, state);
-  const cancelled = body.engaged && body.cancelWorkingOrders ? (await cancelAllOrders(deps, caller)).cancelled.length : 0;
+  const cancelled =
+    body.engaged && body.cancelWorkingOrders ? (await cancelAllOrders(deps, caller)).cancelled.length : 0;
   return json(200, { ...state, cancelledOrders: cancelled });
 });

@@ -7,7 +7,12 @@ import { ROLES, SCOPES, type Caller, type Role, type Scope, authorize } from '..
 import { logger } from './observability.ts';
 import { problem, problemFor, type Problem } from './problems.ts';
 import { zodIssues } from '../../core/validation.ts';
-import { CredentialRejectedError, RateLimitExceededError, AUTH_FAILURES, type AuthFailure } from '../../core/access/errors.ts';
+import {
+  CredentialRejectedError,
+  RateLimitExceededError,
+  AUTH_FAILURES,
+  type AuthFailure,
+} from '../../core/access/errors.ts';
 import { DependencyError } from '../../core/errors.ts';
 import '../auth/problems.ts';
 
@@ -31,10 +36,17 @@ function rejectedByAuthorizer(ctx: Record<string, unknown> | undefined): void {
   if (typeof code !== 'string' || code === '') return;
   const message = typeof ctx?.authMessage === 'string' ? ctx.authMessage : 'The credential was refused';
   if (code === 'RATE_LIMITED') {
-    throw new RateLimitExceededError(String(ctx?.ratePolicy ?? 'default'), Number(ctx?.rateLimit ?? 0), Number(ctx?.rateWindow ?? 60), Math.max(1, Number(ctx?.retryAfter ?? 1)));
+    throw new RateLimitExceededError(
+      String(ctx?.ratePolicy ?? 'default'),
+      Number(ctx?.rateLimit ?? 0),
+      Number(ctx?.rateWindow ?? 60),
+      Math.max(1, Number(ctx?.retryAfter ?? 1)),
+    );
   }
   if (code === 'UNAVAILABLE') throw new DependencyError(message);
-  const reason: AuthFailure = (AUTH_FAILURES as readonly string[]).includes(code) ? (code as AuthFailure) : 'INVALID_TOKEN';
+  const reason: AuthFailure = (AUTH_FAILURES as readonly string[]).includes(code)
+    ? (code as AuthFailure)
+    : 'INVALID_TOKEN';
   throw new CredentialRejectedError(reason, message);
 }
 
@@ -57,7 +69,10 @@ export class HttpRequest {
     const principal = ctx?.principal;
     const kind = ctx?.kind;
     if (typeof tenantId !== 'string' || typeof principal !== 'string' || typeof kind !== 'string') {
-      throw new CredentialRejectedError('MISSING_CREDENTIALS', 'Send Authorization: Bearer <access token> or x-api-key');
+      throw new CredentialRejectedError(
+        'MISSING_CREDENTIALS',
+        'Send Authorization: Bearer <access token> or x-api-key',
+      );
     }
     const words = (value: unknown) => (typeof value === 'string' && value ? value.split(' ') : []);
     return {

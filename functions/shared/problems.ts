@@ -61,7 +61,6 @@ export function registerProblem(errorClass: ErrorClass, mapping: ProblemMapping)
   if (!registry.some(([known]) => known === errorClass)) registry.unshift([errorClass, mapping]);
 }
 
-
 /** Builds the problem document and headers for a domain error; undefined for anything else. */
 export function problemFor(
   error: unknown,
@@ -71,13 +70,14 @@ export function problemFor(
   if (!entry) return undefined;
   const [, mapping] = entry;
   return {
+    // Details first: they extend the problem and never override its standard members.
     problem: {
+      ...(error.details ?? {}),
       type: problemType(error.code),
       title: mapping.title,
       status: mapping.status,
       detail: error.message,
       code: error.code,
-      ...(error.details ?? {}),
     },
     headers: mapping.headers?.(error) ?? {},
   };

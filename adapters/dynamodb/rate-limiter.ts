@@ -47,7 +47,9 @@ export class RateLimiter {
   }
 
   private key(subject: RateSubject, start: number): ItemKey {
-    return 'platform' in subject ? authKeys.platformRate(subject.bucket, start) : tenancyKeys.tenantRate(subject.tenantId, subject.bucket, start);
+    return 'platform' in subject
+      ? authKeys.platformRate(subject.bucket, start)
+      : tenancyKeys.tenantRate(subject.tenantId, subject.bucket, start);
   }
 
   /** Counts one hit; throws RateLimitExceededError, without counting, once the window is full. */
@@ -61,7 +63,11 @@ export class RateLimiter {
           UpdateExpression: 'ADD #count :one SET #ttl = if_not_exists(#ttl, :ttl)',
           ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
           ExpressionAttributeNames: { '#count': 'hits', '#ttl': table.ttlAttribute },
-          ExpressionAttributeValues: { ':one': 1, ':limit': limit.limit, ':ttl': start + limit.windowSeconds * 2 },
+          ExpressionAttributeValues: {
+            ':one': 1,
+            ':limit': limit.limit,
+            ':ttl': start + limit.windowSeconds * 2,
+          },
           ReturnValues: 'UPDATED_NEW',
         }),
       );
@@ -79,12 +85,15 @@ export class RateLimiter {
     const { start, resetSeconds } = this.window(limit);
     let hits: number;
     try {
-      const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: this.key(subject, start), ConsistentRead: true }));
+      const { Item } = await this.doc.send(
+        new GetCommand({ TableName: this.tableName, Key: this.key(subject, start), ConsistentRead: true }),
+      );
       hits = Number(Item?.hits ?? 0);
     } catch (error) {
       throw new DependencyError('The rate limiter is unavailable', { cause: error });
     }
-    if (hits >= limit.limit) throw new RateLimitExceededError(limit.policy, limit.limit, limit.windowSeconds, resetSeconds);
+    if (hits >= limit.limit)
+      throw new RateLimitExceededError(limit.policy, limit.limit, limit.windowSeconds, resetSeconds);
   }
 }
 

@@ -1,5 +1,11 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { DependencyError, ValidationError } from '../../core/errors.ts';
 import { tenancyKeys } from '../../core/store/keys.ts';
@@ -11,18 +17,33 @@ import {
   UserNotFoundError,
 } from '../../core/tenancy/errors.ts';
 import { ConflictError } from '../../core/errors.ts';
-import type { ApiKeyRecord, AuditEvent, AuditEventType, Page, StoredApiKey, Tenant, TenantUser } from '../../core/tenancy/model.ts';
+import type {
+  ApiKeyRecord,
+  AuditEvent,
+  AuditEventType,
+  Page,
+  StoredApiKey,
+  Tenant,
+  TenantUser,
+} from '../../core/tenancy/model.ts';
 import { awsClients, resources } from '../aws.ts';
 
 function isConditionFailure(error: unknown): boolean {
-  return error instanceof ConditionalCheckFailedException || (error instanceof Error && error.name === 'ConditionalCheckFailedException');
+  return (
+    error instanceof ConditionalCheckFailedException ||
+    (error instanceof Error && error.name === 'ConditionalCheckFailedException')
+  );
 }
 
 async function guard<T>(what: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (error) {
-    if (error instanceof Error && (isConditionFailure(error) || error instanceof TransactionCanceledException)) throw error;
+    if (
+      error instanceof Error &&
+      (isConditionFailure(error) || error instanceof TransactionCanceledException)
+    )
+      throw error;
     if (error instanceof Error && error.name.endsWith('Error') && 'code' in error) throw error;
     throw new DependencyError(`DynamoDB failed while ${what}`, { cause: error });
   }
@@ -41,7 +62,9 @@ function decodeCursor(cursor: string | undefined, skPrefix: string): string | un
   } catch {
     // falls through to the validation error
   }
-  throw new ValidationError('Invalid cursor', [{ path: 'query.cursor', message: 'not a cursor this listing issued' }]);
+  throw new ValidationError('Invalid cursor', [
+    { path: 'query.cursor', message: 'not a cursor this listing issued' },
+  ]);
 }
 
 const strip = <T extends Record<string, unknown>>(item: T, ...names: string[]) => {
@@ -86,7 +109,8 @@ export class TenancyStore {
         ),
       );
     } catch (error) {
-      if (isConditionFailure(error)) throw new ConflictError('TENANT_EXISTS', `Tenant ${tenant.id} exists`, { id: tenant.id });
+      if (isConditionFailure(error))
+        throw new ConflictError('TENANT_EXISTS', `Tenant ${tenant.id} exists`, { id: tenant.id });
       throw error;
     }
   }
@@ -99,7 +123,13 @@ export class TenancyStore {
   /** The key record for the authorizer, with its hash; undefined when absent. */
   async findApiKey(tenantId: string, keyId: string): Promise<StoredApiKey | undefined> {
     const { Item } = await guard('reading an API key', () =>
-      this.doc.send(new GetCommand({ TableName: this.tableName, Key: tenancyKeys.apiKey(tenantId, keyId), ConsistentRead: true })),
+      this.doc.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: tenancyKeys.apiKey(tenantId, keyId),
+          ConsistentRead: true,
+        }),
+      ),
     );
     return Item ? ({ ...strip(Item), tenantId } as unknown as StoredApiKey) : undefined;
   }
@@ -112,8 +142,13 @@ export class TenancyStore {
           TableName: this.tableName,
           Key: tenancyKeys.apiKey(tenantId, keyId),
           UpdateExpression: 'SET lastUsedAt = :now',
-          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(lastUsedAt) OR lastUsedAt = :null OR lastUsedAt < :before)',
-          ExpressionAttributeValues: { ':now': now.toISOString(), ':before': new Date(now.getTime() - 60_000).toISOString(), ':null': null },
+          ConditionExpression:
+            'attribute_exists(pk) AND (attribute_not_exists(lastUsedAt) OR lastUsedAt = :null OR lastUsedAt < :before)',
+          ExpressionAttributeValues: {
+            ':now': now.toISOString(),
+            ':before': new Date(now.getTime() - 60_000).toISOString(),
+            ':null': null,
+          },
         }),
       );
     } catch (error) {
@@ -151,21 +186,34 @@ export class TenantScope {
   async putUser(user: TenantUser): Promise<void> {
     await guard('writing a user', () =>
       this.doc.send(
-        new PutCommand({ TableName: this.table, Item: { ...tenancyKeys.user(this.tenantId, user.username), entity: 'user', ...user } }),
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...tenancyKeys.user(this.tenantId, user.username), entity: 'user', ...user },
+        }),
       ),
     );
   }
 
   async getUser(username: string): Promise<TenantUser> {
     const { Item } = await guard('reading a user', () =>
-      this.doc.send(new GetCommand({ TableName: this.table, Key: tenancyKeys.user(this.tenantId, username), ConsistentRead: true })),
+      this.doc.send(
+        new GetCommand({
+          TableName: this.table,
+          Key: tenancyKeys.user(this.tenantId, username),
+          ConsistentRead: true,
+        }),
+      ),
     );
     if (!Item) throw new UserNotFoundError(username);
     return strip(Item) as unknown as TenantUser;
   }
 
   /** Changes a user's role or status; 404 when the user is not in this tenant. */
-  async updateUser(username: string, change: { role?: Role; status?: TenantUser['status'] }, now: Date): Promise<TenantUser> {
+  async updateUser(
+    username: string,
+    change: { role?: Role; status?: TenantUser['status'] },
+    now: Date,
+  ): Promise<TenantUser> {
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = { ':now': now.toISOString() };
     const sets = ['updatedAt = :now'];
@@ -201,7 +249,13 @@ export class TenantScope {
   }
 
   async listUsers(limit: number, cursor?: string): Promise<Page<TenantUser>> {
-    return this.page(tenancyKeys.userPrefix(this.tenantId), limit, cursor, true, (item) => strip(item) as unknown as TenantUser);
+    return this.page(
+      tenancyKeys.userPrefix(this.tenantId),
+      limit,
+      cursor,
+      true,
+      (item) => strip(item) as unknown as TenantUser,
+    );
   }
 
   async putApiKey(key: Omit<StoredApiKey, 'tenantId'>): Promise<void> {
@@ -218,7 +272,13 @@ export class TenantScope {
 
   async getApiKey(keyId: string): Promise<ApiKeyRecord> {
     const { Item } = await guard('reading an API key', () =>
-      this.doc.send(new GetCommand({ TableName: this.table, Key: tenancyKeys.apiKey(this.tenantId, keyId), ConsistentRead: true })),
+      this.doc.send(
+        new GetCommand({
+          TableName: this.table,
+          Key: tenancyKeys.apiKey(this.tenantId, keyId),
+          ConsistentRead: true,
+        }),
+      ),
     );
     if (!Item) throw new ApiKeyNotFoundError(keyId);
     return toApiKey(Item);
@@ -233,7 +293,8 @@ export class TenantScope {
             TableName: this.table,
             Key: tenancyKeys.apiKey(this.tenantId, keyId),
             UpdateExpression: 'SET revokedAt = :now',
-            ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(revokedAt) OR revokedAt = :null)',
+            ConditionExpression:
+              'attribute_exists(pk) AND (attribute_not_exists(revokedAt) OR revokedAt = :null)',
             ExpressionAttributeValues: { ':now': now.toISOString(), ':null': null },
             ReturnValues: 'ALL_NEW',
           }),
@@ -254,7 +315,15 @@ export class TenantScope {
   }
 
   /** Appends to the security audit log. */
-  async audit(event: { type: AuditEventType; actor: string; sourceIp?: string | undefined; data?: Record<string, unknown> }, now = new Date()): Promise<AuditEvent> {
+  async audit(
+    event: {
+      type: AuditEventType;
+      actor: string;
+      sourceIp?: string | undefined;
+      data?: Record<string, unknown>;
+    },
+    now = new Date(),
+  ): Promise<AuditEvent> {
     const entry: AuditEvent = {
       id: ulid(now.getTime()),
       at: now.toISOString(),
@@ -284,7 +353,9 @@ export class TenantScope {
         new QueryCommand({
           TableName: this.table,
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ...(type ? { FilterExpression: '#type = :type', ExpressionAttributeNames: { '#type': 'type' } } : {}),
+          ...(type
+            ? { FilterExpression: '#type = :type', ExpressionAttributeNames: { '#type': 'type' } }
+            : {}),
           ExpressionAttributeValues: { ':pk': pk, ':prefix': 'AUDIT#', ...(type ? { ':type': type } : {}) },
           ScanIndexForward: false,
           Limit: limit,

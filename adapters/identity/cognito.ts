@@ -22,11 +22,19 @@ function translate(error: unknown, username: string): never {
   const name = error instanceof Error ? error.name : '';
   if (name === 'UsernameExistsException') throw new UsernameTakenError(username);
   if (name === 'UserNotFoundException') throw new UserNotFoundError(username);
-  if (name === 'InvalidPasswordException') throw new ValidationError('The password does not meet the policy', [{ path: 'body.password', message: (error as Error).message }]);
-  if (name === 'NotAuthorizedException' || name === 'UserNotConfirmedException' || name === 'PasswordResetRequiredException') {
+  if (name === 'InvalidPasswordException')
+    throw new ValidationError('The password does not meet the policy', [
+      { path: 'body.password', message: (error as Error).message },
+    ]);
+  if (
+    name === 'NotAuthorizedException' ||
+    name === 'UserNotConfirmedException' ||
+    name === 'PasswordResetRequiredException'
+  ) {
     throw new CredentialRejectedError('INVALID_CREDENTIALS', 'Incorrect username or password');
   }
-  if (name === 'TooManyRequestsException' || name === 'LimitExceededException') throw new DependencyError('The identity provider is throttling', { cause: error });
+  if (name === 'TooManyRequestsException' || name === 'LimitExceededException')
+    throw new DependencyError('The identity provider is throttling', { cause: error });
   throw new DependencyError('The identity provider failed', { cause: error });
 }
 
@@ -57,7 +65,12 @@ export class CognitoIdentityProvider implements IdentityProvider {
     this.client = client ??= new CognitoIdentityProviderClient({});
   }
 
-  async createUser(input: { username: string; password: string | undefined; tenantId: string | undefined; groups: string[] }): Promise<void> {
+  async createUser(input: {
+    username: string;
+    password: string | undefined;
+    tenantId: string | undefined;
+    groups: string[];
+  }): Promise<void> {
     try {
       await this.client.send(
         new AdminCreateUserCommand({
@@ -69,11 +82,22 @@ export class CognitoIdentityProvider implements IdentityProvider {
       );
       if (input.password !== undefined) {
         await this.client.send(
-          new AdminSetUserPasswordCommand({ UserPoolId: this.userPoolId, Username: input.username, Password: input.password, Permanent: true }),
+          new AdminSetUserPasswordCommand({
+            UserPoolId: this.userPoolId,
+            Username: input.username,
+            Password: input.password,
+            Permanent: true,
+          }),
         );
       }
       for (const group of input.groups) {
-        await this.client.send(new AdminAddUserToGroupCommand({ UserPoolId: this.userPoolId, Username: input.username, GroupName: group }));
+        await this.client.send(
+          new AdminAddUserToGroupCommand({
+            UserPoolId: this.userPoolId,
+            Username: input.username,
+            GroupName: group,
+          }),
+        );
       }
     } catch (error) {
       translate(error, input.username);
@@ -82,13 +106,27 @@ export class CognitoIdentityProvider implements IdentityProvider {
 
   async setGroups(username: string, groups: string[]): Promise<void> {
     try {
-      const { Groups } = await this.client.send(new AdminListGroupsForUserCommand({ UserPoolId: this.userPoolId, Username: username }));
+      const { Groups } = await this.client.send(
+        new AdminListGroupsForUserCommand({ UserPoolId: this.userPoolId, Username: username }),
+      );
       const current = (Groups ?? []).map((g) => g.GroupName ?? '');
       for (const group of groups.filter((g) => !current.includes(g))) {
-        await this.client.send(new AdminAddUserToGroupCommand({ UserPoolId: this.userPoolId, Username: username, GroupName: group }));
+        await this.client.send(
+          new AdminAddUserToGroupCommand({
+            UserPoolId: this.userPoolId,
+            Username: username,
+            GroupName: group,
+          }),
+        );
       }
       for (const group of current.filter((g) => g && !groups.includes(g))) {
-        await this.client.send(new AdminRemoveUserFromGroupCommand({ UserPoolId: this.userPoolId, Username: username, GroupName: group }));
+        await this.client.send(
+          new AdminRemoveUserFromGroupCommand({
+            UserPoolId: this.userPoolId,
+            Username: username,
+            GroupName: group,
+          }),
+        );
       }
     } catch (error) {
       translate(error, username);
@@ -97,7 +135,14 @@ export class CognitoIdentityProvider implements IdentityProvider {
 
   async setPassword(username: string, password: string): Promise<void> {
     try {
-      await this.client.send(new AdminSetUserPasswordCommand({ UserPoolId: this.userPoolId, Username: username, Password: password, Permanent: true }));
+      await this.client.send(
+        new AdminSetUserPasswordCommand({
+          UserPoolId: this.userPoolId,
+          Username: username,
+          Password: password,
+          Permanent: true,
+        }),
+      );
     } catch (error) {
       translate(error, username);
     }
@@ -106,20 +151,39 @@ export class CognitoIdentityProvider implements IdentityProvider {
   async setEnabled(username: string, enabled: boolean): Promise<void> {
     try {
       const input = { UserPoolId: this.userPoolId, Username: username };
-      await this.client.send(enabled ? new AdminEnableUserCommand(input) : new AdminDisableUserCommand(input));
+      await this.client.send(
+        enabled ? new AdminEnableUserCommand(input) : new AdminDisableUserCommand(input),
+      );
     } catch (error) {
       translate(error, username);
     }
   }
 
-  async login(username: string, password: string): Promise<{ tokens: AuthTokens; identity: AuthenticatedIdentity }> {
+  async login(
+    username: string,
+    password: string,
+  ): Promise<{ tokens: AuthTokens; identity: AuthenticatedIdentity }> {
     try {
       const { AuthenticationResult: r } = await this.client.send(
-        new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: this.clientId, AuthParameters: { USERNAME: username, PASSWORD: password } }),
+        new InitiateAuthCommand({
+          AuthFlow: 'USER_PASSWORD_AUTH',
+          ClientId: this.clientId,
+          AuthParameters: { USERNAME: username, PASSWORD: password },
+        }),
       );
-      if (!r?.AccessToken || !r.IdToken || !r.RefreshToken) throw new CredentialRejectedError('INVALID_CREDENTIALS', 'The login needs another step, which this API does not support');
+      if (!r?.AccessToken || !r.IdToken || !r.RefreshToken)
+        throw new CredentialRejectedError(
+          'INVALID_CREDENTIALS',
+          'The login needs another step, which this API does not support',
+        );
       return {
-        tokens: { accessToken: r.AccessToken, idToken: r.IdToken, refreshToken: r.RefreshToken, expiresIn: r.ExpiresIn ?? 3600, tokenType: 'Bearer' },
+        tokens: {
+          accessToken: r.AccessToken,
+          idToken: r.IdToken,
+          refreshToken: r.RefreshToken,
+          expiresIn: r.ExpiresIn ?? 3600,
+          tokenType: 'Bearer',
+        },
         identity: identityOf(r.IdToken, username),
       };
     } catch (error) {
@@ -131,12 +195,23 @@ export class CognitoIdentityProvider implements IdentityProvider {
   async refresh(refreshToken: string): Promise<{ tokens: AuthTokens; identity: AuthenticatedIdentity }> {
     try {
       const { AuthenticationResult: r } = await this.client.send(
-        new InitiateAuthCommand({ AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: this.clientId, AuthParameters: { REFRESH_TOKEN: refreshToken } }),
+        new InitiateAuthCommand({
+          AuthFlow: 'REFRESH_TOKEN_AUTH',
+          ClientId: this.clientId,
+          AuthParameters: { REFRESH_TOKEN: refreshToken },
+        }),
       );
-      if (!r?.AccessToken || !r.IdToken) throw new CredentialRejectedError('INVALID_REFRESH_TOKEN', 'The refresh token is invalid or expired');
+      if (!r?.AccessToken || !r.IdToken)
+        throw new CredentialRejectedError('INVALID_REFRESH_TOKEN', 'The refresh token is invalid or expired');
       return {
         // Without refresh-token rotation on the app client Cognito returns no new one: the old one stays valid.
-        tokens: { accessToken: r.AccessToken, idToken: r.IdToken, refreshToken: r.RefreshToken ?? refreshToken, expiresIn: r.ExpiresIn ?? 3600, tokenType: 'Bearer' },
+        tokens: {
+          accessToken: r.AccessToken,
+          idToken: r.IdToken,
+          refreshToken: r.RefreshToken ?? refreshToken,
+          expiresIn: r.ExpiresIn ?? 3600,
+          tokenType: 'Bearer',
+        },
         identity: identityOf(r.IdToken, ''),
       };
     } catch (error) {

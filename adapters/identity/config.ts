@@ -19,7 +19,8 @@ export function identityConfig(): IdentityConfig {
   const provider = process.env[env.identityProvider] === 'local' ? 'local' : 'cognito';
   const rawKey = process.env[env.localIdpKey];
   const signingKey = provider === 'local' && rawKey ? (JSON.parse(rawKey) as SigningKey) : undefined;
-  if (provider === 'local' && !signingKey) throw new Error(`${env.localIdpKey} must be set for the local identity provider`);
+  if (provider === 'local' && !signingKey)
+    throw new Error(`${env.localIdpKey} must be set for the local identity provider`);
   return { provider, userPoolId, clientId, region: userPoolId.split('_')[0] ?? 'us-east-1', signingKey };
 }
 

@@ -14,7 +14,13 @@ export function identityProvider(): IdentityProvider {
   if (cached?.key !== key) {
     const provider =
       config.provider === 'local' && config.signingKey
-        ? new LocalIdentityProvider({ doc: awsClients().doc, tableName, userPoolId: config.userPoolId, clientId: config.clientId, signingKey: config.signingKey })
+        ? new LocalIdentityProvider({
+            doc: awsClients().doc,
+            tableName,
+            userPoolId: config.userPoolId,
+            clientId: config.clientId,
+            signingKey: config.signingKey,
+          })
         : new CognitoIdentityProvider(config.userPoolId, config.clientId);
     cached = { key, provider };
   }

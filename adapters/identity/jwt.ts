@@ -1,4 +1,11 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, type JsonWebKey, type KeyObject } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  sign,
+  type JsonWebKey,
+  type KeyObject,
+} from 'node:crypto';
 
 /** An RSA signing key with its key id, as the local identity provider keeps it. */
 export interface SigningKey {
@@ -25,7 +32,9 @@ export function generateSigningKey(kid: string): SigningKey {
 
 /** The public half, as a JWKS entry. */
 export function publicJwk(key: SigningKey): PublicJwk {
-  const pub = createPublicKey(createPrivateKey({ key: key.privateJwk, format: 'jwk' })).export({ format: 'jwk' });
+  const pub = createPublicKey(createPrivateKey({ key: key.privateJwk, format: 'jwk' })).export({
+    format: 'jwk',
+  });
   return { kid: key.kid, kty: 'RSA', alg: 'RS256', use: 'sig', n: String(pub.n), e: String(pub.e) };
 }
 
@@ -34,7 +43,11 @@ const b64 = (value: unknown) => Buffer.from(JSON.stringify(value), 'utf8').toStr
 const keyObjects = new WeakMap<JsonWebKey, KeyObject>();
 
 /** Signs a JWT with RS256 (Cognito's algorithm); the header carries the key id. */
-export function signJwt(payload: Record<string, unknown>, key: SigningKey, header: Record<string, unknown> = {}): string {
+export function signJwt(
+  payload: Record<string, unknown>,
+  key: SigningKey,
+  header: Record<string, unknown> = {},
+): string {
   let keyObject = keyObjects.get(key.privateJwk);
   if (!keyObject) {
     keyObject = createPrivateKey({ key: key.privateJwk, format: 'jwk' });

@@ -1,5 +1,18 @@
-import { createHash, randomBytes, randomUUID, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  createHash,
+  randomBytes,
+  randomUUID,
+  scrypt as scryptCb,
+  timingSafeEqual,
+  type ScryptOptions,
+} from 'node:crypto';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { CredentialRejectedError, UsernameTakenError } from '../../core/access/errors.ts';
 import { authKeys } from '../../core/store/keys.ts';
 import { table } from '../../core/topology.ts';
@@ -10,9 +23,15 @@ import { signJwt, type SigningKey } from './jwt.ts';
 
 const SCRYPT = { N: 16384, r: 8, p: 1, keylen: 32 };
 
-function scrypt(password: string, salt: Buffer, options: ScryptOptions & { keylen: number }): Promise<Buffer> {
+function scrypt(
+  password: string,
+  salt: Buffer,
+  options: ScryptOptions & { keylen: number },
+): Promise<Buffer> {
   return new Promise((resolve, reject) =>
-    scryptCb(password.normalize('NFKC'), salt, options.keylen, options, (error, key) => (error ? reject(error) : resolve(key))),
+    scryptCb(password.normalize('NFKC'), salt, options.keylen, options, (error, key) =>
+      error ? reject(error) : resolve(key),
+    ),
   );
 }
 
@@ -20,7 +39,9 @@ function scrypt(password: string, salt: Buffer, options: ScryptOptions & { keyle
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
   const key = await scrypt(password, salt, SCRYPT);
-  return ['scrypt', SCRYPT.N, SCRYPT.r, SCRYPT.p, salt.toString('base64url'), key.toString('base64url')].join('$');
+  return ['scrypt', SCRYPT.N, SCRYPT.r, SCRYPT.p, salt.toString('base64url'), key.toString('base64url')].join(
+    '$',
+  );
 }
 
 // A real hash, so an unknown username costs as much as a wrong password.
@@ -32,7 +53,12 @@ export async function verifyPassword(password: string, stored: string | undefine
   const [scheme, n, r, p, salt, hash] = encoded.split('$');
   if (scheme !== 'scrypt' || !salt || !hash) return false;
   const expected = Buffer.from(hash, 'base64url');
-  const actual = await scrypt(password, Buffer.from(salt, 'base64url'), { N: Number(n), r: Number(r), p: Number(p), keylen: expected.length });
+  const actual = await scrypt(password, Buffer.from(salt, 'base64url'), {
+    N: Number(n),
+    r: Number(r),
+    p: Number(p),
+    keylen: expected.length,
+  });
   return timingSafeEqual(actual, expected) && stored !== undefined;
 }
 
@@ -69,14 +95,22 @@ export class LocalIdentityProvider implements IdentityProvider {
 
   constructor(options: LocalIdentityOptions) {
     this.options = options;
-    this.issuer = issuerOf({ userPoolId: options.userPoolId, region: options.userPoolId.split('_')[0] ?? 'us-east-1' });
+    this.issuer = issuerOf({
+      userPoolId: options.userPoolId,
+      region: options.userPoolId.split('_')[0] ?? 'us-east-1',
+    });
   }
 
   private now(): number {
     return (this.options.clock ?? Date.now)();
   }
 
-  async createUser(input: { username: string; password: string | undefined; tenantId: string | undefined; groups: string[] }): Promise<void> {
+  async createUser(input: {
+    username: string;
+    password: string | undefined;
+    tenantId: string | undefined;
+    groups: string[];
+  }): Promise<void> {
     const item: IdentityUserItem = {
       username: input.username,
       sub: randomUUID(),
@@ -95,7 +129,8 @@ export class LocalIdentityProvider implements IdentityProvider {
         }),
       );
     } catch (error) {
-      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') throw new UsernameTakenError(input.username);
+      if (error instanceof Error && error.name === 'ConditionalCheckFailedException')
+        throw new UsernameTakenError(input.username);
       throw error;
     }
   }
@@ -112,7 +147,8 @@ export class LocalIdentityProvider implements IdentityProvider {
         }),
       );
     } catch (error) {
-      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') throw new UserNotFoundError(username);
+      if (error instanceof Error && error.name === 'ConditionalCheckFailedException')
+        throw new UserNotFoundError(username);
       throw error;
     }
   }
@@ -131,21 +167,33 @@ export class LocalIdentityProvider implements IdentityProvider {
 
   private async getUser(username: string): Promise<IdentityUserItem | undefined> {
     const { Item } = await this.options.doc.send(
-      new GetCommand({ TableName: this.options.tableName, Key: authKeys.identityUser(username), ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.options.tableName,
+        Key: authKeys.identityUser(username),
+        ConsistentRead: true,
+      }),
     );
     return Item as IdentityUserItem | undefined;
   }
 
-  async login(username: string, password: string): Promise<{ tokens: AuthTokens; identity: AuthenticatedIdentity }> {
+  async login(
+    username: string,
+    password: string,
+  ): Promise<{ tokens: AuthTokens; identity: AuthenticatedIdentity }> {
     const user = await this.getUser(username);
     const ok = await verifyPassword(password, user?.passwordHash);
-    if (!user || !ok || !user.enabled) throw new CredentialRejectedError('INVALID_CREDENTIALS', 'Incorrect username or password');
+    if (!user || !ok || !user.enabled)
+      throw new CredentialRejectedError('INVALID_CREDENTIALS', 'Incorrect username or password');
     const identity = { username: user.username, tenantId: user.tenantId, groups: user.groups };
     return { tokens: await this.issueTokens({ ...identity, sub: user.sub }), identity };
   }
 
   async refresh(refreshToken: string): Promise<{ tokens: AuthTokens; identity: AuthenticatedIdentity }> {
-    const rejected = () => new CredentialRejectedError('INVALID_REFRESH_TOKEN', 'The refresh token is invalid, expired or already used');
+    const rejected = () =>
+      new CredentialRejectedError(
+        'INVALID_REFRESH_TOKEN',
+        'The refresh token is invalid, expired or already used',
+      );
     if (!/^[A-Za-z0-9_-]{20,200}$/.test(refreshToken)) throw rejected();
     let username: string;
     try {
@@ -213,7 +261,15 @@ export class LocalIdentityProvider implements IdentityProvider {
   }
 
   /** A Cognito-shaped access token; `overrides` lets tests forge a wrong one. */
-  accessToken(user: AuthenticatedIdentity & { sub?: string }, options: { expiresIn?: number; overrides?: Record<string, unknown>; key?: SigningKey; header?: Record<string, unknown> } = {}): string {
+  accessToken(
+    user: AuthenticatedIdentity & { sub?: string },
+    options: {
+      expiresIn?: number;
+      overrides?: Record<string, unknown>;
+      key?: SigningKey;
+      header?: Record<string, unknown>;
+    } = {},
+  ): string {
     const claims = {
       ...this.baseClaims(user, options.expiresIn ?? 3600),
       client_id: this.options.clientId,

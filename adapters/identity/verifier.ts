@@ -50,7 +50,11 @@ function verifierFor(config: IdentityConfig): Verifier {
     const props = { userPoolId: config.userPoolId, tokenUse: 'access' as const, clientId: config.clientId };
     // Locally the same verifier checks tokens against the local key, and never fetches a JWKS.
     const created = config.signingKey
-      ? CognitoJwtVerifier.create(props, { jwksCache: new OfflineJwksCache({ keys: [publicJwk(config.signingKey) as unknown as Jwks["keys"][number]] }) })
+      ? CognitoJwtVerifier.create(props, {
+          jwksCache: new OfflineJwksCache({
+            keys: [publicJwk(config.signingKey) as unknown as Jwks['keys'][number]],
+          }),
+        })
       : CognitoJwtVerifier.create(props);
     verifier = { verify: (token) => created.verify(token) as unknown as Promise<Record<string, unknown>> };
     verifiers.set(cacheKey, verifier);
@@ -62,20 +66,32 @@ function verifierFor(config: IdentityConfig): Verifier {
  * Verifies a Cognito access token (signature, alg, iss, exp, token_use, client_id) and returns its
  * claims; any failure is a CredentialRejectedError, except a JWKS that cannot be fetched.
  */
-export async function verifyAccessToken(token: string, config: IdentityConfig = identityConfig()): Promise<AccessClaims> {
+export async function verifyAccessToken(
+  token: string,
+  config: IdentityConfig = identityConfig(),
+): Promise<AccessClaims> {
   let payload: Record<string, unknown>;
   try {
     payload = await verifierFor(config).verify(token);
   } catch (error) {
-    if (error instanceof FetchError) throw new DependencyError('The identity provider keys are unavailable', { cause: error });
+    if (error instanceof FetchError)
+      throw new DependencyError('The identity provider keys are unavailable', { cause: error });
     if (error instanceof JwtBaseError || error instanceof Error) {
       throw new CredentialRejectedError('INVALID_TOKEN', 'The access token is invalid or expired');
     }
     throw error;
   }
-  const groups = Array.isArray(payload['cognito:groups']) ? payload['cognito:groups'].filter((g): g is string => typeof g === 'string') : [];
+  const groups = Array.isArray(payload['cognito:groups'])
+    ? payload['cognito:groups'].filter((g): g is string => typeof g === 'string')
+    : [];
   const tenant = payload['custom:tenant'];
   const username = payload.username;
-  if (typeof username !== 'string' || username === '') throw new CredentialRejectedError('INVALID_TOKEN', 'The access token names no user');
-  return { username, sub: String(payload.sub), groups, tenantId: typeof tenant === 'string' && tenant !== '' ? tenant : undefined };
+  if (typeof username !== 'string' || username === '')
+    throw new CredentialRejectedError('INVALID_TOKEN', 'The access token names no user');
+  return {
+    username,
+    sub: String(payload.sub),
+    groups,
+    tenantId: typeof tenant === 'string' && tenant !== '' ? tenant : undefined,
+  };
 }

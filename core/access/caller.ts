@@ -72,7 +72,8 @@ export function authorizeOperator(caller: Caller): void {
 
 /** Throws ForbiddenError unless the caller acts inside a tenant (any role, any key). */
 export function authorizeTenantMember(caller: Caller): void {
-  if (caller.kind === 'operator' || caller.tenantId === '') throw new ForbiddenError('The platform operator acts on tenants, not inside one');
+  if (caller.kind === 'operator' || caller.tenantId === '')
+    throw new ForbiddenError('The platform operator acts on tenants, not inside one');
 }
 
 /** The scopes of `wanted` the caller does not hold: a caller can never grant more than it has. */

@@ -13,7 +13,10 @@ export const passwordSchema = z
   .string()
   .min(12, 'at least 12 characters')
   .max(256)
-  .refine((p) => /[a-z]/.test(p) && /[A-Z]/.test(p) && /\d/.test(p), 'needs a lower-case letter, an upper-case letter and a digit');
+  .refine(
+    (p) => /[a-z]/.test(p) && /[A-Z]/.test(p) && /\d/.test(p),
+    'needs a lower-case letter, an upper-case letter and a digit',
+  );
 
 export const roleSchema = z.enum(ROLES);
 export const scopeSchema = z.enum(SCOPES);
@@ -90,4 +93,3 @@ export interface Page<T> {
   items: T[];
   nextCursor: string | null;
 }
-

@@ -22,7 +22,12 @@ export interface AuthenticatedIdentity {
  */
 export interface IdentityProvider {
   /** Without a password the user cannot log in (tests mint their tokens directly). */
-  createUser(input: { username: string; password: string | undefined; tenantId: string | undefined; groups: string[] }): Promise<void>;
+  createUser(input: {
+    username: string;
+    password: string | undefined;
+    tenantId: string | undefined;
+    groups: string[];
+  }): Promise<void>;
   setGroups(username: string, groups: string[]): Promise<void>;
   setPassword(username: string, password: string): Promise<void>;
   setEnabled(username: string, enabled: boolean): Promise<void>;

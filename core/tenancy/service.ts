@@ -9,7 +9,12 @@ export interface TenantStorePort {
   readonly tenantId: string;
   putUser(user: TenantUser): Promise<void>;
   putApiKey(key: Omit<StoredApiKey, 'tenantId'>): Promise<void>;
-  audit(event: { type: AuditEventType; actor: string; sourceIp?: string | undefined; data?: Record<string, unknown> }): Promise<AuditEvent>;
+  audit(event: {
+    type: AuditEventType;
+    actor: string;
+    sourceIp?: string | undefined;
+    data?: Record<string, unknown>;
+  }): Promise<AuditEvent>;
 }
 
 export interface TenancyStorePort {
@@ -25,7 +30,13 @@ export function newTenantId(): string {
 /** Creates a user in the identity provider (password, tenant, role group) and the tenant's directory. */
 export async function createUser(
   deps: { identity: Pick<IdentityProvider, 'createUser'>; tenant: TenantStorePort },
-  input: { username: string; password: string | undefined; role: Role; actor: string; sourceIp?: string | undefined },
+  input: {
+    username: string;
+    password: string | undefined;
+    role: Role;
+    actor: string;
+    sourceIp?: string | undefined;
+  },
   now = new Date(),
 ): Promise<TenantUser> {
   // The identity provider enforces username uniqueness, so it goes first.
@@ -44,28 +55,67 @@ export async function createUser(
     updatedAt: now.toISOString(),
   };
   await deps.tenant.putUser(user);
-  await deps.tenant.audit({ type: 'user.created', actor: input.actor, sourceIp: input.sourceIp, data: { username: user.username, role: user.role } });
+  await deps.tenant.audit({
+    type: 'user.created',
+    actor: input.actor,
+    sourceIp: input.sourceIp,
+    data: { username: user.username, role: user.role },
+  });
   return user;
 }
 
 /** Creates a tenant with its first admin. */
 export async function createTenant(
   deps: { identity: Pick<IdentityProvider, 'createUser'>; store: TenancyStorePort },
-  input: { name: string; admin: { username: string; password: string | undefined }; actor: string; id?: string; sourceIp?: string | undefined },
+  input: {
+    name: string;
+    admin: { username: string; password: string | undefined };
+    actor: string;
+    id?: string;
+    sourceIp?: string | undefined;
+  },
   now = new Date(),
 ): Promise<{ tenant: Tenant; admin: TenantUser }> {
-  const tenant: Tenant = { id: input.id ?? newTenantId(), name: input.name, status: 'active', createdAt: now.toISOString(), createdBy: input.actor };
+  const tenant: Tenant = {
+    id: input.id ?? newTenantId(),
+    name: input.name,
+    status: 'active',
+    createdAt: now.toISOString(),
+    createdBy: input.actor,
+  };
   await deps.store.createTenant(tenant);
   const scope = deps.store.forTenant(tenant.id);
-  await scope.audit({ type: 'tenant.created', actor: input.actor, sourceIp: input.sourceIp, data: { name: tenant.name } });
-  const admin = await createUser({ identity: deps.identity, tenant: scope }, { username: input.admin.username, password: input.admin.password, role: 'admin', actor: input.actor, sourceIp: input.sourceIp }, now);
+  await scope.audit({
+    type: 'tenant.created',
+    actor: input.actor,
+    sourceIp: input.sourceIp,
+    data: { name: tenant.name },
+  });
+  const admin = await createUser(
+    { identity: deps.identity, tenant: scope },
+    {
+      username: input.admin.username,
+      password: input.admin.password,
+      role: 'admin',
+      actor: input.actor,
+      sourceIp: input.sourceIp,
+    },
+    now,
+  );
   return { tenant, admin };
 }
 
 /** Creates an API key; the returned `key` is the only time its value exists outside the client. */
 export async function createApiKey(
   deps: { tenant: TenantStorePort },
-  input: { name: string; scopes: Scope[]; expiresAt: string | null; rateLimitPerMinute: number | null; caller: Pick<Caller, 'principal'>; sourceIp?: string | undefined },
+  input: {
+    name: string;
+    scopes: Scope[];
+    expiresAt: string | null;
+    rateLimitPerMinute: number | null;
+    caller: Pick<Caller, 'principal'>;
+    sourceIp?: string | undefined;
+  },
   now = new Date(),
 ): Promise<ApiKeyRecord & { key: string }> {
   const { keyId, value, secretHash } = generateApiKey(deps.tenant.tenantId);
@@ -82,6 +132,11 @@ export async function createApiKey(
     rateLimitPerMinute: input.rateLimitPerMinute,
   };
   await deps.tenant.putApiKey({ ...record, secretHash });
-  await deps.tenant.audit({ type: 'api_key.created', actor: input.caller.principal, sourceIp: input.sourceIp, data: { id: keyId, name: record.name, scopes: record.scopes } });
+  await deps.tenant.audit({
+    type: 'api_key.created',
+    actor: input.caller.principal,
+    sourceIp: input.sourceIp,
+    data: { id: keyId, name: record.name, scopes: record.scopes },
+  });
   return { ...record, key: value };
 }

@@ -9,7 +9,10 @@ import { sourceIp, tenancyStore } from '../auth/services.ts';
 const body = z.object({
   name: z.string().trim().min(1).max(200),
   scopes: z.array(scopeSchema).min(1).max(32),
-  expiresAt: z.iso.datetime({ offset: true }).refine((t) => Date.parse(t) > Date.now(), 'must be in the future').optional(),
+  expiresAt: z.iso
+    .datetime({ offset: true })
+    .refine((t) => Date.parse(t) > Date.now(), 'must be in the future')
+    .optional(),
   rateLimitPerMinute: z.number().int().min(1).max(100_000).optional(),
 });
 

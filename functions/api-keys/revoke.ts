@@ -10,6 +10,11 @@ export const handler = httpHandler(async (request) => {
   if (!KEY_ID.test(id)) throw new ApiKeyNotFoundError(id);
   const tenant = tenancyStore().forTenant(caller.tenantId);
   const key = await tenant.revokeApiKey(id, new Date());
-  await tenant.audit({ type: 'api_key.revoked', actor: caller.principal, sourceIp: sourceIp(request), data: { id, name: key.name } });
+  await tenant.audit({
+    type: 'api_key.revoked',
+    actor: caller.principal,
+    sourceIp: sourceIp(request),
+    data: { id, name: key.name },
+  });
   return json(200, key);
 });

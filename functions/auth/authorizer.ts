@@ -29,7 +29,8 @@ export function limits() {
   const perMinute = (policy: string, limit: number): RateLimit => ({ policy, limit, windowSeconds: 60 });
   return {
     tenant: perMinute('tenant', limitFromEnv(env.rateLimitTenantPerMinute, 6000)),
-    apiKey: (own: number | null | undefined) => perMinute('api-key', own ?? limitFromEnv(env.rateLimitApiKeyPerMinute, 1200)),
+    apiKey: (own: number | null | undefined) =>
+      perMinute('api-key', own ?? limitFromEnv(env.rateLimitApiKeyPerMinute, 1200)),
     authFailures: perMinute('auth-failures', limitFromEnv(env.rateLimitAuthFailuresPerMinute, 30)),
   };
 }
@@ -42,7 +43,8 @@ export function bearerToken(header: string): string | undefined {
 }
 
 function header(event: AuthorizerEvent, name: string): string | undefined {
-  for (const [key, value] of Object.entries(event.headers ?? {})) if (key.toLowerCase() === name && value !== undefined) return value;
+  for (const [key, value] of Object.entries(event.headers ?? {}))
+    if (key.toLowerCase() === name && value !== undefined) return value;
   return undefined;
 }
 
@@ -50,23 +52,45 @@ let services: { store: TenancyStore; limiter: RateLimiter } | undefined;
 function deps() {
   services ??= { store: TenancyStore.fromEnvironment(), limiter: RateLimiter.fromEnvironment() };
   // Tests give each file its own table; follow the environment rather than the first value seen.
-  if (services.store.tableName !== process.env[env.tableName]) services = { store: TenancyStore.fromEnvironment(), limiter: RateLimiter.fromEnvironment() };
+  if (services.store.tableName !== process.env[env.tableName])
+    services = { store: TenancyStore.fromEnvironment(), limiter: RateLimiter.fromEnvironment() };
   return services;
 }
 
 async function fromToken(token: string): Promise<{ caller: Caller; rateLimitPerMinute?: undefined }> {
   const claims = await verifyAccessToken(token);
   if (claims.groups.includes(OPERATOR_GROUP)) {
-    return { caller: { tenantId: '', principal: `operator:${claims.username}`, kind: 'operator', roles: [], scopes: [] } };
+    return {
+      caller: {
+        tenantId: '',
+        principal: `operator:${claims.username}`,
+        kind: 'operator',
+        roles: [],
+        scopes: [],
+      },
+    };
   }
-  if (!claims.tenantId) throw new CredentialRejectedError('INVALID_TOKEN', 'The access token names no tenant');
+  if (!claims.tenantId)
+    throw new CredentialRejectedError('INVALID_TOKEN', 'The access token names no tenant');
   const roles = claims.groups.filter((g): g is Role => (ROLES as readonly string[]).includes(g));
-  return { caller: { tenantId: claims.tenantId, principal: `user:${claims.username}`, kind: 'user', roles, scopes: [] } };
+  return {
+    caller: {
+      tenantId: claims.tenantId,
+      principal: `user:${claims.username}`,
+      kind: 'user',
+      roles,
+      scopes: [],
+    },
+  };
 }
 
-async function fromApiKey(value: string, sourceIp: string): Promise<{ caller: Caller; rateLimitPerMinute: number | null }> {
+async function fromApiKey(
+  value: string,
+  sourceIp: string,
+): Promise<{ caller: Caller; rateLimitPerMinute: number | null }> {
   const { store, limiter } = deps();
-  const rejected = () => new CredentialRejectedError('INVALID_API_KEY', 'The API key is invalid, expired or revoked');
+  const rejected = () =>
+    new CredentialRejectedError('INVALID_API_KEY', 'The API key is invalid, expired or revoked');
   // Guessing keys from one address stops once it has failed too often, even for a right guess.
   await limiter.check({ platform: true, bucket: `auth-fail:${sourceIp}` }, limits().authFailures);
   const parsed = parseApiKey(value);
@@ -77,14 +101,27 @@ async function fromApiKey(value: string, sourceIp: string): Promise<{ caller: Ca
   if (stored.revokedAt || (stored.expiresAt && Date.parse(stored.expiresAt) <= now.getTime())) {
     void store
       .forTenant(parsed.tenantId)
-      .audit({ type: 'auth.api_key_rejected', actor: `apikey:${parsed.keyId}`, sourceIp, data: { reason: stored.revokedAt ? 'revoked' : 'expired' } })
+      .audit({
+        type: 'auth.api_key_rejected',
+        actor: `apikey:${parsed.keyId}`,
+        sourceIp,
+        data: { reason: stored.revokedAt ? 'revoked' : 'expired' },
+      })
       .catch(() => undefined);
     throw rejected();
   }
   // Not awaited: the request must not wait for bookkeeping (at most one write a minute per key).
-  void store.touchApiKey(parsed.tenantId, parsed.keyId, now).catch((error: unknown) => logger.warn('lastUsedAt update failed', { error: error as Error }));
+  void store
+    .touchApiKey(parsed.tenantId, parsed.keyId, now)
+    .catch((error: unknown) => logger.warn('lastUsedAt update failed', { error: error as Error }));
   return {
-    caller: { tenantId: parsed.tenantId, principal: `apikey:${parsed.keyId}`, kind: 'apiKey', roles: [], scopes: stored.scopes },
+    caller: {
+      tenantId: parsed.tenantId,
+      principal: `apikey:${parsed.keyId}`,
+      kind: 'apiKey',
+      roles: [],
+      scopes: stored.scopes,
+    },
     rateLimitPerMinute: stored.rateLimitPerMinute,
   };
 }
@@ -95,17 +132,24 @@ export async function resolveCaller(event: AuthorizerEvent): Promise<Caller> {
   const apiKey = header(event, 'x-api-key');
   const sourceIp = event.requestContext?.http?.sourceIp ?? 'unknown';
   if (authorization === undefined && apiKey === undefined) {
-    throw new CredentialRejectedError('MISSING_CREDENTIALS', 'Send Authorization: Bearer <access token> or x-api-key');
+    throw new CredentialRejectedError(
+      'MISSING_CREDENTIALS',
+      'Send Authorization: Bearer <access token> or x-api-key',
+    );
   }
   if (authorization !== undefined && apiKey !== undefined) {
-    throw new CredentialRejectedError('INVALID_TOKEN', 'Send one credential: Authorization or x-api-key, not both');
+    throw new CredentialRejectedError(
+      'INVALID_TOKEN',
+      'Send one credential: Authorization or x-api-key, not both',
+    );
   }
   const { limiter } = deps();
   let resolved: { caller: Caller; rateLimitPerMinute?: number | null | undefined };
   try {
     if (authorization !== undefined) {
       const token = bearerToken(authorization);
-      if (!token) throw new CredentialRejectedError('INVALID_TOKEN', 'Authorization must be "Bearer <access token>"');
+      if (!token)
+        throw new CredentialRejectedError('INVALID_TOKEN', 'Authorization must be "Bearer <access token>"');
       resolved = await fromToken(token);
     } else {
       resolved = await fromApiKey(apiKey ?? '', sourceIp);
@@ -120,9 +164,13 @@ export async function resolveCaller(event: AuthorizerEvent): Promise<Caller> {
   const { caller } = resolved;
   if (caller.kind === 'apiKey') {
     const keyId = caller.principal.slice('apikey:'.length);
-    await limiter.hit({ tenantId: caller.tenantId, bucket: `key:${keyId}` }, limits().apiKey(resolved.rateLimitPerMinute));
+    await limiter.hit(
+      { tenantId: caller.tenantId, bucket: `key:${keyId}` },
+      limits().apiKey(resolved.rateLimitPerMinute),
+    );
   }
-  if (caller.kind !== 'operator') await limiter.hit({ tenantId: caller.tenantId, bucket: 'tenant' }, limits().tenant);
+  if (caller.kind !== 'operator')
+    await limiter.hit({ tenantId: caller.tenantId, bucket: 'tenant' }, limits().tenant);
   return caller;
 }
 
@@ -149,8 +197,10 @@ export function refusalContext(error: unknown): Context {
       retryAfter: String(error.retryAfterSeconds),
     };
   }
-  if (error instanceof CredentialRejectedError) return { authError: error.reason, authMessage: error.message };
-  if (error instanceof DependencyError) return { authError: 'UNAVAILABLE', authMessage: 'Authentication is temporarily unavailable' };
+  if (error instanceof CredentialRejectedError)
+    return { authError: error.reason, authMessage: error.message };
+  if (error instanceof DependencyError)
+    return { authError: 'UNAVAILABLE', authMessage: 'Authentication is temporarily unavailable' };
   logger.error('Authorizer failed', { error: error as Error });
   return { authError: 'UNAVAILABLE', authMessage: 'Authentication is temporarily unavailable' };
 }

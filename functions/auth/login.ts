@@ -25,7 +25,10 @@ export const handler = httpHandler(async (request) => {
   const ip = sourceIp(request);
   const limiter = rateLimiter();
   const limits = loginLimits();
-  const userBucket = { platform: true as const, bucket: `login-user:${input.username.toLowerCase().replaceAll('#', '')}` };
+  const userBucket = {
+    platform: true as const,
+    bucket: `login-user:${input.username.toLowerCase().replaceAll('#', '')}`,
+  };
   await limiter.hit({ platform: true, bucket: `login-ip:${ip}` }, limits.perIp);
   await limiter.check(userBucket, limits.perUser);
   try {

@@ -1,4 +1,8 @@
-import { CredentialRejectedError, RateLimitExceededError, UsernameTakenError } from '../../core/access/errors.ts';
+import {
+  CredentialRejectedError,
+  RateLimitExceededError,
+  UsernameTakenError,
+} from '../../core/access/errors.ts';
 import { registerProblem } from '../shared/problems.ts';
 
 // Every 401 tells the client how to authenticate (RFC 9110 requires WWW-Authenticate on 401).

@@ -10,10 +10,15 @@ const body = z.object({ refreshToken: z.string().min(1).max(4096) });
 export const handler = httpHandler(async (request) => {
   const input = request.body(body);
   const ip = sourceIp(request);
-  await rateLimiter().hit({ platform: true, bucket: `refresh-ip:${ip}` }, { policy: 'refresh-ip', limit: limitFromEnv(env.rateLimitLoginPerIp, 30), windowSeconds: 60 });
+  await rateLimiter().hit(
+    { platform: true, bucket: `refresh-ip:${ip}` },
+    { policy: 'refresh-ip', limit: limitFromEnv(env.rateLimitLoginPerIp, 30), windowSeconds: 60 },
+  );
   const { tokens, identity } = await identityProvider().refresh(input.refreshToken);
   if (identity.tenantId) {
-    await tenancyStore().forTenant(identity.tenantId).audit({ type: 'auth.refreshed', actor: `user:${identity.username}`, sourceIp: ip, data: {} });
+    await tenancyStore()
+      .forTenant(identity.tenantId)
+      .audit({ type: 'auth.refreshed', actor: `user:${identity.username}`, sourceIp: ip, data: {} });
   }
   return json(200, tokens);
 });

@@ -7,5 +7,8 @@ export const handler = httpHandler(async (request) => {
   const caller = request.caller();
   authorizeTenantMember(caller);
   const tenant = await tenancyStore().forTenant(caller.tenantId).getTenant();
-  return json(200, { ...tenant, caller: { principal: caller.principal, kind: caller.kind, roles: caller.roles, scopes: caller.scopes } });
+  return json(200, {
+    ...tenant,
+    caller: { principal: caller.principal, kind: caller.kind, roles: caller.roles, scopes: caller.scopes },
+  });
 });

@@ -18,14 +18,25 @@ export const handler = httpHandler(async (request) => {
   const before = await tenant.getUser(username); // 404 for a user of another tenant, before touching the identity provider
   if (caller.principal === `user:${username}`) throw new SelfLockoutError();
   if (input.role && input.role !== before.role) await identityProvider().setGroups(username, [input.role]);
-  if (input.status && input.status !== before.status) await identityProvider().setEnabled(username, input.status === 'active');
+  if (input.status && input.status !== before.status)
+    await identityProvider().setEnabled(username, input.status === 'active');
   const after = await tenant.updateUser(username, input, new Date());
   const ip = sourceIp(request);
   if (input.role && input.role !== before.role) {
-    await tenant.audit({ type: 'user.role_changed', actor: caller.principal, sourceIp: ip, data: { username, from: before.role, to: input.role } });
+    await tenant.audit({
+      type: 'user.role_changed',
+      actor: caller.principal,
+      sourceIp: ip,
+      data: { username, from: before.role, to: input.role },
+    });
   }
   if (input.status && input.status !== before.status) {
-    await tenant.audit({ type: input.status === 'disabled' ? 'user.disabled' : 'user.enabled', actor: caller.principal, sourceIp: ip, data: { username } });
+    await tenant.audit({
+      type: input.status === 'disabled' ? 'user.disabled' : 'user.enabled',
+      actor: caller.principal,
+      sourceIp: ip,
+      data: { username },
+    });
   }
   return json(200, after);
 });

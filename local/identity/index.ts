@@ -4,7 +4,12 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { env } from '../../core/topology.ts';
-import { generateSigningKey, publicJwk, type PublicJwk, type SigningKey } from '../../adapters/identity/jwt.ts';
+import {
+  generateSigningKey,
+  publicJwk,
+  type PublicJwk,
+  type SigningKey,
+} from '../../adapters/identity/jwt.ts';
 import { LocalIdentityProvider } from '../../adapters/identity/local.ts';
 
 /** The local pool's id and app client id: Cognito-shaped, so the issuer is Cognito-shaped too. */
@@ -36,7 +41,11 @@ function loadOrCreateKey(dataDir: string | undefined): SigningKey {
  * (through the same environment variables a Lambda reads), so login, refresh and the authorizer
  * use it without any network.
  */
-export function startLocalIdentity(options: { tableName: string; dynamodbEndpoint: string; dataDir?: string }): LocalIdentity {
+export function startLocalIdentity(options: {
+  tableName: string;
+  dynamodbEndpoint: string;
+  dataDir?: string;
+}): LocalIdentity {
   const signingKey = loadOrCreateKey(options.dataDir);
   process.env[env.identityProvider] = 'local';
   process.env[env.userPoolId] = LOCAL_USER_POOL_ID;
@@ -48,6 +57,18 @@ export function startLocalIdentity(options: { tableName: string; dynamodbEndpoin
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
   const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-  const provider = new LocalIdentityProvider({ doc, tableName: options.tableName, userPoolId: LOCAL_USER_POOL_ID, clientId: LOCAL_CLIENT_ID, signingKey });
-  return { provider, signingKey, jwks: { keys: [publicJwk(signingKey)] }, userPoolId: LOCAL_USER_POOL_ID, clientId: LOCAL_CLIENT_ID };
+  const provider = new LocalIdentityProvider({
+    doc,
+    tableName: options.tableName,
+    userPoolId: LOCAL_USER_POOL_ID,
+    clientId: LOCAL_CLIENT_ID,
+    signingKey,
+  });
+  return {
+    provider,
+    signingKey,
+    jwks: { keys: [publicJwk(signingKey)] },
+    userPoolId: LOCAL_USER_POOL_ID,
+    clientId: LOCAL_CLIENT_ID,
+  };
 }

@@ -28,7 +28,9 @@ export interface DemoCredentials {
 
 /** A password meeting the policy: upper, lower, digit, 20 characters. */
 function generatePassword(): string {
-  return `Demo-${randomBytes(12).toString('base64url').replace(/[^A-Za-z0-9]/g, 'x')}-7a`;
+  return `Demo-${randomBytes(12)
+    .toString('base64url')
+    .replace(/[^A-Za-z0-9]/g, 'x')}-7a`;
 }
 
 /**
@@ -44,7 +46,9 @@ export async function seedDemo(options: {
   paperGateway: { host: string; port: number };
 }): Promise<DemoCredentials> {
   const file = join(options.dataDir, 'demo-credentials.json');
-  const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<DemoCredentials>) : {};
+  const previous = existsSync(file)
+    ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<DemoCredentials>)
+    : {};
   const fixed = process.env.OMS_DEMO_PASSWORD;
   const passwordOf = (username: string) =>
     fixed ||
@@ -58,27 +62,49 @@ export async function seedDemo(options: {
   const actor = 'system:seed';
 
   try {
-    await createTenant({ identity: options.provider, store: options.store }, { id: DEMO_TENANT, name: 'Demo Fund', admin: { username: admin.username, password: admin.password }, actor });
+    await createTenant(
+      { identity: options.provider, store: options.store },
+      {
+        id: DEMO_TENANT,
+        name: 'Demo Fund',
+        admin: { username: admin.username, password: admin.password },
+        actor,
+      },
+    );
   } catch (error) {
     if (!(error instanceof ConflictError)) throw error;
   }
   const scope = options.store.forTenant(DEMO_TENANT);
   for (const user of users) {
     try {
-      await createUser({ identity: options.provider, tenant: scope }, { username: user.username, password: user.password, role: user.role, actor });
+      await createUser(
+        { identity: options.provider, tenant: scope },
+        { username: user.username, password: user.password, role: user.role, actor },
+      );
     } catch (error) {
       if (!(error instanceof UsernameTakenError)) throw error;
       await options.provider.setPassword(user.username, user.password);
     }
   }
   try {
-    await options.provider.createUser({ username: operator.username, password: operator.password, tenantId: undefined, groups: [OPERATOR_GROUP] });
+    await options.provider.createUser({
+      username: operator.username,
+      password: operator.password,
+      tenantId: undefined,
+      groups: [OPERATOR_GROUP],
+    });
   } catch (error) {
     if (!(error instanceof UsernameTakenError)) throw error;
     await options.provider.setPassword(operator.username, operator.password);
   }
 
-  const credentials: DemoCredentials = { baseUrl: options.baseUrl, tenant: DEMO_TENANT, users, operator, paperGateway: options.paperGateway };
+  const credentials: DemoCredentials = {
+    baseUrl: options.baseUrl,
+    tenant: DEMO_TENANT,
+    users,
+    operator,
+    paperGateway: options.paperGateway,
+  };
   writeFileSync(file, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
   return credentials;
 }

@@ -9,7 +9,10 @@ import { TenancyStore } from '../../adapters/dynamodb/tenancy-store.ts';
 import { useTestResources, type TestResources } from './resources.ts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
-export interface TestResponse<T = any> {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON bodies without casts
+export type AnyJson = any;
+
+export interface TestResponse<T = AnyJson> {
   status: number;
   headers: Headers;
   body: T;
@@ -22,7 +25,11 @@ export interface TestApi {
   store: TenancyStore;
   gateway: Gateway;
   /** One request; JSON bodies are sent and parsed for you. */
-  request<T = any>(method: string, path: string, options?: { body?: unknown; headers?: Record<string, string> }): Promise<TestResponse<T>>;
+  request<T = AnyJson>(
+    method: string,
+    path: string,
+    options?: { body?: unknown; headers?: Record<string, string> },
+  ): Promise<TestResponse<T>>;
   close(): Promise<void>;
 }
 
@@ -30,9 +37,15 @@ export interface TestApi {
 export async function startTestApi(options: { routes?: RouteSpec[] } = {}): Promise<TestApi> {
   process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
   const resources = await useTestResources();
-  const identity = startLocalIdentity({ tableName: resources.tableName, dynamodbEndpoint: resources.endpoints.dynamodb });
+  const identity = startLocalIdentity({
+    tableName: resources.tableName,
+    dynamodbEndpoint: resources.endpoints.dynamodb,
+  });
   const gateway = await startGateway({ routes: options.routes ?? topologyRoutes, authorizer });
-  const store = new TenancyStore(DynamoDBDocumentClient.from(resources.dynamo, { marshallOptions: { removeUndefinedValues: true } }), resources.tableName);
+  const store = new TenancyStore(
+    DynamoDBDocumentClient.from(resources.dynamo, { marshallOptions: { removeUndefinedValues: true } }),
+    resources.tableName,
+  );
   return {
     url: gateway.url,
     resources,
@@ -49,7 +62,7 @@ export async function startTestApi(options: { routes?: RouteSpec[] } = {}): Prom
 }
 
 /** Sends one request to `baseUrl` and reads the JSON answer. */
-export async function request<T = any>(
+export async function request<T = AnyJson>(
   baseUrl: string,
   method: string,
   path: string,

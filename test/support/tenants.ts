@@ -24,19 +24,43 @@ export interface TestTenant {
 }
 
 /** A fresh tenant with an admin, a trader and a viewer, and their tokens. */
-export async function createTestTenant(api: Pick<TestApi, 'store' | 'identity'>, options: { name?: string } = {}): Promise<TestTenant> {
+export async function createTestTenant(
+  api: Pick<TestApi, 'store' | 'identity'>,
+  options: { name?: string } = {},
+): Promise<TestTenant> {
   const tenantId = testTenant();
   const suffix = tenantId.slice(1);
-  const usernames: Record<Role, string> = { admin: `admin-${suffix}`, trader: `trader-${suffix}`, viewer: `viewer-${suffix}` };
+  const usernames: Record<Role, string> = {
+    admin: `admin-${suffix}`,
+    trader: `trader-${suffix}`,
+    viewer: `viewer-${suffix}`,
+  };
   const actor = 'operator:test';
   const provider = api.identity.provider;
-  await createTenant({ identity: provider, store: api.store }, { id: tenantId, name: options.name ?? `Test ${tenantId}`, admin: { username: usernames.admin, password: undefined }, actor });
+  await createTenant(
+    { identity: provider, store: api.store },
+    {
+      id: tenantId,
+      name: options.name ?? `Test ${tenantId}`,
+      admin: { username: usernames.admin, password: undefined },
+      actor,
+    },
+  );
   const scope = api.store.forTenant(tenantId);
   await Promise.all(
-    (['trader', 'viewer'] as const).map((role) => createUser({ identity: provider, tenant: scope }, { username: usernames[role], password: undefined, role, actor })),
+    (['trader', 'viewer'] as const).map((role) =>
+      createUser(
+        { identity: provider, tenant: scope },
+        { username: usernames[role], password: undefined, role, actor },
+      ),
+    ),
   );
   const token = (role: Role) => provider.accessToken({ username: usernames[role], tenantId, groups: [role] });
-  const tokens: Record<Role, string> = { admin: token('admin'), trader: token('trader'), viewer: token('viewer') };
+  const tokens: Record<Role, string> = {
+    admin: token('admin'),
+    trader: token('trader'),
+    viewer: token('viewer'),
+  };
   return {
     tenantId,
     tokens,
@@ -46,7 +70,13 @@ export async function createTestTenant(api: Pick<TestApi, 'store' | 'identity'>,
       (
         await createApiKey(
           { tenant: scope },
-          { name: 'test key', scopes, expiresAt: opts.expiresAt ?? null, rateLimitPerMinute: opts.rateLimitPerMinute ?? null, caller: { principal: `user:${usernames.admin}` } },
+          {
+            name: 'test key',
+            scopes,
+            expiresAt: opts.expiresAt ?? null,
+            rateLimitPerMinute: opts.rateLimitPerMinute ?? null,
+            caller: { principal: `user:${usernames.admin}` },
+          },
         )
       ).key,
     addUser: async (role, password = `Pw-${randomUUID()}`) => {

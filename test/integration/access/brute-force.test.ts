@@ -41,30 +41,42 @@ describe('brute force', () => {
   it('locks a username after repeated wrong passwords, and audits the failures', async () => {
     process.env.OMS_RATE_LIMIT_LOGIN_FAILURES_PER_USER = '3';
     const { username } = await tenant.addUser('viewer', 'Right-password-1');
-    const responses = await sequential(7, () => api.request('POST', '/api/v1/auth/login', { body: { username, password: 'Wrong-password-1' } }));
+    const responses = await sequential(7, () =>
+      api.request('POST', '/api/v1/auth/login', { body: { username, password: 'Wrong-password-1' } }),
+    );
     expect(responses.every((r) => r.status === 401 || r.status === 429)).toBe(true);
     expectRateLimited(responses, 'login-user');
-    expect(responses.filter((r) => r.status === 401)[0]?.body).toMatchObject({ reason: 'INVALID_CREDENTIALS' });
+    expect(responses.filter((r) => r.status === 401)[0]?.body).toMatchObject({
+      reason: 'INVALID_CREDENTIALS',
+    });
   });
 
   it('limits login attempts per source address', async () => {
     process.env.OMS_RATE_LIMIT_LOGIN_FAILURES_PER_USER = '100000';
     process.env.OMS_RATE_LIMIT_LOGIN_PER_IP = '4';
-    const responses = await sequential(9, (i) => api.request('POST', '/api/v1/auth/login', { body: { username: `nobody-${i}`, password: 'Wrong-password-1' } }));
+    const responses = await sequential(9, (i) =>
+      api.request('POST', '/api/v1/auth/login', {
+        body: { username: `nobody-${i}`, password: 'Wrong-password-1' },
+      }),
+    );
     expectRateLimited(responses, 'login-ip');
     process.env.OMS_RATE_LIMIT_LOGIN_PER_IP = '100000';
   });
 
   it('limits requests per API key', async () => {
     const key = await tenant.apiKey(['orders:read'], { rateLimitPerMinute: 3 });
-    const responses = await sequential(7, () => api.request('GET', '/api/v1/tenants/me', { headers: { 'x-api-key': key } }));
+    const responses = await sequential(7, () =>
+      api.request('GET', '/api/v1/tenants/me', { headers: { 'x-api-key': key } }),
+    );
     expectRateLimited(responses, 'api-key');
   });
 
   it('limits requests per tenant', async () => {
     const other = await createTestTenant(api);
     process.env.OMS_RATE_LIMIT_TENANT_PER_MINUTE = '3';
-    const responses = await sequential(7, () => api.request('GET', '/api/v1/tenants/me', { headers: other.headers('viewer') }));
+    const responses = await sequential(7, () =>
+      api.request('GET', '/api/v1/tenants/me', { headers: other.headers('viewer') }),
+    );
     process.env.OMS_RATE_LIMIT_TENANT_PER_MINUTE = '100000';
     expectRateLimited(responses, 'tenant');
   });
@@ -74,7 +86,9 @@ describe('brute force', () => {
     process.env.OMS_RATE_LIMIT_AUTH_FAILURES_PER_MINUTE = '4';
     const real = await tenant.apiKey(['orders:read']);
     const guess = (i: number) => `${real.slice(0, real.lastIndexOf('_') + 1)}${String(i).padStart(43, 'A')}`;
-    const responses = await sequential(9, (i) => api.request('GET', '/api/v1/tenants/me', { headers: { 'x-api-key': guess(i) } }));
+    const responses = await sequential(9, (i) =>
+      api.request('GET', '/api/v1/tenants/me', { headers: { 'x-api-key': guess(i) } }),
+    );
     expect(responses.every((r) => r.status === 401 || r.status === 429)).toBe(true);
     expectRateLimited(responses, 'auth-failures');
     // Once locked, even the right key is refused, so a lucky guess cannot be told apart.

@@ -35,27 +35,40 @@ describe('cross-tenant isolation', () => {
     expect(withId.sort()).toEqual(Object.keys(BY_ID).sort());
   });
 
-  it.each(Object.entries(BY_ID))("%s with tenant A's id is 404 for tenant B's admin and API key", async (name, spec) => {
-    const method = name.split(' ')[0]!;
-    for (const headers of [b.headers('admin'), { 'x-api-key': await b.apiKey(['users:read', 'users:write', 'api-keys:read', 'api-keys:write']) }]) {
-      const res = await api.request(method, spec.path(), { headers, ...(spec.body ? { body: spec.body } : {}) });
-      expect(res.status).toBe(404);
-      expect(res.body).toMatchObject({ status: 404 });
-    }
-    // …and tenant A's resource is untouched and still there for A.
-    const own = await api.request('GET', spec.path().replace(/^(.*)$/, '$1'), { headers: a.headers('admin') });
-    expect(own.status).toBe(200);
-    if (name.startsWith('PATCH')) expect(own.body.role).toBe('trader');
-    if (name.startsWith('DELETE')) expect(own.body.revokedAt).toBeNull();
-  });
+  it.each(Object.entries(BY_ID))(
+    "%s with tenant A's id is 404 for tenant B's admin and API key",
+    async (name, spec) => {
+      const method = name.split(' ')[0]!;
+      for (const headers of [
+        b.headers('admin'),
+        { 'x-api-key': await b.apiKey(['users:read', 'users:write', 'api-keys:read', 'api-keys:write']) },
+      ]) {
+        const res = await api.request(method, spec.path(), {
+          headers,
+          ...(spec.body ? { body: spec.body } : {}),
+        });
+        expect(res.status).toBe(404);
+        expect(res.body).toMatchObject({ status: 404 });
+      }
+      // …and tenant A's resource is untouched and still there for A.
+      const own = await api.request('GET', spec.path().replace(/^(.*)$/, '$1'), {
+        headers: a.headers('admin'),
+      });
+      expect(own.status).toBe(200);
+      if (name.startsWith('PATCH')) expect(own.body.role).toBe('trader');
+      if (name.startsWith('DELETE')) expect(own.body.revokedAt).toBeNull();
+    },
+  );
 
-  it('never lists another tenant\'s users, keys or audit events', async () => {
+  it("never lists another tenant's users, keys or audit events", async () => {
     const [users, keys, audit] = await Promise.all([
       api.request('GET', '/api/v1/users?limit=100', { headers: b.headers('admin') }),
       api.request('GET', '/api/v1/api-keys?limit=100', { headers: b.headers('admin') }),
       api.request('GET', '/api/v1/audit?limit=100', { headers: b.headers('admin') }),
     ]);
-    expect(users.body.items.map((u: { username: string }) => u.username).sort()).toEqual(Object.values(b.usernames).sort());
+    expect(users.body.items.map((u: { username: string }) => u.username).sort()).toEqual(
+      Object.values(b.usernames).sort(),
+    );
     expect(keys.body.items.map((k: { id: string }) => k.id)).not.toContain(aKeyId);
     expect(keys.body.items.length).toBeGreaterThan(0);
     const mentionsA = JSON.stringify(audit.body.items);
@@ -74,7 +87,9 @@ describe('cross-tenant isolation', () => {
     const first = await api.request('GET', '/api/v1/audit?limit=2', { headers: a.headers('admin') });
     expect(first.status).toBe(200);
     expect(first.body.items).toHaveLength(2);
-    const second = await api.request('GET', `/api/v1/audit?limit=2&cursor=${first.body.nextCursor}`, { headers: a.headers('admin') });
+    const second = await api.request('GET', `/api/v1/audit?limit=2&cursor=${first.body.nextCursor}`, {
+      headers: a.headers('admin'),
+    });
     expect(second.body.items[0].id < first.body.items[1].id).toBe(true);
   });
 });

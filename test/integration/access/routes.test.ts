@@ -33,12 +33,22 @@ beforeAll(async () => {
   await api.store.forTenant(tenant.tenantId).revokeApiKey(revokedId!, new Date());
   Object.assign(bad, {
     'no credential': {},
-    'expired token': bearer(provider.accessToken(user, { overrides: { iat: now - 7200, auth_time: now - 7200, exp: now - 60 } })),
-    'token signed by another key': bearer(provider.accessToken(user, { key: { ...generateSigningKey(api.identity.signingKey.kid) } })),
+    'expired token': bearer(
+      provider.accessToken(user, { overrides: { iat: now - 7200, auth_time: now - 7200, exp: now - 60 } }),
+    ),
+    'token signed by another key': bearer(
+      provider.accessToken(user, { key: { ...generateSigningKey(api.identity.signingKey.kid) } }),
+    ),
     'alg none': bearer(`${b64({ alg: 'none', kid: api.identity.signingKey.kid })}.${p}.`),
     'alg HS256': bearer(`${b64({ alg: 'HS256', kid: api.identity.signingKey.kid })}.${p}.${'A'.repeat(43)}`),
-    'tampered payload': bearer(`${h}.${b64({ ...JSON.parse(Buffer.from(p!, 'base64url').toString()), 'cognito:groups': ['admin'], 'custom:tenant': 'tother' })}.${valid.split('.')[2]}`),
-    'wrong issuer': bearer(provider.accessToken(user, { overrides: { iss: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Other' } })),
+    'tampered payload': bearer(
+      `${h}.${b64({ ...JSON.parse(Buffer.from(p!, 'base64url').toString()), 'cognito:groups': ['admin'], 'custom:tenant': 'tother' })}.${valid.split('.')[2]}`,
+    ),
+    'wrong issuer': bearer(
+      provider.accessToken(user, {
+        overrides: { iss: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Other' },
+      }),
+    ),
     'wrong client_id': bearer(provider.accessToken(user, { overrides: { client_id: 'someoneelsesclient' } })),
     'id token (token_use id)': bearer(provider.idToken(user)),
     'unknown kid': bearer(provider.accessToken(user, { header: { kid: 'not-a-known-kid' } })),
@@ -60,16 +70,35 @@ async function expiredKey(): Promise<string> {
   const { UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
   const { tenancyKeys } = await import('../../../core/store/keys.ts');
   await api.store.doc.send(
-    new UpdateCommand({ TableName: api.store.tableName, Key: tenancyKeys.apiKey(tenant.tenantId, id), UpdateExpression: 'SET expiresAt = :t', ExpressionAttributeValues: { ':t': '2000-01-01T00:00:00.000Z' } }),
+    new UpdateCommand({
+      TableName: api.store.tableName,
+      Key: tenancyKeys.apiKey(tenant.tenantId, id),
+      UpdateExpression: 'SET expiresAt = :t',
+      ExpressionAttributeValues: { ':t': '2000-01-01T00:00:00.000Z' },
+    }),
   );
   return key;
 }
 
 const callerRoutes = routes.filter((r) => r.auth === 'caller');
 const CASES = [
-  'no credential', 'expired token', 'token signed by another key', 'alg none', 'alg HS256', 'tampered payload', 'wrong issuer',
-  'wrong client_id', 'id token (token_use id)', 'unknown kid', 'no tenant claim', 'malformed bearer', 'basic scheme',
-  'revoked API key', 'expired API key', 'forged API key', 'garbage API key',
+  'no credential',
+  'expired token',
+  'token signed by another key',
+  'alg none',
+  'alg HS256',
+  'tampered payload',
+  'wrong issuer',
+  'wrong client_id',
+  'id token (token_use id)',
+  'unknown kid',
+  'no tenant claim',
+  'malformed bearer',
+  'basic scheme',
+  'revoked API key',
+  'expired API key',
+  'forged API key',
+  'garbage API key',
 ];
 
 describe('every caller route refuses bad credentials with 401 problem+json', () => {
@@ -77,45 +106,77 @@ describe('every caller route refuses bad credentials with 401 problem+json', () 
     expect(callerRoutes.length).toBeGreaterThan(5);
   });
 
-  describe.each(callerRoutes.map((r) => [`${r.method} ${r.path}`, r] as const))('%s', (_name, route: RouteSpec) => {
-    it.each(CASES)('%s → 401', async (kind) => {
-      const res = await api.request(route.method, fill(route.path), {
-        headers: bad[kind]!,
-        ...(['POST', 'PUT', 'PATCH'].includes(route.method) ? { body: {} } : {}),
+  describe.each(callerRoutes.map((r) => [`${r.method} ${r.path}`, r] as const))(
+    '%s',
+    (_name, route: RouteSpec) => {
+      it.each(CASES)('%s → 401', async (kind) => {
+        const res = await api.request(route.method, fill(route.path), {
+          headers: bad[kind]!,
+          ...(['POST', 'PUT', 'PATCH'].includes(route.method) ? { body: {} } : {}),
+        });
+        expect(res.status).toBe(401);
+        expect(res.headers.get('content-type')).toBe('application/problem+json');
+        expect(res.headers.get('www-authenticate')).toMatch(/^Bearer /);
+        expect(res.body).toMatchObject({ status: 401, code: 'UNAUTHENTICATED' });
       });
-      expect(res.status).toBe(401);
-      expect(res.headers.get('content-type')).toBe('application/problem+json');
-      expect(res.headers.get('www-authenticate')).toMatch(/^Bearer /);
-      expect(res.body).toMatchObject({ status: 401, code: 'UNAUTHENTICATED' });
-    });
-  });
+    },
+  );
 });
 
 // The tenancy routes and what they need; routes of other modules test their own matrix.
 type Need = { scope: Scope } | 'operator' | 'member';
 const uid = () => Math.random().toString(36).slice(2, 10);
-const OWN: Record<string, { need: Need; ok: number; body?: () => unknown; path?: (t: TestTenant) => Promise<string> }> = {
-  'POST /api/v1/tenants': { need: 'operator', ok: 201, body: () => ({ name: 'Matrix', admin: { username: `m-${uid()}`, password: 'Matrix-password-1' } }) },
+const OWN: Record<
+  string,
+  { need: Need; ok: number; body?: () => unknown; path?: (t: TestTenant) => Promise<string> }
+> = {
+  'POST /api/v1/tenants': {
+    need: 'operator',
+    ok: 201,
+    body: () => ({ name: 'Matrix', admin: { username: `m-${uid()}`, password: 'Matrix-password-1' } }),
+  },
   'GET /api/v1/tenants/me': { need: 'member', ok: 200 },
-  'POST /api/v1/users': { need: { scope: 'users:write' }, ok: 201, body: () => ({ username: `u-${uid()}`, password: 'Matrix-password-1', role: 'viewer' }) },
+  'POST /api/v1/users': {
+    need: { scope: 'users:write' },
+    ok: 201,
+    body: () => ({ username: `u-${uid()}`, password: 'Matrix-password-1', role: 'viewer' }),
+  },
   'GET /api/v1/users': { need: { scope: 'users:read' }, ok: 200 },
-  'GET /api/v1/users/{username}': { need: { scope: 'users:read' }, ok: 200, path: async (t) => `/api/v1/users/${t.usernames.viewer}` },
+  'GET /api/v1/users/{username}': {
+    need: { scope: 'users:read' },
+    ok: 200,
+    path: async (t) => `/api/v1/users/${t.usernames.viewer}`,
+  },
   'PATCH /api/v1/users/{username}': {
     need: { scope: 'users:write' },
     ok: 200,
     body: () => ({ role: 'viewer' }),
     path: async (t) => `/api/v1/users/${(await t.addUser('trader')).username}`,
   },
-  'POST /api/v1/api-keys': { need: { scope: 'api-keys:write' }, ok: 201, body: () => ({ name: 'k', scopes: ['api-keys:write'] }) },
+  'POST /api/v1/api-keys': {
+    need: { scope: 'api-keys:write' },
+    ok: 201,
+    body: () => ({ name: 'k', scopes: ['api-keys:write'] }),
+  },
   'GET /api/v1/api-keys': { need: { scope: 'api-keys:read' }, ok: 200 },
-  'GET /api/v1/api-keys/{id}': { need: { scope: 'api-keys:read' }, ok: 200, path: async (t) => `/api/v1/api-keys/${(await t.apiKey(['orders:read'])).split('_')[2]}` },
-  'DELETE /api/v1/api-keys/{id}': { need: { scope: 'api-keys:write' }, ok: 200, path: async (t) => `/api/v1/api-keys/${(await t.apiKey(['orders:read'])).split('_')[2]}` },
+  'GET /api/v1/api-keys/{id}': {
+    need: { scope: 'api-keys:read' },
+    ok: 200,
+    path: async (t) => `/api/v1/api-keys/${(await t.apiKey(['orders:read'])).split('_')[2]}`,
+  },
+  'DELETE /api/v1/api-keys/{id}': {
+    need: { scope: 'api-keys:write' },
+    ok: 200,
+    path: async (t) => `/api/v1/api-keys/${(await t.apiKey(['orders:read'])).split('_')[2]}`,
+  },
   'GET /api/v1/audit': { need: { scope: 'audit:read' }, ok: 200 },
 };
 
 describe('role and scope matrix of the tenancy routes', () => {
   it('has an entry for every tenancy route', () => {
-    const mine = callerRoutes.filter((r) => /^functions\/(tenants|users|api-keys|audit)\//.test(r.handler)).map((r) => `${r.method} ${r.path}`);
+    const mine = callerRoutes
+      .filter((r) => /^functions\/(tenants|users|api-keys|audit)\//.test(r.handler))
+      .map((r) => `${r.method} ${r.path}`);
     expect(mine.sort()).toEqual(Object.keys(OWN).sort());
   });
 
@@ -138,11 +199,14 @@ describe('role and scope matrix of the tenancy routes', () => {
       const scope = typeof spec.need === 'object' ? spec.need.scope : 'orders:read';
       let headers: Record<string, string>;
       if (who === 'operator') headers = { authorization: `Bearer ${operatorToken(api)}` };
-      else if (who === 'key with the scope') headers = { 'x-api-key': await tenant.apiKey(spec.need === 'member' ? ['orders:read'] : [scope]) };
-      else if (who === 'key lacking the scope') headers = { 'x-api-key': await tenant.apiKey(SCOPES.filter((s) => s !== scope)) };
+      else if (who === 'key with the scope')
+        headers = { 'x-api-key': await tenant.apiKey(spec.need === 'member' ? ['orders:read'] : [scope]) };
+      else if (who === 'key lacking the scope')
+        headers = { 'x-api-key': await tenant.apiKey(SCOPES.filter((s) => s !== scope)) };
       else headers = tenant.headers(who);
       const res = await api.request(method, path, { headers, ...(spec.body ? { body: spec.body() } : {}) });
-      const allowed = spec.need === 'member' && who === 'key lacking the scope' ? true : expected(spec.need, who);
+      const allowed =
+        spec.need === 'member' && who === 'key lacking the scope' ? true : expected(spec.need, who);
       if (allowed) expect(res.status).toBe(spec.ok);
       else {
         expect(res.status).toBe(403);

@@ -45,10 +45,11 @@ interface HandlerUse {
 }
 
 /**
- * Topology env names that are not resources: tuning the application defaults when unset, or
- * local-only (the local identity provider's signing key must never exist in AWS).
+ * Topology env names that point at a resource (`tableName`, `ordersQueueUrl`, ...). Any other
+ * name is application tuning or local-only (the local identity provider's key, loopback
+ * webhooks) and stays unset in AWS, so the application's defaults apply.
  */
-export const APP_DEFAULTED_ENV = /^(rateLimit|localIdp)/;
+export const RESOURCE_ENV = /(Name|Url|Id|Arn)$/;
 
 const TIMEOUTS: Record<HandlerKind, Duration> = {
   // API Gateway gives up on an integration after 30 s.
@@ -195,7 +196,7 @@ export class OmsStack extends Stack {
     const environment: Record<string, string> = {};
     for (const [key, name] of Object.entries(this.topology.env)) {
       const value = values[key];
-      if (value === undefined && APP_DEFAULTED_ENV.test(key)) continue;
+      if (value === undefined && !RESOURCE_ENV.test(key)) continue;
       if (value === undefined) {
         Annotations.of(this).addWarningV2(
           'oms:unknown-env',

@@ -3,7 +3,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import * as topology from '../../../core/topology.ts';
 import { GROUPS } from '../../../lib/constructs/identity.ts';
 import { ESM_REQUIRE_BANNER } from '../../../lib/constructs/handler-function.ts';
-import { APP_DEFAULTED_ENV, collectHandlers } from '../../../lib/oms-stack.ts';
+import { RESOURCE_ENV, collectHandlers } from '../../../lib/oms-stack.ts';
 import type { Topology } from '../../../lib/topology.ts';
 import { fullTopology, publicOnlyTopology, synth } from './support.ts';
 
@@ -234,10 +234,10 @@ describe('Lambda functions', () => {
         expect(variables.NODE_OPTIONS).toBe('--enable-source-maps');
         for (const [key, name] of Object.entries(topology.env)) {
           // Resource names are always set; tuning values fall back to the application defaults.
-          if (!APP_DEFAULTED_ENV.test(key)) expect(variables[name]).toBeDefined();
+          if (RESOURCE_ENV.test(key)) expect(variables[name]).toBeDefined();
         }
         // The local identity provider's signing key must never reach AWS.
-        expect(Object.keys(variables).some((n) => /LOCAL_IDP/.test(n))).toBe(false);
+        expect(Object.keys(variables).some((n) => /LOCAL_IDP|LOOPBACK/.test(n))).toBe(false);
         expect(fn.Properties.LoggingConfig.LogGroup).toBeDefined();
       }
     }
@@ -287,7 +287,7 @@ describe('Lambda functions', () => {
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       EventSourceArn: Match.anyValue(),
     });
-    real.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 0);
+    real.template.resourceCountIs('AWS::Lambda::EventSourceMapping', topology.queueConsumers.length);
   });
 
   it('schedules are EventBridge Scheduler rates', () => {

@@ -7,7 +7,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { eventBus, rules } from '../../../core/topology.ts';
 import { orderKeys, outboxSk, workKeys } from '../../../core/store/keys.ts';
 import type { OrderEvent, OrderEventType } from '../../../core/orders/events.ts';
@@ -171,4 +171,15 @@ export async function waitFor<T>(check: () => T | undefined | false | Promise<T 
 export async function peekQueue(sqs: SQSClient, queueUrl: string): Promise<string[]> {
   const res = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: 0 }));
   return (res.Messages ?? []).map((m) => m.Body ?? '');
+}
+
+/** True when a queue holds no message, visible, delayed or in flight. */
+export async function queueIdle(sqs: SQSClient, queueUrl: string): Promise<boolean> {
+  const { Attributes = {} } = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
+    }),
+  );
+  return Object.values(Attributes).every((v) => v === '0');
 }

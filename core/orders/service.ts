@@ -410,6 +410,7 @@ export async function cancelAllOrders(
   const cancelled: Order[] = [];
   const failed: Array<{ id: OrderId; code: string }> = [];
   for (const order of working) {
+    if (order.status === 'pending_cancel') continue;
     try {
       cancelled.push(await cancelOrder(deps, actor, order.id));
     } catch (error) {

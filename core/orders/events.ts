@@ -9,6 +9,8 @@ import { orderView } from './order.ts';
 export const ORDER_EVENT_TYPES = [
   'order.accepted',
   'order.rejected',
+  // The bridge took the order and sent it to the broker under an IB order id; no status change yet.
+  'order.routed',
   'order.cancel_requested',
   'order.replace_requested',
   'order.submitted',

@@ -233,6 +233,11 @@ export function transition(order: Order, to: OrderStatus, now: string, changes: 
   return { ...order, ...changes, status: to, updatedAt: now, version: order.version + 1 };
 }
 
+/** A change that keeps the status (the bridge's routing claim, broker ids): a new version all the same. */
+export function amend(order: Order, now: string, changes: Partial<Omit<Order, 'status'>>): Order {
+  return { ...order, ...changes, status: order.status, updatedAt: now, version: order.version + 1 };
+}
+
 /** The order as the HTTP contract shows it. */
 export function orderView(order: Order) {
   const d = (v: Dec | undefined) => (v === undefined ? null : formatDecimal(v));

@@ -9,6 +9,12 @@ import { useLocalAws } from './aws-env.ts';
 import { startGateway, type Gateway } from './gateway.ts';
 import { pollQueue, runSchedule } from './queue-poller.ts';
 import { assertPortFree } from './ports.ts';
+import { sqsDeliverer, startEventRouter, type EventRouter } from './event-router/router.ts';
+import { rules } from '../core/topology.ts';
+import { webhookEnv } from '../adapters/webhooks/config.ts';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { startOutboxDrainer } from '../adapters/outbox/drain.ts';
 import { authorizer } from '../core/topology.ts';
 import { startLocalIdentity, type LocalIdentity } from './identity/index.ts';
 
@@ -26,6 +32,8 @@ export interface LocalStack {
   dynamodb: LocalDynamoDb;
   sqs: LocalSqs;
   gateway: Gateway;
+  /** The local EventBridge (PutEvents endpoint and rule router). */
+  eventRouter: EventRouter;
   tableName: string;
   queueUrls: QueueUrls;
   dlqUrls: QueueUrls;
@@ -78,9 +86,23 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     );
     const tableName = await ensureTable(dynamoClient, table.name);
     const { urls: queueUrls, dlqUrls } = await ensureQueues(sqsClient);
+    const eventRouter = await startEventRouter({
+      rules,
+      busName: eventBus.name,
+      deliver: sqsDeliverer(sqsClient, queueUrls),
+      logger: {
+        warn: (message, data) => log(`event router: ${message} ${JSON.stringify(data ?? {})}`),
+        error: (message, data) => log(`event router: ${message} ${JSON.stringify(data ?? {})}`),
+      },
+    });
+    stops.push(() => eventRouter.close());
+    log(`EventBridge      ${eventRouter.endpoint} (bus ${eventBus.name})`);
+    // Local webhooks may go to a receiver on this machine over plain http; AWS never allows it.
+    process.env[webhookEnv.allowLoopback] = 'true';
     useLocalAws({
       dynamodb: dynamodb.endpoint,
       sqs: sqs.endpoint,
+      eventbridge: eventRouter.endpoint,
       tableName,
       queueUrls,
       eventBusName: eventBus.name,
@@ -106,6 +128,26 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     }
 
     const identity = startLocalIdentity({ tableName, dynamodbEndpoint: dynamodb.endpoint, ...(dataDir ? { dataDir } : {}) });
+    // The bridge drains the outbox in AWS; a second drainer is harmless (markers are removed
+    // conditionally, and webhook fan-out makes one delivery per event and subscription).
+    const drainerEvents = new EventBridgeClient({
+      endpoint: eventRouter.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    const drainer = startOutboxDrainer({
+      doc: DynamoDBDocumentClient.from(dynamoClient, { marshallOptions: { removeUndefinedValues: true } }),
+      events: drainerEvents,
+      tableName,
+      busName: eventBus.name,
+      intervalMs: 250,
+      onError: (error) => log(`outbox drainer failed: ${String(error)}`),
+    });
+    stops.push(
+      () => drainerEvents.destroy(),
+      () => drainer.stop(),
+    );
+
     const gateway = await startGateway({ host, port: options.port, authorizer });
     stops.push(() => gateway.close());
     log(`HTTP gateway     ${gateway.url}`);
@@ -115,6 +157,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       dynamodb,
       sqs,
       gateway,
+      eventRouter,
       tableName,
       queueUrls,
       dlqUrls,

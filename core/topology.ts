@@ -111,12 +111,12 @@ export const routes: RouteSpec[] = [
   { method: 'GET', path: '/health/ready', handler: 'functions/health/ready.ts', auth: 'public' },
   { method: 'POST', path: '/api/v1/auth/login', handler: 'functions/auth/login.ts', auth: 'public' },
   { method: 'POST', path: '/api/v1/auth/refresh', handler: 'functions/auth/refresh.ts', auth: 'public' },
-  { method: 'POST', path: '/api/v1/tenants', handler: 'functions/tenants/create.ts', auth: 'caller' },
+  { method: 'POST', path: '/api/v1/tenants', handler: 'functions/tenants/create.ts', auth: 'caller', access: ['table:read', 'table:write', 'users:manage'] },
   { method: 'GET', path: '/api/v1/tenants/me', handler: 'functions/tenants/me.ts', auth: 'caller' },
-  { method: 'POST', path: '/api/v1/users', handler: 'functions/users/create.ts', auth: 'caller' },
+  { method: 'POST', path: '/api/v1/users', handler: 'functions/users/create.ts', auth: 'caller', access: ['table:read', 'table:write', 'users:manage'] },
   { method: 'GET', path: '/api/v1/users', handler: 'functions/users/list.ts', auth: 'caller' },
   { method: 'GET', path: '/api/v1/users/{username}', handler: 'functions/users/get.ts', auth: 'caller' },
-  { method: 'PATCH', path: '/api/v1/users/{username}', handler: 'functions/users/update.ts', auth: 'caller' },
+  { method: 'PATCH', path: '/api/v1/users/{username}', handler: 'functions/users/update.ts', auth: 'caller', access: ['table:read', 'table:write', 'users:manage'] },
   { method: 'POST', path: '/api/v1/api-keys', handler: 'functions/api-keys/create.ts', auth: 'caller' },
   { method: 'GET', path: '/api/v1/api-keys', handler: 'functions/api-keys/list.ts', auth: 'caller' },
   { method: 'GET', path: '/api/v1/api-keys/{id}', handler: 'functions/api-keys/get.ts', auth: 'caller' },
@@ -142,13 +142,13 @@ export const routes: RouteSpec[] = [
     auth: 'caller',
     access: ['table:read', 'table:write', 'webhooks:send'],
   },
-  { method: 'POST', path: '/api/v1/orders', handler: 'functions/orders/place.ts', auth: 'caller' },
+  { method: 'POST', path: '/api/v1/orders', handler: 'functions/orders/place.ts', auth: 'caller', access: ['table:read', 'table:write', 'orders:send'] },
   { method: 'GET', path: '/api/v1/orders', handler: 'functions/orders/list.ts', auth: 'caller' },
-  { method: 'POST', path: '/api/v1/orders/cancel-all', handler: 'functions/orders/cancel-all.ts', auth: 'caller' },
+  { method: 'POST', path: '/api/v1/orders/cancel-all', handler: 'functions/orders/cancel-all.ts', auth: 'caller', access: ['table:read', 'table:write', 'orders:send'] },
   { method: 'GET', path: '/api/v1/orders/{id}', handler: 'functions/orders/get.ts', auth: 'caller' },
-  { method: 'PATCH', path: '/api/v1/orders/{id}', handler: 'functions/orders/modify.ts', auth: 'caller' },
+  { method: 'PATCH', path: '/api/v1/orders/{id}', handler: 'functions/orders/modify.ts', auth: 'caller', access: ['table:read', 'table:write', 'orders:send'] },
   { method: 'GET', path: '/api/v1/orders/{id}/events', handler: 'functions/orders/events.ts', auth: 'caller' },
-  { method: 'POST', path: '/api/v1/orders/{id}/cancel', handler: 'functions/orders/cancel.ts', auth: 'caller' },
+  { method: 'POST', path: '/api/v1/orders/{id}/cancel', handler: 'functions/orders/cancel.ts', auth: 'caller', access: ['table:read', 'table:write', 'orders:send'] },
   { method: 'GET', path: '/api/v1/risk/limits', handler: 'functions/risk/get-limits.ts', auth: 'caller' },
   { method: 'PUT', path: '/api/v1/risk/limits', handler: 'functions/risk/put-limits.ts', auth: 'caller' },
   { method: 'GET', path: '/api/v1/risk/kill-switch', handler: 'functions/risk/get-kill-switch.ts', auth: 'caller' },
@@ -162,7 +162,7 @@ export const queueConsumers: QueueConsumerSpec[] = [
 
 export const schedules: ScheduleSpec[] = [
   // Re-queues accepted orders whose queue message was lost (EventBridge Scheduler's floor is a minute).
-  { name: 'orders-sweeper', handler: 'functions/orders/sweep.ts', everySeconds: 60 },
+  { name: 'orders-sweeper', handler: 'functions/orders/sweep.ts', everySeconds: 60, access: ['table:read', 'table:write', 'orders:send'] },
 ];
 
 /** Environment variable names through which handlers learn where their resources are. */

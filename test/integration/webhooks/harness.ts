@@ -130,7 +130,8 @@ export async function writeOrderEvent(
   tenantId: string,
   options: { type?: OrderEventType; orderId?: string; seq?: number } = {},
 ): Promise<OrderEvent> {
-  const orderId = options.orderId ?? `01HZZTEST${String(Date.now()).slice(-8)}${String(++orderCounter).padStart(9, '0')}`;
+  const orderId =
+    options.orderId ?? `01HZZTEST${String(Date.now()).slice(-8)}${String(++orderCounter).padStart(9, '0')}`;
   const event: OrderEvent = {
     tenantId,
     orderId,
@@ -157,7 +158,11 @@ export async function writeOrderEvent(
 export { drainUntilEmpty };
 
 /** Polls until `check` returns a value; the deadline is only a safety net for a broken build. */
-export async function waitFor<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 20_000): Promise<T> {
+export async function waitFor<T>(
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -169,7 +174,14 @@ export async function waitFor<T>(check: () => T | undefined | false | Promise<T 
 
 /** Messages on a queue right now (received without deleting, visible again at once). */
 export async function peekQueue(sqs: SQSClient, queueUrl: string): Promise<string[]> {
-  const res = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: 0 }));
+  const res = await sqs.send(
+    new ReceiveMessageCommand({
+      QueueUrl: queueUrl,
+      MaxNumberOfMessages: 10,
+      WaitTimeSeconds: 0,
+      VisibilityTimeout: 0,
+    }),
+  );
   return (res.Messages ?? []).map((m) => m.Body ?? '');
 }
 
@@ -178,7 +190,11 @@ export async function queueIdle(sqs: SQSClient, queueUrl: string): Promise<boole
   const { Attributes = {} } = await sqs.send(
     new GetQueueAttributesCommand({
       QueueUrl: queueUrl,
-      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
+      AttributeNames: [
+        'ApproximateNumberOfMessages',
+        'ApproximateNumberOfMessagesNotVisible',
+        'ApproximateNumberOfMessagesDelayed',
+      ],
     }),
   );
   return Object.values(Attributes).every((v) => v === '0');

@@ -8,7 +8,6 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { Webhook } from 'standardwebhooks';
 import { startTestApi, type TestApi } from '../../support/api.ts';
 import { createTestTenant, type TestTenant } from '../../support/tenants.ts';
-import { webhookKeys } from '../../../core/store/keys.ts';
 import { resetWebhookService } from '../../../adapters/webhooks/service.ts';
 import {
   drainUntilEmpty,

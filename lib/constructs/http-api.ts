@@ -118,6 +118,12 @@ export class OmsHttpApi extends Construct {
         });
       }
     }
+
+    // The L2 renders an empty IdentitySource list; leave the property out instead, as the API
+    // Gateway reference describes an uncached REQUEST authorizer.
+    for (const child of this.api.node.findAll()) {
+      if (child instanceof apigw.CfnAuthorizer) child.addPropertyDeletionOverride('IdentitySource');
+    }
   }
 
   /** The API's invoke URL (default stage). */

@@ -183,7 +183,7 @@ describe('HTTP API', () => {
       AuthorizerType: 'REQUEST',
       EnableSimpleResponses: true,
       AuthorizerPayloadFormatVersion: '2.0',
-      IdentitySource: [],
+      IdentitySource: Match.absent(),
       AuthorizerResultTtlInSeconds: 0,
     });
   });

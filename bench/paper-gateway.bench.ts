@@ -73,7 +73,12 @@ class Client {
 }
 
 /** Pipelined round trips: keep `WINDOW` requests in flight; returns completed per second. */
-async function pipelined(client: Client, total: number, send: (i: number) => void, isReply: (fields: string[]) => boolean): Promise<number> {
+async function pipelined(
+  client: Client,
+  total: number,
+  send: (i: number) => void,
+  isReply: (fields: string[]) => boolean,
+): Promise<number> {
   let sent = 0;
   let received = 0;
   const start = performance.now();
@@ -89,7 +94,12 @@ async function pipelined(client: Client, total: number, send: (i: number) => voi
 }
 
 /** One request at a time; returns each round trip in ms. */
-async function sequential(client: Client, count: number, send: (i: number) => void, isReply: (fields: string[], i: number) => boolean): Promise<number[]> {
+async function sequential(
+  client: Client,
+  count: number,
+  send: (i: number) => void,
+  isReply: (fields: string[], i: number) => boolean,
+): Promise<number[]> {
   const samples: number[] = [];
   for (let i = 0; i < count; i++) {
     const t0 = performance.now();
@@ -106,7 +116,9 @@ async function echoServer(): Promise<{ port: number; close(): Promise<void> }> {
   const server = net.createServer((socket) => {
     socket.setNoDelay(true);
     const frames = new Frames();
-    socket.on('data', (chunk: Buffer) => frames.push(chunk, () => socket.write(encodeFrame([49, 1, Math.floor(Date.now() / 1000)]))));
+    socket.on('data', (chunk: Buffer) =>
+      frames.push(chunk, () => socket.write(encodeFrame([49, 1, Math.floor(Date.now() / 1000)]))),
+    );
     socket.on('error', () => socket.destroy());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -132,7 +144,17 @@ function placeOrderFields(orderId: number): string[] {
       throw new Error(message);
     },
   } as never);
-  encoder.placeOrder(orderId, { symbol: 'AAPL', secType: 'STK' as never, exchange: 'SMART', currency: 'USD' }, { action: 'BUY' as never, orderType: 'MKT' as never, totalQuantity: 1, transmit: true, orderRef: `bench-${orderId}` });
+  encoder.placeOrder(
+    orderId,
+    { symbol: 'AAPL', secType: 'STK' as never, exchange: 'SMART', currency: 'USD' },
+    {
+      action: 'BUY' as never,
+      orderType: 'MKT' as never,
+      totalQuantity: 1,
+      transmit: true,
+      orderRef: `bench-${orderId}`,
+    },
+  );
   return fields;
 }
 
@@ -170,22 +192,53 @@ export default async function (): Promise<BenchSection> {
     const filled = (f: string[]): boolean => f[0] === '3' && f[2] === 'Filled' && f[4] === '0';
     // Each order's final orderStatus comes twice (IB repeats it); count only the first.
     const seen = new Set<string>();
-    const firstFill = (f: string[]): boolean => filled(f) && !seen.has(f[1] as string) && (seen.add(f[1] as string), true);
+    const firstFill = (f: string[]): boolean =>
+      filled(f) && !seen.has(f[1] as string) && (seen.add(f[1] as string), true);
     const orderRate = await pipelined(gw, ORDERS, (i) => gw.send(templates[i] as string[]), firstFill);
-    const orderLatency = await sequential(gw, SAMPLES, (i) => gw.send(templates[ORDERS + i] as string[]), (f, i) => filled(f) && f[1] === String(ORDERS + i + 1));
+    const orderLatency = await sequential(
+      gw,
+      SAMPLES,
+      (i) => gw.send(templates[ORDERS + i] as string[]),
+      (f, i) => filled(f) && f[1] === String(ORDERS + i + 1),
+    );
     const floorLatency = await sequential(floorClient, SAMPLES, () => floorClient.send([49, 1]), isTime);
-    const messagesPerOrder = (gateway.control.messageCount(CLIENT_ID) - 1 - ROUND_TRIPS - WARM_UP) / (ORDERS + SAMPLES);
+    const messagesPerOrder =
+      (gateway.control.messageCount(CLIENT_ID) - 1 - ROUND_TRIPS - WARM_UP) / (ORDERS + SAMPLES);
 
     gw.socket.destroy();
     floorClient.socket.destroy();
     return {
       title: 'Paper gateway (TWS API server version 193, loopback)',
       rows: [
-        { metric: 'reqCurrentTime round trips, pipelined ×64', value: Math.round(timeRate), unit: 'msg/s', floor: { metric: 'framed TCP echo', value: Math.round(floorRate) } },
-        { metric: 'placeOrder → Filled, pipelined ×64', value: Math.round(orderRate), unit: 'orders/s', floor: { metric: 'framed TCP echo', value: Math.round(floorRate) } },
-        { metric: 'placeOrder → Filled p50, one at a time', value: Number(percentile(orderLatency, 50).toFixed(3)), unit: 'ms', floor: { metric: 'echo p50', value: Number(percentile(floorLatency, 50).toFixed(3)) } },
-        { metric: 'placeOrder → Filled p99, one at a time', value: Number(percentile(orderLatency, 99).toFixed(3)), unit: 'ms', floor: { metric: 'echo p99', value: Number(percentile(floorLatency, 99).toFixed(3)) } },
-        { metric: 'request rate over IB pacing limit', value: Math.round(timeRate / IB_LIMIT), unit: '× 50 msg/s' },
+        {
+          metric: 'reqCurrentTime round trips, pipelined ×64',
+          value: Math.round(timeRate),
+          unit: 'msg/s',
+          floor: { metric: 'framed TCP echo', value: Math.round(floorRate) },
+        },
+        {
+          metric: 'placeOrder → Filled, pipelined ×64',
+          value: Math.round(orderRate),
+          unit: 'orders/s',
+          floor: { metric: 'framed TCP echo', value: Math.round(floorRate) },
+        },
+        {
+          metric: 'placeOrder → Filled p50, one at a time',
+          value: Number(percentile(orderLatency, 50).toFixed(3)),
+          unit: 'ms',
+          floor: { metric: 'echo p50', value: Number(percentile(floorLatency, 50).toFixed(3)) },
+        },
+        {
+          metric: 'placeOrder → Filled p99, one at a time',
+          value: Number(percentile(orderLatency, 99).toFixed(3)),
+          unit: 'ms',
+          floor: { metric: 'echo p99', value: Number(percentile(floorLatency, 99).toFixed(3)) },
+        },
+        {
+          metric: 'request rate over IB pacing limit',
+          value: Math.round(timeRate / IB_LIMIT),
+          unit: '× 50 msg/s',
+        },
       ],
       notes: [
         `IB accepts at most ${IB_LIMIT} messages per second per client; the gateway enforces that for every client but the benchmark's (id ${CLIENT_ID}, exempt).`,

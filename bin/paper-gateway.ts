@@ -27,7 +27,9 @@ const gateway = await startPaperGateway({
 });
 
 console.log(`paper gateway (TWS API server version 193) listening on ${gateway.host}:${gateway.port}`);
-console.log(`control interface on http://${gateway.host}:${gateway.controlPort}/ (e.g. GET /orders, POST /step)`);
+console.log(
+  `control interface on http://${gateway.host}:${gateway.controlPort}/ (e.g. GET /orders, POST /step)`,
+);
 
 let stopping = false;
 async function stop(signal: string): Promise<void> {

@@ -67,12 +67,20 @@ export class Account {
   }
 
   /** Applies one execution; returns the realized P&L it produced, or null when it only opened or added. */
-  applyFill(symbol: string, conId: number, side: 'BUY' | 'SELL', shares: Decimal.Value, price: Decimal.Value, commission: Decimal.Value): Decimal | null {
+  applyFill(
+    symbol: string,
+    conId: number,
+    side: 'BUY' | 'SELL',
+    shares: Decimal.Value,
+    price: Decimal.Value,
+    commission: Decimal.Value,
+  ): Decimal | null {
     const qty = new Decimal(shares);
     const px = new Decimal(price);
     const fee = new Decimal(commission);
     const signed = side === 'BUY' ? qty : qty.negated();
-    this.cash = side === 'BUY' ? this.cash.minus(qty.times(px)).minus(fee) : this.cash.plus(qty.times(px)).minus(fee);
+    this.cash =
+      side === 'BUY' ? this.cash.minus(qty.times(px)).minus(fee) : this.cash.plus(qty.times(px)).minus(fee);
     this.commissions = this.commissions.plus(fee);
 
     let pos = this.#positions.get(symbol);
@@ -84,7 +92,9 @@ export class Account {
     const opening = before.isZero() || before.isPositive() === signed.isPositive();
     if (opening) {
       // Long cost basis adds the fee; short basis is proceeds net of the fee.
-      const basis = pos.avgCost.times(before.abs()).plus(side === 'BUY' ? qty.times(px).plus(fee) : qty.times(px).minus(fee));
+      const basis = pos.avgCost
+        .times(before.abs())
+        .plus(side === 'BUY' ? qty.times(px).plus(fee) : qty.times(px).minus(fee));
       pos.quantity = before.plus(signed);
       pos.avgCost = basis.dividedBy(pos.quantity.abs());
       return null;
@@ -180,7 +190,12 @@ export class Account {
   }
 
   /** Serializable state. */
-  toJSON(): { id: string; cash: string; commissions: string; positions: Array<Record<string, string | number>> } {
+  toJSON(): {
+    id: string;
+    cash: string;
+    commissions: string;
+    positions: Array<Record<string, string | number>>;
+  } {
     return {
       id: this.id,
       cash: this.cash.toString(),
@@ -215,11 +230,39 @@ export class Account {
 
 /** Tags reported for "All" and for the $LEDGER groups of reqAccountSummary. */
 export const SUMMARY_TAGS = [
-  'AccountType', 'NetLiquidation', 'TotalCashValue', 'SettledCash', 'AccruedCash', 'BuyingPower',
-  'EquityWithLoanValue', 'PreviousDayEquityWithLoanValue', 'GrossPositionValue', 'RegTEquity', 'RegTMargin',
-  'SMA', 'InitMarginReq', 'MaintMarginReq', 'AvailableFunds', 'ExcessLiquidity', 'Cushion',
-  'FullInitMarginReq', 'FullMaintMarginReq', 'FullAvailableFunds', 'FullExcessLiquidity',
-  'LookAheadInitMarginReq', 'LookAheadMaintMarginReq', 'LookAheadAvailableFunds', 'LookAheadExcessLiquidity',
-  'HighestSeverity', 'DayTradesRemaining', 'Leverage',
+  'AccountType',
+  'NetLiquidation',
+  'TotalCashValue',
+  'SettledCash',
+  'AccruedCash',
+  'BuyingPower',
+  'EquityWithLoanValue',
+  'PreviousDayEquityWithLoanValue',
+  'GrossPositionValue',
+  'RegTEquity',
+  'RegTMargin',
+  'SMA',
+  'InitMarginReq',
+  'MaintMarginReq',
+  'AvailableFunds',
+  'ExcessLiquidity',
+  'Cushion',
+  'FullInitMarginReq',
+  'FullMaintMarginReq',
+  'FullAvailableFunds',
+  'FullExcessLiquidity',
+  'LookAheadInitMarginReq',
+  'LookAheadMaintMarginReq',
+  'LookAheadAvailableFunds',
+  'LookAheadExcessLiquidity',
+  'HighestSeverity',
+  'DayTradesRemaining',
+  'Leverage',
 ] as const;
-export const LEDGER_TAGS = ['CashBalance', 'NetLiquidationByCurrency', 'StockMarketValue', 'RealizedPnL', 'UnrealizedPnL'] as const;
+export const LEDGER_TAGS = [
+  'CashBalance',
+  'NetLiquidationByCurrency',
+  'StockMarketValue',
+  'RealizedPnL',
+  'UnrealizedPnL',
+] as const;

@@ -29,12 +29,15 @@ export const ROUTES: Record<string, Route> = {
   'POST /connectivity-restored': (c, b) => c.connectivityRestored(b.dataLost === true),
   'POST /restart': (c, b) => c.restart(b as RestartOptions),
   'POST /omit-order-status': (c, b) => c.omitOrderStatus(num(b.count, 'count') ?? 1),
-  'POST /delay-order-status': (c, b) => c.delayOrderStatus(num(b.count, 'count') ?? 1, num(b.ms, 'ms') ?? 1000),
-  'POST /reject-next-order': (c, b) => c.rejectNextOrder(num(b.code, 'code'), typeof b.reason === 'string' ? b.reason : undefined),
+  'POST /delay-order-status': (c, b) =>
+    c.delayOrderStatus(num(b.count, 'count') ?? 1, num(b.ms, 'ms') ?? 1000),
+  'POST /reject-next-order': (c, b) =>
+    c.rejectNextOrder(num(b.code, 'code'), typeof b.reason === 'string' ? b.reason : undefined),
   'POST /fill-while-pending-cancel': (c, b) => c.fillWhilePendingCancel(num(b.count, 'count') ?? 1),
   'POST /manual-order': (c, b) => c.enterManualOrder(b as unknown as ManualOrderInput),
   'POST /set-price': (c, b) => c.setPrice(str(b.symbol, 'symbol'), b as QuoteUpdate),
-  'POST /step': (c, b) => c.step(typeof b.symbol === 'string' ? b.symbol : undefined, num(b.count, 'count') ?? 1),
+  'POST /step': (c, b) =>
+    c.step(typeof b.symbol === 'string' ? b.symbol : undefined, num(b.count, 'count') ?? 1),
   'POST /trading-hours': (c, b) => c.setTradingHours(b.rth !== false),
   'POST /end-session': (c) => c.endSession(),
   'GET /quote': (c, _b, q) => c.quote(str(q.get('symbol') ?? '', 'symbol')),
@@ -60,7 +63,8 @@ async function readBody(req: http.IncomingMessage): Promise<Body> {
   if (size === 0) return {};
   try {
     const parsed: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ControlError('body must be a JSON object');
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+      throw new ControlError('body must be a JSON object');
     return parsed as Body;
   } catch (error) {
     if (error instanceof ControlError) throw error;
@@ -75,19 +79,30 @@ function reply(res: http.ServerResponse, status: number, body: unknown): void {
 }
 
 /** Starts the HTTP control server; resolves once it listens. */
-export async function startControlServer(control: PaperGatewayControl, host: string, port: number): Promise<http.Server> {
+export async function startControlServer(
+  control: PaperGatewayControl,
+  host: string,
+  port: number,
+): Promise<http.Server> {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const route = ROUTES[`${req.method ?? 'GET'} ${url.pathname}`];
     if (!route) {
-      reply(res, 404, { title: 'Not Found', detail: `no control operation ${req.method} ${url.pathname}`, operations: Object.keys(ROUTES) });
+      reply(res, 404, {
+        title: 'Not Found',
+        detail: `no control operation ${req.method} ${url.pathname}`,
+        operations: Object.keys(ROUTES),
+      });
       return;
     }
     readBody(req)
       .then(async (body) => reply(res, 200, await route(control, body, url.searchParams)))
       .catch((error: unknown) => {
         const known = error instanceof ControlError;
-        reply(res, known ? 400 : 500, { title: known ? 'Bad Request' : 'Internal Error', detail: error instanceof Error ? error.message : String(error) });
+        reply(res, known ? 400 : 500, {
+          title: known ? 'Bad Request' : 'Internal Error',
+          detail: error instanceof Error ? error.message : String(error),
+        });
       });
   });
   await new Promise<void>((resolve, reject) => {

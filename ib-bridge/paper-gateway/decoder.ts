@@ -63,7 +63,8 @@ export class FieldReader {
   int(what: string): number {
     const raw = this.str(what);
     if (raw === '') return 0;
-    if (!/^-?\d+$/.test(raw)) throw new DecodeError(`field ${this.#pos - 1} (${what}) is not an integer: ${JSON.stringify(raw)}`);
+    if (!/^-?\d+$/.test(raw))
+      throw new DecodeError(`field ${this.#pos - 1} (${what}) is not an integer: ${JSON.stringify(raw)}`);
     return Number(raw);
   }
 
@@ -71,7 +72,8 @@ export class FieldReader {
   intMax(what: string): number | undefined {
     const raw = this.str(what);
     if (raw === '' || raw === UNSET_INTEGER) return undefined;
-    if (!/^-?\d+$/.test(raw)) throw new DecodeError(`field ${this.#pos - 1} (${what}) is not an integer: ${JSON.stringify(raw)}`);
+    if (!/^-?\d+$/.test(raw))
+      throw new DecodeError(`field ${this.#pos - 1} (${what}) is not an integer: ${JSON.stringify(raw)}`);
     return Number(raw);
   }
 
@@ -98,7 +100,9 @@ export class FieldReader {
   /** Fails when fields are left over: the client and server disagree on the layout. */
   end(message: string): void {
     if (this.remaining > 0) {
-      throw new DecodeError(`${message}: ${this.remaining} unexpected trailing field(s) from field ${this.#pos}`);
+      throw new DecodeError(
+        `${message}: ${this.remaining} unexpected trailing field(s) from field ${this.#pos}`,
+      );
     }
   }
 }
@@ -509,7 +513,8 @@ export function decodePlaceOrder(fields: readonly string[]): PlaceOrderRequest {
     };
   }
   const conditionCount = r.int('conditions count');
-  if (conditionCount < 0 || conditionCount > 1000) throw new DecodeError(`bad conditions count ${conditionCount}`);
+  if (conditionCount < 0 || conditionCount > 1000)
+    throw new DecodeError(`bad conditions count ${conditionCount}`);
   const conditions: DecodedCondition[] = [];
   for (let i = 0; i < conditionCount; i++) conditions.push(readCondition(r));
   const conditionsIgnoreRth = conditionCount > 0 ? r.bool('conditionsIgnoreRth') : false;
@@ -568,26 +573,124 @@ export function decodePlaceOrder(fields: readonly string[]): PlaceOrderRequest {
   r.end('placeOrder');
 
   return {
-    orderId, contract, action, totalQuantity, orderType, lmtPrice, auxPrice, tif, ocaGroup, account,
-    openClose, origin, orderRef, transmit, parentId, blockOrder, sweepToFill, displaySize, triggerMethod,
-    outsideRth, hidden, comboLegs, orderComboLegPrices, smartComboRoutingParams, discretionaryAmt,
-    goodAfterTime, goodTillDate, faGroup, faMethod, faPercentage, modelCode, shortSaleSlot,
-    designatedLocation, exemptCode, ocaType, rule80A, settlingFirm, allOrNone, minQty, percentOffset,
-    eTradeOnly, firmQuoteOnly, nbboPriceCap, auctionStrategy, startingPrice, stockRefPrice, delta,
-    stockRangeLower, stockRangeUpper, overridePercentageConstraints, volatility, volatilityType,
-    deltaNeutralOrderType, deltaNeutralAuxPrice, deltaNeutral, continuousUpdate, referencePriceType,
-    trailStopPrice, trailingPercent, scaleInitLevelSize, scaleSubsLevelSize, scalePriceIncrement, scale,
-    scaleTable, activeStartTime, activeStopTime, hedgeType, hedgeParam, optOutSmartRouting,
-    clearingAccount, clearingIntent, notHeld, deltaNeutralContract, algoStrategy, algoParams, algoId,
-    whatIf, orderMiscOptions, solicited, randomizeSize, randomizePrice, pegBench, conditions,
-    conditionsIgnoreRth, conditionsCancelOrder, adjustedOrderType, triggerPrice, lmtPriceOffset,
-    adjustedStopPrice, adjustedStopLimitPrice, adjustedTrailingAmount, adjustableTrailingUnit,
-    extOperator, softDollarTierName, softDollarTierValue, cashQty, mifid2DecisionMaker,
-    mifid2DecisionAlgo, mifid2ExecutionTrader, mifid2ExecutionAlgo, dontUseAutoPriceForHedge,
-    isOmsContainer, discretionaryUpToLimitPrice, usePriceMgmtAlgo, duration, postToAts,
-    autoCancelParent, advancedErrorOverride, manualOrderTime, minTradeQty, minCompeteSize,
-    competeAgainstBestOffset, midOffsetAtWhole, midOffsetAtHalf, customerAccount, professionalCustomer,
-    includeOvernight, manualOrderIndicator,
+    orderId,
+    contract,
+    action,
+    totalQuantity,
+    orderType,
+    lmtPrice,
+    auxPrice,
+    tif,
+    ocaGroup,
+    account,
+    openClose,
+    origin,
+    orderRef,
+    transmit,
+    parentId,
+    blockOrder,
+    sweepToFill,
+    displaySize,
+    triggerMethod,
+    outsideRth,
+    hidden,
+    comboLegs,
+    orderComboLegPrices,
+    smartComboRoutingParams,
+    discretionaryAmt,
+    goodAfterTime,
+    goodTillDate,
+    faGroup,
+    faMethod,
+    faPercentage,
+    modelCode,
+    shortSaleSlot,
+    designatedLocation,
+    exemptCode,
+    ocaType,
+    rule80A,
+    settlingFirm,
+    allOrNone,
+    minQty,
+    percentOffset,
+    eTradeOnly,
+    firmQuoteOnly,
+    nbboPriceCap,
+    auctionStrategy,
+    startingPrice,
+    stockRefPrice,
+    delta,
+    stockRangeLower,
+    stockRangeUpper,
+    overridePercentageConstraints,
+    volatility,
+    volatilityType,
+    deltaNeutralOrderType,
+    deltaNeutralAuxPrice,
+    deltaNeutral,
+    continuousUpdate,
+    referencePriceType,
+    trailStopPrice,
+    trailingPercent,
+    scaleInitLevelSize,
+    scaleSubsLevelSize,
+    scalePriceIncrement,
+    scale,
+    scaleTable,
+    activeStartTime,
+    activeStopTime,
+    hedgeType,
+    hedgeParam,
+    optOutSmartRouting,
+    clearingAccount,
+    clearingIntent,
+    notHeld,
+    deltaNeutralContract,
+    algoStrategy,
+    algoParams,
+    algoId,
+    whatIf,
+    orderMiscOptions,
+    solicited,
+    randomizeSize,
+    randomizePrice,
+    pegBench,
+    conditions,
+    conditionsIgnoreRth,
+    conditionsCancelOrder,
+    adjustedOrderType,
+    triggerPrice,
+    lmtPriceOffset,
+    adjustedStopPrice,
+    adjustedStopLimitPrice,
+    adjustedTrailingAmount,
+    adjustableTrailingUnit,
+    extOperator,
+    softDollarTierName,
+    softDollarTierValue,
+    cashQty,
+    mifid2DecisionMaker,
+    mifid2DecisionAlgo,
+    mifid2ExecutionTrader,
+    mifid2ExecutionAlgo,
+    dontUseAutoPriceForHedge,
+    isOmsContainer,
+    discretionaryUpToLimitPrice,
+    usePriceMgmtAlgo,
+    duration,
+    postToAts,
+    autoCancelParent,
+    advancedErrorOverride,
+    manualOrderTime,
+    minTradeQty,
+    minCompeteSize,
+    competeAgainstBestOffset,
+    midOffsetAtWhole,
+    midOffsetAtHalf,
+    customerAccount,
+    professionalCustomer,
+    includeOvernight,
+    manualOrderIndicator,
   };
 }
 
@@ -602,7 +705,8 @@ export function assertSimulated(order: PlaceOrderRequest): void {
   const refuse = (what: string): never => {
     throw new UnsupportedFeatureError(`the paper gateway does not simulate ${what}`);
   };
-  if (order.contract.secType.toUpperCase() !== 'STK') refuse(`security type ${order.contract.secType || '(empty)'} (only STK)`);
+  if (order.contract.secType.toUpperCase() !== 'STK')
+    refuse(`security type ${order.contract.secType || '(empty)'} (only STK)`);
   if (!(SIMULATED_ORDER_TYPES as readonly string[]).includes(order.orderType.toUpperCase())) {
     refuse(`order type ${order.orderType || '(empty)'} (only ${SIMULATED_ORDER_TYPES.join(', ')})`);
   }
@@ -616,7 +720,8 @@ export function assertSimulated(order: PlaceOrderRequest): void {
   if (order.whatIf) refuse('what-if orders');
   if (order.algoStrategy !== '') refuse(`algo strategy ${order.algoStrategy}`);
   if (order.conditions.length > 0) refuse('order conditions');
-  if (order.scale !== null || order.scaleInitLevelSize !== undefined || order.scaleTable !== '') refuse('scale orders');
+  if (order.scale !== null || order.scaleInitLevelSize !== undefined || order.scaleTable !== '')
+    refuse('scale orders');
   if (order.hedgeType !== '') refuse('hedge orders');
   if (order.deltaNeutral !== null || order.deltaNeutralContract !== null) refuse('delta-neutral orders');
   if (order.volatility !== undefined) refuse('volatility orders');
@@ -627,7 +732,8 @@ export function assertSimulated(order: PlaceOrderRequest): void {
   if (order.allOrNone) refuse('all-or-none orders');
   if (order.minQty !== undefined) refuse('minimum quantity');
   if (order.faGroup !== '' || order.faMethod !== '' || order.faPercentage !== '') refuse('FA allocations');
-  if (order.adjustedOrderType !== '' && order.adjustedOrderType !== 'None') refuse('adjusted (attached) orders');
+  if (order.adjustedOrderType !== '' && order.adjustedOrderType !== 'None')
+    refuse('adjusted (attached) orders');
   if (order.discretionaryAmt !== undefined && order.discretionaryAmt !== 0) refuse('discretionary amounts');
 }
 
@@ -713,7 +819,10 @@ export function decodeClientMessage(fields: readonly string[]): ClientMessage {
       return done({ type: 'reqAutoOpenOrders', autoBind: r.bool('autoBind') }, 'reqAutoOpenOrders');
     case OUT.REQ_ACCOUNT_DATA:
       r.int('version');
-      return done({ type: 'reqAccountUpdates', subscribe: r.bool('subscribe'), account: r.str('acctCode') }, 'reqAccountUpdates');
+      return done(
+        { type: 'reqAccountUpdates', subscribe: r.bool('subscribe'), account: r.str('acctCode') },
+        'reqAccountUpdates',
+      );
     case OUT.REQ_EXECUTIONS: {
       r.int('version');
       const filter: ExecutionFilterRequest = {
@@ -763,7 +872,10 @@ export function decodeClientMessage(fields: readonly string[]): ClientMessage {
       const snapshot = r.bool('snapshot');
       const regulatorySnapshot = r.bool('regulatorySnapshot');
       r.str('mktDataOptions');
-      return done({ type: 'reqMktData', request: { reqId, contract, genericTickList, snapshot, regulatorySnapshot } }, 'reqMktData');
+      return done(
+        { type: 'reqMktData', request: { reqId, contract, genericTickList, snapshot, regulatorySnapshot } },
+        'reqMktData',
+      );
     }
     case OUT.CANCEL_MKT_DATA:
       r.int('version');
@@ -780,7 +892,10 @@ export function decodeClientMessage(fields: readonly string[]): ClientMessage {
       return done({ type: 'reqGlobalCancel' }, 'reqGlobalCancel');
     case OUT.REQ_MARKET_DATA_TYPE:
       r.int('version');
-      return done({ type: 'reqMarketDataType', marketDataType: r.int('marketDataType') }, 'reqMarketDataType');
+      return done(
+        { type: 'reqMarketDataType', marketDataType: r.int('marketDataType') },
+        'reqMarketDataType',
+      );
     case OUT.REQ_POSITIONS:
       r.int('version');
       return done({ type: 'reqPositions' }, 'reqPositions');
@@ -789,7 +904,10 @@ export function decodeClientMessage(fields: readonly string[]): ClientMessage {
       return done({ type: 'cancelPositions' }, 'cancelPositions');
     case OUT.REQ_ACCOUNT_SUMMARY:
       r.int('version');
-      return done({ type: 'reqAccountSummary', reqId: r.int('reqId'), group: r.str('group'), tags: r.str('tags') }, 'reqAccountSummary');
+      return done(
+        { type: 'reqAccountSummary', reqId: r.int('reqId'), group: r.str('group'), tags: r.str('tags') },
+        'reqAccountSummary',
+      );
     case OUT.CANCEL_ACCOUNT_SUMMARY:
       r.int('version');
       return done({ type: 'cancelAccountSummary', reqId: r.int('reqId') }, 'cancelAccountSummary');

@@ -95,7 +95,12 @@ export function currentTime(epochSeconds: number): Field[] {
 }
 
 /** error: id -1 for connection-level notices, else the order or request id. */
-export function errorMessage(id: number, code: number, message: string, advancedOrderRejectJson = ''): Field[] {
+export function errorMessage(
+  id: number,
+  code: number,
+  message: string,
+  advancedOrderRejectJson = '',
+): Field[] {
   return [IN.ERR_MSG, 2, id, code, message, advancedOrderRejectJson];
 }
 
@@ -154,53 +159,89 @@ export function openOrder(o: OrderRecord, status: string = o.status): Field[] {
     0, // discretionaryAmt
     '', // goodAfterTime
     '', // sharesAllocation (deprecated)
-    '', '', '', // faGroup, faMethod, faPercentage
+    '',
+    '',
+    '', // faGroup, faMethod, faPercentage
     '', // modelCode
     '', // goodTillDate
     '', // rule80A
     UNSET, // percentOffset
     '', // settlingFirm
-    0, '', -1, // shortSaleSlot, designatedLocation, exemptCode
+    0,
+    '',
+    -1, // shortSaleSlot, designatedLocation, exemptCode
     0, // auctionStrategy
-    UNSET, UNSET, UNSET, // startingPrice, stockRefPrice, delta
-    UNSET, UNSET, // stockRangeLower, stockRangeUpper
+    UNSET,
+    UNSET,
+    UNSET, // startingPrice, stockRefPrice, delta
+    UNSET,
+    UNSET, // stockRangeLower, stockRangeUpper
     '', // displaySize (unset)
-    false, false, false, // blockOrder, sweepToFill, allOrNone
+    false,
+    false,
+    false, // blockOrder, sweepToFill, allOrNone
     '', // minQty
     0, // ocaType
-    false, false, // eTradeOnly, firmQuoteOnly
+    false,
+    false, // eTradeOnly, firmQuoteOnly
     UNSET, // nbboPriceCap
     0, // parentId
     0, // triggerMethod
-    UNSET, 0, '', UNSET, // volatility, volatilityType, deltaNeutralOrderType, deltaNeutralAuxPrice
-    false, 0, // continuousUpdate, referencePriceType
-    UNSET, UNSET, // trailStopPrice, trailingPercent
-    UNSET, '', // basisPoints, basisPointsType
-    '', 0, 0, // comboLegsDescription, comboLegs count, orderComboLegs count
+    UNSET,
+    0,
+    '',
+    UNSET, // volatility, volatilityType, deltaNeutralOrderType, deltaNeutralAuxPrice
+    false,
+    0, // continuousUpdate, referencePriceType
+    UNSET,
+    UNSET, // trailStopPrice, trailingPercent
+    UNSET,
+    '', // basisPoints, basisPointsType
+    '',
+    0,
+    0, // comboLegsDescription, comboLegs count, orderComboLegs count
     0, // smartComboRoutingParams count
-    '', '', UNSET, // scaleInitLevelSize, scaleSubsLevelSize, scalePriceIncrement
+    '',
+    '',
+    UNSET, // scaleInitLevelSize, scaleSubsLevelSize, scalePriceIncrement
     '', // hedgeType
     false, // optOutSmartRouting
-    '', '', // clearingAccount, clearingIntent
+    '',
+    '', // clearingAccount, clearingIntent
     false, // notHeld
     false, // deltaNeutralContract present
     '', // algoStrategy
     false, // solicited
     false, // whatIf
     status,
-    UNSET, UNSET, UNSET, UNSET, UNSET, UNSET, // margin before / change
-    UNSET, UNSET, UNSET, // initMarginAfter, maintMarginAfter, equityWithLoanAfter
+    UNSET,
+    UNSET,
+    UNSET,
+    UNSET,
+    UNSET,
+    UNSET, // margin before / change
+    UNSET,
+    UNSET,
+    UNSET, // initMarginAfter, maintMarginAfter, equityWithLoanAfter
     Number(o.commission) > 0 ? Number(o.commission) : UNSET, // commission
-    UNSET, UNSET, // minCommission, maxCommission
+    UNSET,
+    UNSET, // minCommission, maxCommission
     'USD', // commissionCurrency
     '', // warningText
-    false, false, // randomizeSize, randomizePrice
+    false,
+    false, // randomizeSize, randomizePrice
     0, // conditions count
-    '', UNSET, // adjustedOrderType, triggerPrice
-    UNSET, UNSET, // trailStopPrice, lmtPriceOffset
-    UNSET, UNSET, UNSET, // adjustedStopPrice, adjustedStopLimitPrice, adjustedTrailingAmount
+    '',
+    UNSET, // adjustedOrderType, triggerPrice
+    UNSET,
+    UNSET, // trailStopPrice, lmtPriceOffset
+    UNSET,
+    UNSET,
+    UNSET, // adjustedStopPrice, adjustedStopLimitPrice, adjustedTrailingAmount
     0, // adjustableTrailingUnit
-    '', '', '', // softDollarTier name, value, displayName
+    '',
+    '',
+    '', // softDollarTier name, value, displayName
     UNSET, // cashQty
     false, // dontUseAutoPriceForHedge
     false, // isOmsContainer
@@ -209,12 +250,17 @@ export function openOrder(o: OrderRecord, status: string = o.status): Field[] {
     '', // duration
     '', // postToAts
     false, // autoCancelParent
-    '', '', UNSET, UNSET, UNSET, // minTradeQty, minCompeteSize, competeAgainstBestOffset, midOffsetAtWhole, midOffsetAtHalf
+    '',
+    '',
+    UNSET,
+    UNSET,
+    UNSET, // minTradeQty, minCompeteSize, competeAgainstBestOffset, midOffsetAtWhole, midOffsetAtHalf
     '', // customerAccount
     false, // professionalCustomer
     '', // bondAccruedInterest
     false, // includeOvernight
-    '', '', // extOperator, manualOrderIndicator
+    '',
+    '', // extOperator, manualOrderIndicator
   ];
 }
 
@@ -234,36 +280,56 @@ export function completedOrder(o: OrderRecord): Field[] {
     false, // hidden
     0, // discretionaryAmt
     '', // goodAfterTime
-    '', '', '', // faGroup, faMethod, faPercentage
+    '',
+    '',
+    '', // faGroup, faMethod, faPercentage
     '', // modelCode
     '', // goodTillDate
     '', // rule80A
     UNSET, // percentOffset
     '', // settlingFirm
-    0, '', -1, // shortSaleSlot, designatedLocation, exemptCode
-    UNSET, UNSET, UNSET, // startingPrice, stockRefPrice, delta
-    UNSET, UNSET, // stockRangeLower, stockRangeUpper
+    0,
+    '',
+    -1, // shortSaleSlot, designatedLocation, exemptCode
+    UNSET,
+    UNSET,
+    UNSET, // startingPrice, stockRefPrice, delta
+    UNSET,
+    UNSET, // stockRangeLower, stockRangeUpper
     '', // displaySize
-    false, false, // sweepToFill, allOrNone
+    false,
+    false, // sweepToFill, allOrNone
     '', // minQty
     0, // ocaType
     0, // triggerMethod
-    UNSET, 0, '', UNSET, // volatility, volatilityType, deltaNeutralOrderType, deltaNeutralAuxPrice
-    false, 0, // continuousUpdate, referencePriceType
-    UNSET, UNSET, // trailStopPrice, trailingPercent
-    '', 0, 0, // comboLegsDescription, comboLegs count, orderComboLegs count
+    UNSET,
+    0,
+    '',
+    UNSET, // volatility, volatilityType, deltaNeutralOrderType, deltaNeutralAuxPrice
+    false,
+    0, // continuousUpdate, referencePriceType
+    UNSET,
+    UNSET, // trailStopPrice, trailingPercent
+    '',
+    0,
+    0, // comboLegsDescription, comboLegs count, orderComboLegs count
     0, // smartComboRoutingParams count
-    '', '', UNSET, // scale
+    '',
+    '',
+    UNSET, // scale
     '', // hedgeType
-    '', '', // clearingAccount, clearingIntent
+    '',
+    '', // clearingAccount, clearingIntent
     false, // notHeld
     false, // deltaNeutralContract present
     '', // algoStrategy
     false, // solicited
     o.status,
-    false, false, // randomizeSize, randomizePrice
+    false,
+    false, // randomizeSize, randomizePrice
     0, // conditions count
-    UNSET, UNSET, // trailStopPrice, lmtPriceOffset
+    UNSET,
+    UNSET, // trailStopPrice, lmtPriceOffset
     UNSET, // cashQty
     false, // dontUseAutoPriceForHedge
     false, // isOmsContainer
@@ -277,7 +343,11 @@ export function completedOrder(o: OrderRecord): Field[] {
     0, // parentPermId
     o.completedAt === null ? '' : ibTime(o.completedAt),
     o.completedStatus,
-    '', '', UNSET, UNSET, UNSET, // peg best / peg mid attributes
+    '',
+    '',
+    UNSET,
+    UNSET,
+    UNSET, // peg best / peg mid attributes
     '', // customerAccount
     false, // professionalCustomer
   ];
@@ -294,7 +364,17 @@ export function execDetails(reqId: number, e: ExecutionRecord): Field[] {
     IN.EXECUTION_DATA,
     reqId,
     e.orderId,
-    e.conId, e.symbol, 'STK', '', 0, '', '', e.exchange, e.currency, e.symbol, 'NMS',
+    e.conId,
+    e.symbol,
+    'STK',
+    '',
+    0,
+    '',
+    '',
+    e.exchange,
+    e.currency,
+    e.symbol,
+    'NMS',
     e.execId,
     ibTime(e.time),
     e.account,
@@ -323,12 +403,43 @@ export function execDetailsEnd(reqId: number): Field[] {
 
 /** commissionReport; realized P&L is unset when the fill opened a position. */
 export function commissionReport(e: ExecutionRecord): Field[] {
-  return [IN.COMMISSION_REPORT, 1, e.execId, Number(e.commission), 'USD', e.realizedPnl === null ? UNSET : Number(e.realizedPnl), UNSET, ''];
+  return [
+    IN.COMMISSION_REPORT,
+    1,
+    e.execId,
+    Number(e.commission),
+    'USD',
+    e.realizedPnl === null ? UNSET : Number(e.realizedPnl),
+    UNSET,
+    '',
+  ];
 }
 
 /** position (reqPositions). */
-export function position(account: string, spec: Required<Pick<SymbolSpec, 'conId' | 'symbol' | 'currency'>>, quantity: number, avgCost: number): Field[] {
-  return [IN.POSITION, 3, account, spec.conId, spec.symbol, 'STK', '', 0, '', '', 'NASDAQ', spec.currency, spec.symbol, 'NMS', quantity, avgCost];
+export function position(
+  account: string,
+  spec: Required<Pick<SymbolSpec, 'conId' | 'symbol' | 'currency' | 'primaryExch'>>,
+  quantity: number,
+  avgCost: number,
+): Field[] {
+  return [
+    IN.POSITION,
+    3,
+    account,
+    spec.conId,
+    spec.symbol,
+    'STK',
+    '',
+    0,
+    '',
+    '',
+    spec.primaryExch,
+    spec.currency,
+    spec.symbol,
+    'NMS',
+    quantity,
+    avgCost,
+  ];
 }
 
 /** positionEnd. */
@@ -337,7 +448,13 @@ export function positionEnd(): Field[] {
 }
 
 /** accountSummary. */
-export function accountSummary(reqId: number, account: string, tag: string, value: string, currency: string): Field[] {
+export function accountSummary(
+  reqId: number,
+  account: string,
+  tag: string,
+  value: string,
+  currency: string,
+): Field[] {
   return [IN.ACCOUNT_SUMMARY, 1, reqId, account, tag, value, currency];
 }
 
@@ -363,9 +480,26 @@ export function portfolioValue(
   account: string,
 ): Field[] {
   return [
-    IN.PORTFOLIO_VALUE, 8,
-    spec.conId, spec.symbol, 'STK', '', 0, '', '', spec.primaryExch, spec.currency, spec.symbol, 'NMS',
-    quantity, marketPrice, marketValue, avgCost, unrealized, realized, account,
+    IN.PORTFOLIO_VALUE,
+    8,
+    spec.conId,
+    spec.symbol,
+    'STK',
+    '',
+    0,
+    '',
+    '',
+    spec.primaryExch,
+    spec.currency,
+    spec.symbol,
+    'NMS',
+    quantity,
+    marketPrice,
+    marketValue,
+    avgCost,
+    unrealized,
+    realized,
+    account,
   ];
 }
 
@@ -380,7 +514,13 @@ export function accountDownloadEnd(account: string): Field[] {
 }
 
 /** tickPrice; the attribute mask's bit 0 is canAutoExecute. */
-export function tickPrice(reqId: number, tickType: number, price: number, size: number | undefined, canAutoExecute: boolean): Field[] {
+export function tickPrice(
+  reqId: number,
+  tickType: number,
+  price: number,
+  size: number | undefined,
+  canAutoExecute: boolean,
+): Field[] {
   return [IN.TICK_PRICE, 6, reqId, tickType, price, size ?? '', canAutoExecute ? 1 : 0];
 }
 
@@ -402,8 +542,32 @@ export function marketDataType(reqId: number, type: number): Field[] {
 /** The ticks describing a full quote, live or delayed ids. */
 export function quoteTicks(reqId: number, q: Quote, delayed: boolean): Field[][] {
   const t = delayed
-    ? { bid: TICK.DELAYED_BID, ask: TICK.DELAYED_ASK, last: TICK.DELAYED_LAST, bidSize: TICK.DELAYED_BID_SIZE, askSize: TICK.DELAYED_ASK_SIZE, lastSize: TICK.DELAYED_LAST_SIZE, high: TICK.DELAYED_HIGH, low: TICK.DELAYED_LOW, volume: TICK.DELAYED_VOLUME, close: TICK.DELAYED_CLOSE, open: TICK.DELAYED_OPEN }
-    : { bid: TICK.BID, ask: TICK.ASK, last: TICK.LAST, bidSize: TICK.BID_SIZE, askSize: TICK.ASK_SIZE, lastSize: TICK.LAST_SIZE, high: TICK.HIGH, low: TICK.LOW, volume: TICK.VOLUME, close: TICK.CLOSE, open: TICK.OPEN };
+    ? {
+        bid: TICK.DELAYED_BID,
+        ask: TICK.DELAYED_ASK,
+        last: TICK.DELAYED_LAST,
+        bidSize: TICK.DELAYED_BID_SIZE,
+        askSize: TICK.DELAYED_ASK_SIZE,
+        lastSize: TICK.DELAYED_LAST_SIZE,
+        high: TICK.DELAYED_HIGH,
+        low: TICK.DELAYED_LOW,
+        volume: TICK.DELAYED_VOLUME,
+        close: TICK.DELAYED_CLOSE,
+        open: TICK.DELAYED_OPEN,
+      }
+    : {
+        bid: TICK.BID,
+        ask: TICK.ASK,
+        last: TICK.LAST,
+        bidSize: TICK.BID_SIZE,
+        askSize: TICK.ASK_SIZE,
+        lastSize: TICK.LAST_SIZE,
+        high: TICK.HIGH,
+        low: TICK.LOW,
+        volume: TICK.VOLUME,
+        close: TICK.CLOSE,
+        open: TICK.OPEN,
+      };
   const live = !delayed;
   return [
     tickPrice(reqId, t.bid, q.bid, q.bidSize, live),
@@ -420,7 +584,11 @@ export function quoteTicks(reqId: number, q: Quote, delayed: boolean): Field[][]
 }
 
 /** contractData (reqContractDetails) for a stock of the universe. */
-export function contractData(reqId: number, spec: Required<Pick<SymbolSpec, 'conId' | 'symbol' | 'currency' | 'primaryExch' | 'tick'>> & Pick<SymbolSpec, 'longName' | 'industry'>): Field[] {
+export function contractData(
+  reqId: number,
+  spec: Required<Pick<SymbolSpec, 'conId' | 'symbol' | 'currency' | 'primaryExch' | 'tick'>> &
+    Pick<SymbolSpec, 'longName' | 'industry'>,
+): Field[] {
   const hours = '20260101:0930-20260101:1600;20260102:0930-20260102:1600';
   return [
     IN.CONTRACT_DATA,

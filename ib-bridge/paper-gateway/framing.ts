@@ -90,7 +90,10 @@ export class FrameReader {
         const body = this.#takeFrame(HANDSHAKE_PREFIX.length);
         if (!body) return events;
         this.#handshakeDone = true;
-        events.push({ kind: 'handshake', range: parseVersionRange(body.toString('latin1').replace(/\0+$/, '')) });
+        events.push({
+          kind: 'handshake',
+          range: parseVersionRange(body.toString('latin1').replace(/\0+$/, '')),
+        });
         continue;
       }
       const body = this.#takeFrame(0);

@@ -12,13 +12,7 @@ import { cumulativeCommission, type Account } from './accounts.ts';
 
 /** Order statuses as IB names them. */
 export type OrderStatus =
-  | 'PendingSubmit'
-  | 'PreSubmitted'
-  | 'Submitted'
-  | 'PendingCancel'
-  | 'Cancelled'
-  | 'Filled'
-  | 'Inactive';
+  'PendingSubmit' | 'PreSubmitted' | 'Submitted' | 'PendingCancel' | 'Cancelled' | 'Filled' | 'Inactive';
 
 /** Statuses after which an order never changes again. */
 export const DONE_STATUSES: ReadonlySet<OrderStatus> = new Set(['Cancelled', 'Filled', 'Inactive']);
@@ -129,7 +123,8 @@ export function validateNewOrder(order: NewOrder, prices: PriceBook): string | u
   if (!Number.isFinite(order.totalQuantity) || order.totalQuantity <= 0) {
     return `Invalid order size ${order.totalQuantity}: the total quantity must be positive.`;
   }
-  if (!Number.isInteger(order.totalQuantity)) return `Invalid order size ${order.totalQuantity}: fractional shares are not supported.`;
+  if (!Number.isInteger(order.totalQuantity))
+    return `Invalid order size ${order.totalQuantity}: fractional shares are not supported.`;
   const needsLimit = order.orderType === 'LMT' || order.orderType === 'STP LMT';
   const needsStop = order.orderType === 'STP' || order.orderType === 'STP LMT';
   if (needsLimit && (order.lmtPrice === undefined || order.lmtPrice <= 0)) {
@@ -138,7 +133,10 @@ export function validateNewOrder(order: NewOrder, prices: PriceBook): string | u
   if (needsStop && (order.auxPrice === undefined || order.auxPrice <= 0)) {
     return `Invalid stop price ${order.auxPrice ?? '(unset)'}: a ${order.orderType} order needs a positive stop price.`;
   }
-  for (const [name, price] of [['limit', needsLimit ? order.lmtPrice : undefined], ['stop', needsStop ? order.auxPrice : undefined]] as const) {
+  for (const [name, price] of [
+    ['limit', needsLimit ? order.lmtPrice : undefined],
+    ['stop', needsStop ? order.auxPrice : undefined],
+  ] as const) {
     if (price !== undefined && !prices.onTick(order.symbol, price)) {
       return `The ${name} price ${price} does not conform to the minimum price variation of ${prices.spec(order.symbol).tick} for this contract.`;
     }
@@ -252,7 +250,13 @@ export class MatchingEngine {
   }
 
   /** Applies a modification (re-placement of a working order id). */
-  modify(key: string, changes: Pick<NewOrder, 'totalQuantity' | 'orderType' | 'lmtPrice' | 'auxPrice' | 'tif' | 'outsideRth' | 'orderRef'>): EngineEvent[] {
+  modify(
+    key: string,
+    changes: Pick<
+      NewOrder,
+      'totalQuantity' | 'orderType' | 'lmtPrice' | 'auxPrice' | 'tif' | 'outsideRth' | 'orderRef'
+    >,
+  ): EngineEvent[] {
     const order = this.#orders.get(key);
     if (!order || !this.isWorking(order)) return [];
     order.totalQuantity = changes.totalQuantity;
@@ -292,7 +296,12 @@ export class MatchingEngine {
     this.#complete(order, reason === undefined ? 'Cancelled' : `Cancelled: ${reason}`);
     const events: EngineEvent[] = [];
     if (reason !== undefined) {
-      events.push({ kind: 'error', order: { ...order }, code: 202, message: `Order Canceled - reason:${reason}` });
+      events.push({
+        kind: 'error',
+        order: { ...order },
+        code: 202,
+        message: `Order Canceled - reason:${reason}`,
+      });
     }
     events.push({ kind: 'status', order: { ...order }, openOrder: true });
     return events;
@@ -324,7 +333,11 @@ export class MatchingEngine {
   /** Regular trading hours opened or closed: held orders may go live. */
   onSessionChange(): EngineEvent[] {
     const events: EngineEvent[] = [];
-    for (const symbol of new Set(this.orders().filter((o) => this.isWorking(o)).map((o) => o.symbol))) {
+    for (const symbol of new Set(
+      this.orders()
+        .filter((o) => this.isWorking(o))
+        .map((o) => o.symbol),
+    )) {
       events.push(...this.onQuote(symbol));
     }
     return events;
@@ -334,7 +347,8 @@ export class MatchingEngine {
   expireDayOrders(): EngineEvent[] {
     const events: EngineEvent[] = [];
     for (const order of this.#orders.values()) {
-      if (order.tif === 'DAY' && this.isWorking(order)) events.push(...this.finishCancel(order.key, undefined));
+      if (order.tif === 'DAY' && this.isWorking(order))
+        events.push(...this.finishCancel(order.key, undefined));
     }
     return events;
   }
@@ -391,7 +405,10 @@ export class MatchingEngine {
       const quote = this.#host.prices.quote(order.symbol);
       const price = order.action === 'BUY' ? quote.ask : quote.bid;
       const limited = order.orderType === 'LMT' || order.orderType === 'STP LMT';
-      const marketable = !limited || (order.lmtPrice !== undefined && (order.action === 'BUY' ? price <= order.lmtPrice : price >= order.lmtPrice));
+      const marketable =
+        !limited ||
+        (order.lmtPrice !== undefined &&
+          (order.action === 'BUY' ? price <= order.lmtPrice : price >= order.lmtPrice));
       const available = this.#available(order.symbol, order.action, quote);
       const remaining = order.totalQuantity - order.filled;
       if (marketable && available > 0 && price > 0) {
@@ -403,7 +420,8 @@ export class MatchingEngine {
       }
     }
     if (oneShot && atPlacement && this.isWorking(order)) {
-      const why = order.tif === 'FOK' ? 'FOK order could not be filled in full at once' : 'IOC order remainder';
+      const why =
+        order.tif === 'FOK' ? 'FOK order could not be filled in full at once' : 'IOC order remainder';
       events.push(...this.finishCancel(order.key, why));
     }
     return events;
@@ -417,7 +435,9 @@ export class MatchingEngine {
     const commissionBefore = new Decimal(order.commission);
     const commissionAfter = cumulativeCommission(cumQty, filledValue);
     const commission = commissionAfter.minus(commissionBefore);
-    const realized = this.#host.account(order.account).applyFill(order.symbol, order.conId, order.action, shares, price, commission);
+    const realized = this.#host
+      .account(order.account)
+      .applyFill(order.symbol, order.conId, order.action, shares, price, commission);
     order.filled = cumQty;
     order.filledValue = filledValue.toString();
     order.commission = commissionAfter.toString();

@@ -29,7 +29,14 @@ import {
   type NewOrder,
   type OrderRecord,
 } from './matching.ts';
-import { DEFAULT_UNIVERSE, hashString, PriceBook, type Quote, type QuoteUpdate, type SymbolSpec } from './prices.ts';
+import {
+  DEFAULT_UNIVERSE,
+  hashString,
+  PriceBook,
+  type Quote,
+  type QuoteUpdate,
+  type SymbolSpec,
+} from './prices.ts';
 import { loadState, saveState, type ClientIds, type PersistedState } from './state.ts';
 
 /** Options of a paper gateway. */
@@ -152,7 +159,8 @@ export interface PaperGatewayControl {
   clients(): number[];
 }
 
-const CLIENT_ID_IN_USE = 'Unable to connect as the client id is already in use. Retry with a unique client id.';
+const CLIENT_ID_IN_USE =
+  'Unable to connect as the client id is already in use. Retry with a unique client id.';
 const NO_SECURITY = 'No security definition has been found for the request';
 const FARM_NOTICES: ReadonlyArray<[number, string]> = [
   [2104, 'Market data farm connection is OK:usfarm'],
@@ -207,7 +215,9 @@ export class PaperGatewayServer {
   readonly faults = new Faults();
   readonly control: PaperGatewayControl;
 
-  readonly #opts: Required<Omit<PaperGatewayOptions, 'stateFile' | 'controlPort' | 'universe'>> & { stateFile: string | undefined };
+  readonly #opts: Required<Omit<PaperGatewayOptions, 'stateFile' | 'controlPort' | 'universe'>> & {
+    stateFile: string | undefined;
+  };
   readonly #accounts = new Map<string, Account>();
   readonly #connections = new Set<Connection>();
   readonly #clientIds = new Map<number, ClientIds>();
@@ -419,8 +429,17 @@ export class PaperGatewayServer {
         conn.close();
         return;
       }
-      const id = fields[0] === String(OUT.PLACE_ORDER) || fields[0] === String(OUT.CANCEL_ORDER) ? Number(fields[1]) : -1;
-      conn.send(enc.errorMessage(Number.isInteger(id) ? id : -1, 320, `Error reading request. Message id ${fields[0] ?? ''}: ${error.message}`));
+      const id =
+        fields[0] === String(OUT.PLACE_ORDER) || fields[0] === String(OUT.CANCEL_ORDER)
+          ? Number(fields[1])
+          : -1;
+      conn.send(
+        enc.errorMessage(
+          Number.isInteger(id) ? id : -1,
+          320,
+          `Error reading request. Message id ${fields[0] ?? ''}: ${error.message}`,
+        ),
+      );
       return;
     }
     if (conn.clientId === null && message.type !== 'startApi') {
@@ -440,7 +459,13 @@ export class PaperGatewayServer {
     if (conn.recent.length <= limit) return true;
     const count = (this.#pacingViolations.get(conn.clientId) ?? 0) + 1;
     this.#pacingViolations.set(conn.clientId, count);
-    conn.send(enc.errorMessage(-1, 100, `Max rate of messages per second has been exceeded:max=${limit} rec=${conn.recent.length} (1)`));
+    conn.send(
+      enc.errorMessage(
+        -1,
+        100,
+        `Max rate of messages per second has been exceeded:max=${limit} rec=${conn.recent.length} (1)`,
+      ),
+    );
     // Repeated excess (twice the limit inside one second) drops the connection, as IB does.
     if (conn.recent.length > 2 * limit) conn.close();
     return false;
@@ -472,7 +497,10 @@ export class PaperGatewayServer {
       case 'reqGlobalCancel':
         return this.#globalCancel();
       case 'reqOpenOrders':
-        return this.#sendOpenOrders(conn, (o) => o.clientId === conn.clientId && (!o.manual || conn.clientId === 0));
+        return this.#sendOpenOrders(
+          conn,
+          (o) => o.clientId === conn.clientId && (!o.manual || conn.clientId === 0),
+        );
       case 'reqAllOpenOrders':
         return this.#sendOpenOrders(conn, () => true);
       case 'reqAutoOpenOrders':
@@ -498,7 +526,14 @@ export class PaperGatewayServer {
       case 'reqPositions':
         conn.positionsSubscribed = true;
         for (const p of this.#mainAccount.positions()) {
-          conn.send(enc.position(this.account, this.prices.spec(p.symbol), p.quantity.toNumber(), p.avgCost.toNumber()));
+          conn.send(
+            enc.position(
+              this.account,
+              this.prices.spec(p.symbol),
+              p.quantity.toNumber(),
+              p.avgCost.toNumber(),
+            ),
+          );
         }
         return conn.send(enc.positionEnd());
       case 'cancelPositions':
@@ -612,14 +647,17 @@ export class PaperGatewayServer {
     try {
       assertSimulated(req);
       if (req.action.toUpperCase() !== 'BUY' && req.action.toUpperCase() !== 'SELL') {
-        throw new UnsupportedFeatureError(`the paper gateway does not simulate action ${req.action} (only BUY, SELL)`);
+        throw new UnsupportedFeatureError(
+          `the paper gateway does not simulate action ${req.action} (only BUY, SELL)`,
+        );
       }
     } catch (error) {
       if (!(error instanceof UnsupportedFeatureError)) throw error;
       reason = error.message;
     }
     reason ??= validateNewOrder(input, this.prices);
-    if (reason === undefined && input.account !== this.account) reason = `Account ${input.account} is not a managed account.`;
+    if (reason === undefined && input.account !== this.account)
+      reason = `Account ${input.account} is not a managed account.`;
 
     if (existing) {
       // A modification may change size, prices and type, not the contract or the side.
@@ -639,10 +677,18 @@ export class PaperGatewayServer {
     const armed = this.faults.claimRejection();
     if (reason === undefined && armed) {
       placement.outcome = armed.code;
-      this.#rejectOrder(conn, input, armed.code, armed.code === 201 ? `Order rejected - reason:${armed.reason}` : armed.reason);
+      this.#rejectOrder(
+        conn,
+        input,
+        armed.code,
+        armed.code === 201 ? `Order rejected - reason:${armed.reason}` : armed.reason,
+      );
       return;
     }
-    if (reason === undefined && this.engine.workingCount(input.account, symbol, input.action) >= MAX_WORKING_PER_SIDE) {
+    if (
+      reason === undefined &&
+      this.engine.workingCount(input.account, symbol, input.action) >= MAX_WORKING_PER_SIDE
+    ) {
       reason = `Cannot have more than ${MAX_WORKING_PER_SIDE} working orders on the same side of one contract in one account.`;
     }
     if (reason !== undefined) {
@@ -654,7 +700,13 @@ export class PaperGatewayServer {
     const { order, events } = this.engine.submit(input);
     placement.permId = order.permId;
     if (input.outsideRth && (input.orderType === 'MKT' || input.orderType === 'STP')) {
-      conn.send(enc.errorMessage(req.orderId, 2109, "Order Event Warning:Attribute 'Outside Regular Trading Hours' is ignored based on the order type and destination. PlaceOrder is now being processed."));
+      conn.send(
+        enc.errorMessage(
+          req.orderId,
+          2109,
+          "Order Event Warning:Attribute 'Outside Regular Trading Hours' is ignored based on the order type and destination. PlaceOrder is now being processed.",
+        ),
+      );
     }
     this.#dispatch(events);
     this.#scheduleSave();
@@ -671,18 +723,32 @@ export class PaperGatewayServer {
     const key = `${conn.clientId ?? 0}:${orderId}`;
     const order = this.engine.get(key);
     if (!order) {
-      conn.send(enc.errorMessage(orderId, 10147, `OrderId ${orderId} that needs to be cancelled is not found.`));
+      conn.send(
+        enc.errorMessage(orderId, 10147, `OrderId ${orderId} that needs to be cancelled is not found.`),
+      );
       return;
     }
     if (!this.engine.isWorking(order)) {
-      conn.send(enc.errorMessage(orderId, 10148, `OrderId ${orderId} that needs to be cancelled cannot be cancelled, state: ${order.status}.`));
+      conn.send(
+        enc.errorMessage(
+          orderId,
+          10148,
+          `OrderId ${orderId} that needs to be cancelled cannot be cancelled, state: ${order.status}.`,
+        ),
+      );
       return;
     }
     const events = this.engine.beginCancel(key);
     if (this.faults.claimFillOnCancel()) {
       events.push(...this.engine.forceFill(key));
       this.#dispatch(events);
-      conn.send(enc.errorMessage(orderId, 10148, `OrderId ${orderId} that needs to be cancelled cannot be cancelled, state: Filled.`));
+      conn.send(
+        enc.errorMessage(
+          orderId,
+          10148,
+          `OrderId ${orderId} that needs to be cancelled cannot be cancelled, state: Filled.`,
+        ),
+      );
     } else {
       events.push(...this.engine.finishCancel(key, ''));
       this.#dispatch(events);
@@ -711,7 +777,13 @@ export class PaperGatewayServer {
 
   #autoOpenOrders(conn: Connection, autoBind: boolean): void {
     if (conn.clientId !== 0) {
-      conn.send(enc.errorMessage(-1, 321, 'Error validating request.-\'bN\' : cause - Only client id 0 can bind manual orders (reqAutoOpenOrders).'));
+      conn.send(
+        enc.errorMessage(
+          -1,
+          321,
+          "Error validating request.-'bN' : cause - Only client id 0 can bind manual orders (reqAutoOpenOrders).",
+        ),
+      );
       return;
     }
     conn.autoBind = autoBind;
@@ -730,7 +802,8 @@ export class PaperGatewayServer {
       if (f.acctCode && e.account !== f.acctCode) continue;
       if (f.symbol && e.symbol !== f.symbol.toUpperCase()) continue;
       if (f.secType && f.secType.toUpperCase() !== 'STK') continue;
-      if (f.exchange && f.exchange.toUpperCase() !== 'SMART' && e.exchange !== f.exchange.toUpperCase()) continue;
+      if (f.exchange && f.exchange.toUpperCase() !== 'SMART' && e.exchange !== f.exchange.toUpperCase())
+        continue;
       if (f.side) {
         const side = f.side.toUpperCase();
         if ((side === 'BUY' || side === 'BOT') !== (e.side === 'BOT')) continue;
@@ -771,7 +844,10 @@ export class PaperGatewayServer {
   #accountSummary(conn: Connection, reqId: number, tags: string): void {
     const values = this.#mainAccount.summary((s) => this.prices.quote(s).last);
     const wanted = new Set<string>();
-    for (const raw of tags.split(',').map((t) => t.trim()).filter(Boolean)) {
+    for (const raw of tags
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean)) {
       if (raw.startsWith('$LEDGER')) for (const t of LEDGER_TAGS) wanted.add(t);
       else if (raw === 'All') for (const t of SUMMARY_TAGS) wanted.add(t);
       else wanted.add(raw);
@@ -802,14 +878,24 @@ export class PaperGatewayServer {
     const qty = p.quantity.toNumber();
     const avg = p.avgCost.toNumber();
     conn.send(
-      enc.portfolioValue(this.prices.spec(symbol), qty, last, Number((qty * last).toFixed(2)), avg, Number(((last - avg) * qty).toFixed(2)), p.realizedPnl.toNumber(), this.account),
+      enc.portfolioValue(
+        this.prices.spec(symbol),
+        qty,
+        last,
+        Number((qty * last).toFixed(2)),
+        avg,
+        Number(((last - avg) * qty).toFixed(2)),
+        p.realizedPnl.toNumber(),
+        this.account,
+      ),
     );
   }
 
   // ---------------------------------------------------------------- engine events → messages
 
   #recipients(order: OrderRecord): Connection[] {
-    if (order.manual) return [...this.#connections].filter((c) => c.clientId === 0 && c.autoBind && !c.closed);
+    if (order.manual)
+      return [...this.#connections].filter((c) => c.clientId === 0 && c.autoBind && !c.closed);
     return this.#connectionsOf(order.clientId);
   }
 
@@ -862,7 +948,10 @@ export class PaperGatewayServer {
     if (!p) return;
     for (const c of this.#connections) {
       if (c.closed) continue;
-      if (c.positionsSubscribed) c.send(enc.position(this.account, this.prices.spec(symbol), p.quantity.toNumber(), p.avgCost.toNumber()));
+      if (c.positionsSubscribed)
+        c.send(
+          enc.position(this.account, this.prices.spec(symbol), p.quantity.toNumber(), p.avgCost.toNumber()),
+        );
       if (c.accountUpdates) this.#sendPortfolio(c, symbol);
     }
   }
@@ -884,60 +973,66 @@ export class PaperGatewayServer {
   // ---------------------------------------------------------------- control
 
   #makeControl(): PaperGatewayControl {
-    const self = this;
     return {
-      dropConnections(clientId?: number): number {
+      dropConnections: (clientId?: number): number => {
         let n = 0;
-        for (const c of [...self.#connections]) {
+        for (const c of [...this.#connections]) {
           if (clientId !== undefined && c.clientId !== clientId) continue;
           c.closed = true;
           c.socket.destroy();
-          self.#connections.delete(c);
+          this.#connections.delete(c);
           n++;
         }
         return n;
       },
-      connectivityLost(): void {
-        self.#connectivityLost = true;
-        self.#broadcast(1100, 'Connectivity between IB and Trader Workstation has been lost.');
+      connectivityLost: (): void => {
+        this.#connectivityLost = true;
+        this.#broadcast(1100, 'Connectivity between IB and Trader Workstation has been lost.');
       },
-      connectivityRestored(dataLost = false): void {
-        self.#connectivityLost = false;
+      connectivityRestored: (dataLost = false): void => {
+        this.#connectivityLost = false;
         if (dataLost) {
-          for (const c of self.#connections) c.marketData.clear();
-          self.#broadcast(1101, 'Connectivity between IB and Trader Workstation has been restored - data lost.');
+          for (const c of this.#connections) c.marketData.clear();
+          this.#broadcast(
+            1101,
+            'Connectivity between IB and Trader Workstation has been restored - data lost.',
+          );
         } else {
-          self.#broadcast(1102, 'Connectivity between IB and Trader Workstation has been restored - data maintained.');
+          this.#broadcast(
+            1102,
+            'Connectivity between IB and Trader Workstation has been restored - data maintained.',
+          );
         }
       },
-      async restart(options: RestartOptions = {}): Promise<void> {
-        const port = self.port;
-        await self.#stopListening();
-        if (options.endSession) self.#dispatch(self.engine.expireDayOrders());
-        if (options.nextValidId !== undefined) for (const ids of self.#clientIds.values()) ids.next = options.nextValidId;
-        self.#flushState();
+      restart: async (options: RestartOptions = {}): Promise<void> => {
+        const port = this.port;
+        await this.#stopListening();
+        if (options.endSession) this.#dispatch(this.engine.expireDayOrders());
+        if (options.nextValidId !== undefined)
+          for (const ids of this.#clientIds.values()) ids.next = options.nextValidId;
+        this.#flushState();
         if (options.downMs) await new Promise((r) => setTimeout(r, options.downMs));
-        if (!self.#closing) await self.#listen(port);
+        if (!this.#closing) await this.#listen(port);
       },
-      omitOrderStatus(count = 1): void {
-        self.faults.omitOrderStatus(count);
+      omitOrderStatus: (count = 1): void => {
+        this.faults.omitOrderStatus(count);
       },
-      delayOrderStatus(count: number, ms: number): void {
-        self.faults.delayOrderStatus(count, ms);
+      delayOrderStatus: (count: number, ms: number): void => {
+        this.faults.delayOrderStatus(count, ms);
       },
-      rejectNextOrder(code = 201, reason = 'Rejected by the paper gateway fault injection.'): void {
-        self.faults.rejectNextOrder(code, reason);
+      rejectNextOrder: (code = 201, reason = 'Rejected by the paper gateway fault injection.'): void => {
+        this.faults.rejectNextOrder(code, reason);
       },
-      fillWhilePendingCancel(count = 1): void {
-        self.faults.fillWhilePendingCancel(count);
+      fillWhilePendingCancel: (count = 1): void => {
+        this.faults.fillWhilePendingCancel(count);
       },
-      enterManualOrder(input: ManualOrderInput): { permId: number; status: string } {
-        if (!self.prices.has(input.symbol)) throw new ControlError(`unknown symbol ${input.symbol}`);
+      enterManualOrder: (input: ManualOrderInput): { permId: number; status: string } => {
+        if (!this.prices.has(input.symbol)) throw new ControlError(`unknown symbol ${input.symbol}`);
         const order: NewOrder = {
           orderId: 0,
           clientId: 0,
-          account: self.account,
-          symbol: self.prices.spec(input.symbol).symbol,
+          account: this.account,
+          symbol: this.prices.spec(input.symbol).symbol,
           action: input.action,
           totalQuantity: input.quantity,
           orderType: input.orderType ?? (input.lmtPrice === undefined ? 'MKT' : 'LMT'),
@@ -948,62 +1043,66 @@ export class PaperGatewayServer {
           orderRef: input.orderRef ?? '',
           manual: true,
         };
-        const reason = validateNewOrder(order, self.prices);
+        const reason = validateNewOrder(order, this.prices);
         if (reason) throw new ControlError(reason);
-        const { order: record, events } = self.engine.submit(order);
-        self.#dispatch(events);
-        self.#scheduleSave();
-        return { permId: record.permId, status: self.engine.get(record.key)?.status ?? record.status };
+        const { order: record, events } = this.engine.submit(order);
+        this.#dispatch(events);
+        this.#scheduleSave();
+        return { permId: record.permId, status: this.engine.get(record.key)?.status ?? record.status };
       },
-      setPrice(symbol: string, update: QuoteUpdate): Quote {
-        const quote = self.prices.set(symbol, update);
-        self.#broadcastTicks(quote);
-        self.#dispatch(self.engine.onQuote(quote.symbol));
-        self.#scheduleSave();
-        return self.prices.quote(quote.symbol);
+      setPrice: (symbol: string, update: QuoteUpdate): Quote => {
+        const quote = this.prices.set(symbol, update);
+        this.#broadcastTicks(quote);
+        this.#dispatch(this.engine.onQuote(quote.symbol));
+        this.#scheduleSave();
+        return this.prices.quote(quote.symbol);
       },
-      step(symbol?: string, count = 1): Quote[] {
-        const symbols = symbol === undefined ? self.prices.symbols() : [self.prices.spec(symbol).symbol];
+      step: (symbol?: string, count = 1): Quote[] => {
+        const symbols = symbol === undefined ? this.prices.symbols() : [this.prices.spec(symbol).symbol];
         const quotes: Quote[] = [];
         for (let i = 0; i < count; i++) {
           for (const s of symbols) {
-            const quote = self.prices.step(s);
-            self.#broadcastTicks(quote);
-            self.#dispatch(self.engine.onQuote(s));
-            if (i === count - 1) quotes.push(self.prices.quote(s));
+            const quote = this.prices.step(s);
+            this.#broadcastTicks(quote);
+            this.#dispatch(this.engine.onQuote(s));
+            if (i === count - 1) quotes.push(this.prices.quote(s));
           }
         }
-        self.#scheduleSave();
+        this.#scheduleSave();
         return quotes;
       },
-      quote(symbol: string): Quote {
-        return self.prices.quote(symbol);
+      quote: (symbol: string): Quote => {
+        return this.prices.quote(symbol);
       },
-      setTradingHours(rth: boolean): void {
-        self.#rth = rth;
-        self.#dispatch(self.engine.onSessionChange());
+      setTradingHours: (rth: boolean): void => {
+        this.#rth = rth;
+        this.#dispatch(this.engine.onSessionChange());
       },
-      endSession(): void {
-        self.#dispatch(self.engine.expireDayOrders());
-        self.#scheduleSave();
+      endSession: (): void => {
+        this.#dispatch(this.engine.expireDayOrders());
+        this.#scheduleSave();
       },
-      placements: () => self.#placements.map((p) => ({ ...p })),
-      placementsByOrderRef(): PlacementCounts {
+      placements: () => this.#placements.map((p) => ({ ...p })),
+      placementsByOrderRef: (): PlacementCounts => {
         const counts: PlacementCounts = {};
-        for (const p of self.#placements) {
+        for (const p of this.#placements) {
           const entry = (counts[p.orderRef] ??= { placed: 0, modified: 0 });
           if (p.modification) entry.modified += 1;
           else entry.placed += 1;
         }
         return counts;
       },
-      orders: () => self.engine.orders().map((o) => ({ ...o })),
-      executions: () => self.engine.executions(),
-      positions: () => self.#mainAccount.positionViews(),
-      accountSummary: () => self.#mainAccount.summary((s) => self.prices.quote(s).last),
-      pacingViolations: () => Object.fromEntries(self.#pacingViolations),
-      messageCount: (clientId?: number) => (clientId === undefined ? self.#messages : (self.#messagesByClient.get(clientId) ?? 0)),
-      clients: () => [...self.#connections].filter((c) => c.clientId !== null && !c.closed).map((c) => c.clientId as number),
+      orders: () => this.engine.orders().map((o) => ({ ...o })),
+      executions: () => this.engine.executions(),
+      positions: () => this.#mainAccount.positionViews(),
+      accountSummary: () => this.#mainAccount.summary((s) => this.prices.quote(s).last),
+      pacingViolations: () => Object.fromEntries(this.#pacingViolations),
+      messageCount: (clientId?: number) =>
+        clientId === undefined ? this.#messages : (this.#messagesByClient.get(clientId) ?? 0),
+      clients: () =>
+        [...this.#connections]
+          .filter((c) => c.clientId !== null && !c.closed)
+          .map((c) => c.clientId as number),
     };
   }
 }
@@ -1012,5 +1111,12 @@ export class PaperGatewayServer {
 export function parseFilterTime(text: string): number | undefined {
   const m = /^(\d{4})(\d{2})(\d{2})[- ]+(\d{2}):(\d{2})(?::(\d{2}))?/.exec(text.trim());
   if (!m) return undefined;
-  return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0));
+  return Date.UTC(
+    Number(m[1]),
+    Number(m[2]) - 1,
+    Number(m[3]),
+    Number(m[4]),
+    Number(m[5]),
+    Number(m[6] ?? 0),
+  );
 }

@@ -47,7 +47,12 @@ export function loadState(path: string): PersistedState | undefined {
     throw new StateFileError(`state file ${path} is not JSON`, { cause: error });
   }
   const state = data as Partial<PersistedState>;
-  if (state.format !== 1 || !Array.isArray(state.orders) || !Array.isArray(state.executions) || !state.account) {
+  if (
+    state.format !== 1 ||
+    !Array.isArray(state.orders) ||
+    !Array.isArray(state.executions) ||
+    !state.account
+  ) {
     throw new StateFileError(`state file ${path} has an unknown format`);
   }
   return state as PersistedState;

@@ -13,7 +13,13 @@ describe('bin/paper-gateway.ts', () => {
     const root = join(import.meta.dirname, '..', '..', '..');
     const child = spawn(process.execPath, [join(root, 'bin', 'paper-gateway.ts')], {
       cwd: root,
-      env: { ...process.env, NODE_OPTIONS: '', PAPER_GATEWAY_PORT: '0', PAPER_GATEWAY_CONTROL_PORT: '0', PAPER_GATEWAY_TICK_MS: '0' },
+      env: {
+        ...process.env,
+        NODE_OPTIONS: '',
+        PAPER_GATEWAY_PORT: '0',
+        PAPER_GATEWAY_CONTROL_PORT: '0',
+        PAPER_GATEWAY_TICK_MS: '0',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -21,12 +27,21 @@ describe('bin/paper-gateway.ts', () => {
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
-      const port = Number(await waitFor(() => /listening on 127\.0\.0\.1:(\d+)/.exec(output)?.[1], 'listening line', 10_000));
-      const controlPort = Number(await waitFor(() => /control interface on http:\/\/127\.0\.0\.1:(\d+)\//.exec(output)?.[1], 'control line'));
+      const port = Number(
+        await waitFor(() => /listening on 127\.0\.0\.1:(\d+)/.exec(output)?.[1], 'listening line', 10_000),
+      );
+      const controlPort = Number(
+        await waitFor(
+          () => /control interface on http:\/\/127\.0\.0\.1:(\d+)\//.exec(output)?.[1],
+          'control line',
+        ),
+      );
       const c = await new TestClient(port, 1).connect();
       const id = c.place(stock('AAPL'), order('BUY', 5, 'MKT', { orderRef: 'cli-1' }));
       await waitFor(() => c.statuses(id).includes('Filled'), 'filled');
-      const orders = (await (await fetch(`http://127.0.0.1:${controlPort}/orders`)).json()) as Array<{ orderRef: string }>;
+      const orders = (await (await fetch(`http://127.0.0.1:${controlPort}/orders`)).json()) as Array<{
+        orderRef: string;
+      }>;
       expect(orders.map((o) => o.orderRef)).toEqual(['cli-1']);
       expect(c.named(EventName.execDetails)).toHaveLength(1);
       expect(c.layoutProblems()).toEqual([]);

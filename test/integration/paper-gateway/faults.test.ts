@@ -34,7 +34,10 @@ describe('faults', () => {
   it('drop connection: the client is disconnected, its order keeps working and fills, and a reconnect replays it', async () => {
     const c = await client(1);
     const px = farLimit('AAPL', 'BUY');
-    const id = c.place(stock('AAPL'), order('BUY', 100, 'LMT', { lmtPrice: px, tif: 'GTC', orderRef: 'drop-1' }));
+    const id = c.place(
+      stock('AAPL'),
+      order('BUY', 100, 'LMT', { lmtPrice: px, tif: 'GTC', orderRef: 'drop-1' }),
+    );
     await waitFor(() => c.statuses(id).includes('Submitted'), 'submitted');
     expect(gw.control.dropConnections(1)).toBe(1);
     await waitFor(() => !c.connected, 'client sees the disconnect');
@@ -44,8 +47,15 @@ describe('faults', () => {
     const again = await client(1);
     again.api.reqOpenOrders();
     again.api.reqExecutions(77, { clientId: '1' });
-    await waitFor(() => again.named(EventName.execDetailsEnd).length > 0 && again.named(EventName.openOrderEnd).length > 0, 'replay');
-    const replayed = again.named(EventName.execDetails).filter((a) => a[0] === 77).map((a) => a[2] as { orderId: number; orderRef: string; shares: number });
+    await waitFor(
+      () =>
+        again.named(EventName.execDetailsEnd).length > 0 && again.named(EventName.openOrderEnd).length > 0,
+      'replay',
+    );
+    const replayed = again
+      .named(EventName.execDetails)
+      .filter((a) => a[0] === 77)
+      .map((a) => a[2] as { orderId: number; orderRef: string; shares: number });
     expect(replayed).toEqual([expect.objectContaining({ orderId: id, orderRef: 'drop-1', shares: 100 })]);
     expect(again.named(EventName.commissionReport).length).toBe(1);
     // Filled orders are no longer open; reqCompletedOrders has it instead.
@@ -109,10 +119,15 @@ describe('faults', () => {
     gw.control.omitOrderStatus(1);
     const id = c.place(stock('NVDA'), order('BUY', 10, 'MKT', { orderRef: 'omit-1' }));
     const control = c.place(stock('NVDA'), order('BUY', 10, 'MKT'));
-    await waitFor(() => c.statuses(control).includes('Filled') && c.named(EventName.commissionReport).length >= 2, 'both reported');
+    await waitFor(
+      () => c.statuses(control).includes('Filled') && c.named(EventName.commissionReport).length >= 2,
+      'both reported',
+    );
     expect(c.statuses(id)).toEqual([]);
     expect(c.named(EventName.openOrder).some((a) => a[0] === id)).toBe(false);
-    expect(c.named(EventName.execDetails).some((a) => (a[2] as { orderId: number }).orderId === id)).toBe(true);
+    expect(c.named(EventName.execDetails).some((a) => (a[2] as { orderId: number }).orderId === id)).toBe(
+      true,
+    );
     expect(gw.control.orders().find((o) => o.orderRef === 'omit-1')?.status).toBe('Filled');
   });
 
@@ -120,7 +135,10 @@ describe('faults', () => {
     const c = await client(6);
     gw.control.delayOrderStatus(1, 150);
     const id = c.place(stock('AMZN'), order('BUY', 10, 'MKT'));
-    await waitFor(() => c.named(EventName.execDetails).some((a) => (a[2] as { orderId: number }).orderId === id), 'execDetails');
+    await waitFor(
+      () => c.named(EventName.execDetails).some((a) => (a[2] as { orderId: number }).orderId === id),
+      'execDetails',
+    );
     expect(c.statuses(id)).toEqual([]);
     await waitFor(() => c.statuses(id).includes('Filled'), 'late statuses');
     expect(c.statuses(id)).toEqual(['PendingSubmit', 'PreSubmitted', 'Submitted', 'Filled', 'Filled']);
@@ -131,7 +149,10 @@ describe('faults', () => {
     gw.control.rejectNextOrder(201, 'Insufficient buying power');
     const id = c.place(stock('AAPL'), order('BUY', 10, 'MKT'));
     await waitFor(() => c.statuses(id).includes('Inactive'), 'Inactive');
-    expect(c.errors.find((e) => e.id === id)).toMatchObject({ code: 201, message: 'Order rejected - reason:Insufficient buying power' });
+    expect(c.errors.find((e) => e.id === id)).toMatchObject({
+      code: 201,
+      message: 'Order rejected - reason:Insufficient buying power',
+    });
     const next = c.place(stock('AAPL'), order('BUY', 10, 'MKT'));
     await waitFor(() => c.statuses(next).includes('Filled'), 'the following order is unaffected');
   });
@@ -146,7 +167,9 @@ describe('faults', () => {
     await waitFor(() => c.errors.some((e) => e.id === id && e.code === 10148), '10148');
     expect(c.statuses(id).slice(-3)).toEqual(['PendingCancel', 'Filled', 'Filled']);
     expect(c.errors.some((e) => e.id === id && e.code === 202)).toBe(false);
-    const exec = c.named(EventName.execDetails).find((a) => (a[2] as { orderId: number }).orderId === id)?.[2] as { price: number };
+    const exec = c
+      .named(EventName.execDetails)
+      .find((a) => (a[2] as { orderId: number }).orderId === id)?.[2] as { price: number };
     expect(exec.price).toBe(px);
   });
 
@@ -159,35 +182,58 @@ describe('faults', () => {
     await waitFor(() => c0.named(EventName.execDetails).length > 0, 'manual execDetails');
     const exec = c0.named(EventName.execDetails)[0]?.[2] as { orderId: number; permId: number };
     expect(exec).toMatchObject({ orderId: 0, permId });
-    expect(c0.named(EventName.orderStatus).filter((a) => a[5] === permId).map((a) => [a[0], a[1]]).at(-1)).toEqual([0, 'Filled']);
+    expect(
+      c0
+        .named(EventName.orderStatus)
+        .filter((a) => a[5] === permId)
+        .map((a) => [a[0], a[1]])
+        .at(-1),
+    ).toEqual([0, 'Filled']);
     const other = await client(9);
     other.api.reqExecutions(3, {});
     await waitFor(() => other.named(EventName.execDetailsEnd).length > 0, 'replay');
-    expect(other.named(EventName.execDetails).some((a) => (a[2] as { permId: number; orderId: number }).permId === permId)).toBe(true);
+    expect(
+      other
+        .named(EventName.execDetails)
+        .some((a) => (a[2] as { permId: number; orderId: number }).permId === permId),
+    ).toBe(true);
   });
 
   it('pacing: more than 50 messages in one second from one client gets error 100, counted per client', async () => {
     const c = await client(10);
     for (let i = 0; i < 70; i++) c.api.reqCurrentTime();
     await waitFor(() => c.infos.some((i) => i.code === 100), 'error 100');
-    expect(c.infos.find((i) => i.code === 100)?.message).toMatch(/^Max rate of messages per second has been exceeded:max=50 rec=\d+/);
+    expect(c.infos.find((i) => i.code === 100)?.message).toMatch(
+      /^Max rate of messages per second has been exceeded:max=50 rec=\d+/,
+    );
     expect(gw.control.pacingViolations()[10]).toBeGreaterThan(0);
     expect(gw.control.pacingViolations()[1]).toBeUndefined();
   });
 
   it('exposes the same operations over HTTP on 127.0.0.1', async () => {
     const base = `http://127.0.0.1:${gw.controlPort}`;
-    const post = (path: string, body: unknown) => fetch(base + path, { method: 'POST', body: JSON.stringify(body) });
+    const post = (path: string, body: unknown) =>
+      fetch(base + path, { method: 'POST', body: JSON.stringify(body) });
     const c = await client(11);
-    expect((await post('/reject-next-order', { code: 460, reason: 'Order size too large' })).status).toBe(200);
+    expect((await post('/reject-next-order', { code: 460, reason: 'Order size too large' })).status).toBe(
+      200,
+    );
     const id = c.place(stock('IBM'), order('BUY', 1, 'MKT', { orderRef: 'http-1' }));
     await waitFor(() => c.errors.some((e) => e.id === id), 'rejection');
     expect(c.errors.find((e) => e.id === id)).toMatchObject({ code: 460, message: 'Order size too large' });
-    const quotes = (await (await post('/step', { symbol: 'IBM', count: 2 })).json()) as Array<{ symbol: string }>;
+    const quotes = (await (await post('/step', { symbol: 'IBM', count: 2 })).json()) as Array<{
+      symbol: string;
+    }>;
     expect(quotes.map((q) => q.symbol)).toEqual(['IBM']);
-    const orders = (await (await fetch(`${base}/orders`)).json()) as Array<{ orderRef: string; status: string }>;
+    const orders = (await (await fetch(`${base}/orders`)).json()) as Array<{
+      orderRef: string;
+      status: string;
+    }>;
     expect(orders.find((o) => o.orderRef === 'http-1')?.status).toBe('Inactive');
-    const counts = (await (await fetch(`${base}/placements-by-order-ref`)).json()) as Record<string, { placed: number }>;
+    const counts = (await (await fetch(`${base}/placements-by-order-ref`)).json()) as Record<
+      string,
+      { placed: number }
+    >;
     expect(counts['http-1']).toEqual({ placed: 1, modified: 0 });
     const bad = await post('/set-price', { symbol: 'NOPE', last: 1 });
     expect(bad.status).toBe(400);

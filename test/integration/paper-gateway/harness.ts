@@ -4,7 +4,7 @@
  * unprocessed data), which is how the client checks each message's field layout.
  */
 import net from 'node:net';
-import { IBApi, EventName, IBApiNext, SecType, OrderAction, OrderType, type Contract, type Order } from './ib.ts';
+import { IBApi, EventName, IBApiNext, SecType, OrderAction, type Contract, type Order } from './ib.ts';
 import { encodeFrame, type Field } from '../../../ib-bridge/paper-gateway/framing.ts';
 
 /** One event the client emitted. */
@@ -28,7 +28,11 @@ export function isLayoutProblem(n: Notice): boolean {
 }
 
 /** Polls until `check` returns a value other than undefined/false, or fails after `timeoutMs` (a safety net only). */
-export async function waitFor<T>(check: () => T | undefined | false, what: string, timeoutMs = 5000): Promise<T> {
+export async function waitFor<T>(
+  check: () => T | undefined | false,
+  what: string,
+  timeoutMs = 5000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = check();
@@ -44,7 +48,12 @@ export function stock(symbol: string): Contract {
 }
 
 /** An order with the fields most tests set. */
-export function order(action: 'BUY' | 'SELL', totalQuantity: number, orderType: string, extra: Partial<Order> = {}): Order {
+export function order(
+  action: 'BUY' | 'SELL',
+  totalQuantity: number,
+  orderType: string,
+  extra: Partial<Order> = {},
+): Order {
   return {
     action: action === 'BUY' ? OrderAction.BUY : OrderAction.SELL,
     totalQuantity,
@@ -71,7 +80,9 @@ export class TestClient {
     this.api.on(EventName.error, (error: Error, code: number, id: number) => {
       this.errors.push({ code, id, message: error.message });
     });
-    this.api.on(EventName.info, (message: string, code: number) => this.infos.push({ code, id: -1, message }));
+    this.api.on(EventName.info, (message: string, code: number) =>
+      this.infos.push({ code, id: -1, message }),
+    );
     this.api.on(EventName.nextValidId, (id: number) => {
       this.nextValidId = id;
     });
@@ -98,7 +109,9 @@ export class TestClient {
 
   /** orderStatus statuses seen for an order id, in order. */
   statuses(orderId: number): string[] {
-    return this.named(EventName.orderStatus).filter((a) => a[0] === orderId).map((a) => a[1] as string);
+    return this.named(EventName.orderStatus)
+      .filter((a) => a[0] === orderId)
+      .map((a) => a[1] as string);
   }
 
   /** Client errors that show a layout problem. */
@@ -177,7 +190,8 @@ export class RawClient {
 
   /** Handshake plus startApi, then waits for nextValidId. */
   async start(clientId: number): Promise<this> {
-    if (this.socket.readyState !== 'open') await new Promise<void>((resolve) => this.socket.once('connect', () => resolve()));
+    if (this.socket.readyState !== 'open')
+      await new Promise<void>((resolve) => this.socket.once('connect', () => resolve()));
     this.handshake();
     this.send([71, 2, clientId, '']);
     await waitFor(() => this.messages.some((m) => m[0] === '9'), 'raw nextValidId');
@@ -197,21 +211,24 @@ export function firstMatching<T>(
 ): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     let done = false;
-    let sub: { unsubscribe(): void } | undefined;
-    const timer = setTimeout(() => finish(() => reject(new Error('timed out waiting for an observable value'))), timeoutMs);
+    const holder: { sub?: { unsubscribe(): void } } = {};
+    const timer = setTimeout(
+      () => finish(() => reject(new Error('timed out waiting for an observable value'))),
+      timeoutMs,
+    );
     const finish = (action: () => void): void => {
       if (done) return;
       done = true;
       clearTimeout(timer);
-      queueMicrotask(() => sub?.unsubscribe());
+      queueMicrotask(() => holder.sub?.unsubscribe());
       action();
     };
-    sub = source.subscribe({
+    holder.sub = source.subscribe({
       next: (value) => {
         if (test(value)) finish(() => resolve(value));
       },
       error: (e) => finish(() => reject(e instanceof Error ? e : new Error(String(e)))),
     });
-    if (done) sub.unsubscribe();
+    if (done) holder.sub.unsubscribe();
   });
 }

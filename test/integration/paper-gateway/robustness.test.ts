@@ -28,7 +28,10 @@ async function goodClientCarriesOn(): Promise<void> {
   const before = good.named(EventName.currentTime).length;
   good.api.reqCurrentTime();
   const id = good.place(stock('AAPL'), order('BUY', 1, 'MKT'));
-  await waitFor(() => good.named(EventName.currentTime).length > before && good.statuses(id).includes('Filled'), 'good client served');
+  await waitFor(
+    () => good.named(EventName.currentTime).length > before && good.statuses(id).includes('Filled'),
+    'good client served',
+  );
   expect(good.connected).toBe(true);
   expect(good.layoutProblems()).toEqual([]);
 }
@@ -60,7 +63,10 @@ describe('malformed input', () => {
     raw.send([49, 1]);
     await waitFor(() => raw.messages.some((m) => m[0] === '49'), 'currentTime after the bad requests');
     const errors = raw.messages.filter((m) => m[0] === '4' && m[3] === '320');
-    expect(errors.map((m) => [m[2], m[3]])).toEqual([['99', '320'], ['-1', '320']]);
+    expect(errors.map((m) => [m[2], m[3]])).toEqual([
+      ['99', '320'],
+      ['-1', '320'],
+    ]);
     expect(errors[0]?.[4]).toMatch(/^Error reading request. Message id 3: message ends before field/);
     expect(raw.closed).toBe(false);
     raw.close();
@@ -83,7 +89,9 @@ describe('malformed input', () => {
   it('survives random bytes on many connections at once', async () => {
     const raws = Array.from({ length: 8 }, (_, i) => {
       const raw = new RawClient(gw.port);
-      raw.socket.once('connect', () => raw.write(Buffer.from(Array.from({ length: 64 }, (_, j) => (i * 31 + j * 17) % 256))));
+      raw.socket.once('connect', () =>
+        raw.write(Buffer.from(Array.from({ length: 64 }, (_, j) => (i * 31 + j * 17) % 256))),
+      );
       return raw;
     });
     await waitFor(() => raws.every((r) => r.closed), 'all closed');
@@ -100,8 +108,18 @@ describe('persistence', () => {
       const c = await new TestClient(first.port, 3).connect();
       const filled = c.place(stock('IBM'), order('BUY', 40, 'MKT', { orderRef: 'persist-fill' }));
       const q = first.control.quote('IBM');
-      const working = c.place(stock('IBM'), order('SELL', 10, 'LMT', { lmtPrice: Number((q.ask + 3).toFixed(2)), tif: 'GTC', orderRef: 'persist-gtc' }));
-      await waitFor(() => c.statuses(filled).includes('Filled') && c.statuses(working).includes('Submitted'), 'placed');
+      const working = c.place(
+        stock('IBM'),
+        order('SELL', 10, 'LMT', {
+          lmtPrice: Number((q.ask + 3).toFixed(2)),
+          tif: 'GTC',
+          orderRef: 'persist-gtc',
+        }),
+      );
+      await waitFor(
+        () => c.statuses(filled).includes('Filled') && c.statuses(working).includes('Submitted'),
+        'placed',
+      );
       const executions = first.control.executions();
       c.disconnect();
       await first.close();
@@ -114,7 +132,9 @@ describe('persistence', () => {
         expect(again.nextValidId).toBe(working + 1);
         again.api.reqOpenOrders();
         await waitFor(() => again.named(EventName.openOrderEnd).length > 0, 'open orders');
-        expect(again.named(EventName.openOrder).map((a) => (a[2] as { orderRef: string }).orderRef)).toEqual(['persist-gtc']);
+        expect(again.named(EventName.openOrder).map((a) => (a[2] as { orderRef: string }).orderRef)).toEqual([
+          'persist-gtc',
+        ]);
         // The GTC order keeps working on the restored book.
         second.control.setPrice('IBM', { bid: q.ask + 3, ask: q.ask + 3.02, last: q.ask + 3.01 });
         await waitFor(() => again.statuses(working).includes('Filled'), 'restored order fills');

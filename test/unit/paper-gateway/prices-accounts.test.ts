@@ -23,21 +23,27 @@ describe('price path', () => {
 
   it('keeps bid < ask, prices on the tick grid, sizes in whole lots, and volume summing last sizes', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 2 ** 31 }), fc.constantFrom(...DEFAULT_UNIVERSE.map((s) => s.symbol)), (seed, symbol) => {
-        const book = new PriceBook(DEFAULT_UNIVERSE, seed);
-        let volume = 0;
-        for (let i = 0; i < 100; i++) {
-          const q = book.step(symbol);
-          volume += q.lastSize;
-          expect(q.bid).toBeLessThan(q.ask);
-          expect(book.onTick(symbol, q.bid) && book.onTick(symbol, q.ask) && book.onTick(symbol, q.last)).toBe(true);
-          expect(q.bidSize % 100).toBe(0);
-          expect(q.askSize).toBeGreaterThan(0);
-          expect(q.volume).toBe(volume);
-          expect(q.high).toBeGreaterThanOrEqual(q.last);
-          expect(q.low).toBeLessThanOrEqual(q.last);
-        }
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 2 ** 31 }),
+        fc.constantFrom(...DEFAULT_UNIVERSE.map((s) => s.symbol)),
+        (seed, symbol) => {
+          const book = new PriceBook(DEFAULT_UNIVERSE, seed);
+          let volume = 0;
+          for (let i = 0; i < 100; i++) {
+            const q = book.step(symbol);
+            volume += q.lastSize;
+            expect(q.bid).toBeLessThan(q.ask);
+            expect(
+              book.onTick(symbol, q.bid) && book.onTick(symbol, q.ask) && book.onTick(symbol, q.last),
+            ).toBe(true);
+            expect(q.bidSize % 100).toBe(0);
+            expect(q.askSize).toBeGreaterThan(0);
+            expect(q.volume).toBe(volume);
+            expect(q.high).toBeGreaterThanOrEqual(q.last);
+            expect(q.low).toBeLessThanOrEqual(q.last);
+          }
+        },
+      ),
       { numRuns: 25 },
     );
   });

@@ -1,0 +1,140 @@
+/**
+ * End to end through `npm start`: an order placed over the HTTP API produces a signed webhook at
+ * a receiver on this machine (order → audit event with outbox marker → the stack's drainer → local
+ * EventBridge → webhooks queue → webhook Lambda → receiver).
+ *
+ * Fills need the IB bridge, which the local stack does not run yet, so this follows
+ * `order.accepted`; when the bridge lands, a fill against the paper gateway should be added here.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Webhook } from 'standardwebhooks';
+import { freePort } from '../../local/ports.ts';
+
+const root = join(import.meta.dirname, '..', '..');
+const dataDir = mkdtempSync(join(tmpdir(), 'oms-webhooks-e2e-'));
+let child: ChildProcess | undefined;
+let baseUrl = '';
+let receiver: Server;
+let receiverUrl = '';
+const received: Array<{ headers: IncomingHttpHeaders; body: string }> = [];
+
+beforeAll(async () => {
+  receiver = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
+  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+
+  const port = await freePort();
+  child = spawn(process.execPath, ['bin/local.ts'], {
+    cwd: root,
+    env: { ...process.env, OMS_PORT: String(port), OMS_DATA_DIR: dataDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  baseUrl = await new Promise<string>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const ready = /ready: (http:\/\/\S+)/.exec(output);
+      if (ready?.[1]) resolve(ready[1]);
+    };
+    child!.stdout!.on('data', onData);
+    child!.stderr!.on('data', onData);
+    child!.once('exit', (code) => reject(new Error(`stack exited with ${code}:\n${output}`)));
+  });
+}, 60_000);
+
+afterAll(async () => {
+  if (child && child.exitCode === null) {
+    const exited = new Promise((r) => child!.once('exit', r));
+    child.kill('SIGINT');
+    await exited;
+  }
+  await new Promise<void>((r) => {
+    receiver?.close(() => r());
+    receiver?.closeAllConnections();
+  });
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function call(
+  method: string,
+  path: string,
+  token: string | undefined,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) {
+  const res = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body ? { 'content-type': 'application/json' } : {}),
+      ...headers,
+    },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as any };
+}
+
+async function login(role: string): Promise<string> {
+  const creds = JSON.parse(readFileSync(join(dataDir, 'demo-credentials.json'), 'utf8')) as {
+    users: Array<{ username: string; password: string; role: string }>;
+  };
+  const user = creds.users.find((u) => u.role === role)!;
+  const res = await call('POST', '/api/v1/auth/login', undefined, {
+    username: user.username,
+    password: user.password,
+  });
+  expect(res.status).toBe(200);
+  return res.body.accessToken as string;
+}
+
+describe('npm start: order → webhook', () => {
+  it('delivers order.accepted, signed, with the order id, event id and seq', async () => {
+    const admin = await login('admin');
+    const trader = await login('trader');
+    const sub = await call('POST', '/api/v1/webhooks', admin, {
+      url: `${receiverUrl}/hook`,
+      events: ['order.*'],
+    });
+    expect(sub.status).toBe(201);
+
+    const placed = await call(
+      'POST',
+      '/api/v1/orders',
+      trader,
+      { symbol: 'AAPL', side: 'buy', quantity: '10', type: 'limit', limitPrice: '150' },
+      { 'idempotency-key': randomUUID() },
+    );
+    expect(placed.status).toBe(201);
+    const orderId = placed.body.id as string;
+
+    const deadline = Date.now() + 20_000;
+    let hit: (typeof received)[number] | undefined;
+    while (!hit && Date.now() < deadline) {
+      hit = received.find((r) => String(r.headers['webhook-id']).startsWith(`${orderId}:`));
+      if (!hit) await new Promise((r) => setTimeout(r, 50));
+    }
+    if (!hit) throw new Error(`no webhook for order ${orderId}; received ${received.length}`);
+    const payload = new Webhook(sub.body.secret).verify(hit.body, {
+      'webhook-id': String(hit.headers['webhook-id']),
+      'webhook-timestamp': String(hit.headers['webhook-timestamp']),
+      'webhook-signature': String(hit.headers['webhook-signature']),
+    }) as { type: string; data: { orderId: string; seq: number; eventId: string } };
+    expect(payload.type).toBe('order.accepted');
+    expect(payload.data).toMatchObject({ orderId, seq: 1, eventId: `${orderId}:1` });
+  });
+});

@@ -153,6 +153,9 @@ export const routes: RouteSpec[] = [
   { method: 'PUT', path: '/api/v1/risk/limits', handler: 'functions/risk/put-limits.ts', auth: 'caller' },
   { method: 'GET', path: '/api/v1/risk/kill-switch', handler: 'functions/risk/get-kill-switch.ts', auth: 'caller' },
   { method: 'POST', path: '/api/v1/risk/kill-switch', handler: 'functions/risk/kill-switch.ts', auth: 'caller' },
+  { method: 'GET', path: '/api/openapi.json', handler: 'functions/docs/spec.ts', auth: 'public' },
+  { method: 'GET', path: '/api/docs', handler: 'functions/docs/reference.ts', auth: 'public' },
+  { method: 'GET', path: '/api/docs/{asset}', handler: 'functions/docs/asset.ts', auth: 'public' },
 ];
 
 export const queueConsumers: QueueConsumerSpec[] = [

@@ -6,7 +6,7 @@ import { ScopeEscalationError } from '../../core/tenancy/errors.ts';
 import { httpHandler, json } from '../shared/http.ts';
 import { sourceIp, tenancyStore } from '../auth/services.ts';
 
-const body = z.object({
+export const body = z.object({
   name: z.string().trim().min(1).max(200),
   scopes: z.array(scopeSchema).min(1).max(32),
   expiresAt: z.iso

@@ -3,7 +3,7 @@ import { AUDIT_EVENT_TYPES } from '../../core/tenancy/model.ts';
 import { httpHandler, json } from '../shared/http.ts';
 import { pageQuery, tenancyStore } from '../auth/services.ts';
 
-const query = pageQuery.extend({ type: z.enum(AUDIT_EVENT_TYPES).optional() });
+export const query = pageQuery.extend({ type: z.enum(AUDIT_EVENT_TYPES).optional() });
 
 /** GET /api/v1/audit (tenant admin): the security audit log, newest first. */
 export const handler = httpHandler(async (request) => {

@@ -5,7 +5,7 @@ import { limitFromEnv } from '../../adapters/dynamodb/rate-limiter.ts';
 import { httpHandler, json } from '../shared/http.ts';
 import { identityProvider, rateLimiter, sourceIp, tenancyStore } from './services.ts';
 
-const body = z.object({
+export const body = z.object({
   username: z.string().min(1).max(128),
   password: z.string().min(1).max(256),
   tenant: z.string().min(1).max(64).optional(),

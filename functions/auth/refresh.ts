@@ -4,7 +4,7 @@ import { limitFromEnv } from '../../adapters/dynamodb/rate-limiter.ts';
 import { httpHandler, json } from '../shared/http.ts';
 import { identityProvider, rateLimiter, sourceIp, tenancyStore } from './services.ts';
 
-const body = z.object({ refreshToken: z.string().min(1).max(4096) });
+export const body = z.object({ refreshToken: z.string().min(1).max(4096) });
 
 /** POST /api/v1/auth/refresh: a refresh token for new tokens (the local provider rotates it). */
 export const handler = httpHandler(async (request) => {

@@ -5,7 +5,7 @@ import { passwordSchema, usernameSchema } from '../../core/tenancy/model.ts';
 import { httpHandler, json } from '../shared/http.ts';
 import { identityProvider, sourceIp, tenancyStore } from '../auth/services.ts';
 
-const body = z.object({
+export const body = z.object({
   name: z.string().trim().min(1).max(200),
   admin: z.object({ username: usernameSchema, password: passwordSchema }),
 });

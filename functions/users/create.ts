@@ -4,7 +4,7 @@ import { passwordSchema, roleSchema, usernameSchema } from '../../core/tenancy/m
 import { httpHandler, json } from '../shared/http.ts';
 import { identityProvider, sourceIp, tenancyStore } from '../auth/services.ts';
 
-const body = z.object({ username: usernameSchema, password: passwordSchema, role: roleSchema });
+export const body = z.object({ username: usernameSchema, password: passwordSchema, role: roleSchema });
 
 /** POST /api/v1/users (tenant admin): a user of the caller's tenant. */
 export const handler = httpHandler(async (request) => {

@@ -4,7 +4,7 @@ import { SelfLockoutError, UserNotFoundError } from '../../core/tenancy/errors.t
 import { httpHandler, json } from '../shared/http.ts';
 import { identityProvider, sourceIp, tenancyStore } from '../auth/services.ts';
 
-const body = z
+export const body = z
   .object({ role: roleSchema.optional(), status: z.enum(['active', 'disabled']).optional() })
   .refine((b) => b.role !== undefined || b.status !== undefined, 'send role or status');
 

@@ -1,0 +1,31 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { NotFoundError } from '../../core/errors.ts';
+import { httpHandler } from '../shared/http.ts';
+
+/** The only files served: what the reference page loads. */
+const ASSETS: Record<string, string> = {
+  'swagger-ui.css': 'text/css; charset=utf-8',
+  'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
+};
+
+const dir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+const cache = new Map<string, string>();
+
+/** GET /api/docs/{asset}: Swagger UI's own files, from the installed package. */
+export const handler = httpHandler(async (request) => {
+  const name = request.path('asset');
+  const type = ASSETS[name];
+  if (!type) throw new NotFoundError('Asset', name);
+  let text = cache.get(name);
+  if (text === undefined) {
+    text = await readFile(join(dir, name), 'utf8');
+    cache.set(name, text);
+  }
+  return {
+    status: 200,
+    body: text,
+    headers: { 'content-type': type, 'cache-control': 'public, max-age=86400' },
+  };
+});

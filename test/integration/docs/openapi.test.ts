@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { compileErrors, validate } from '@readme/openapi-parser';
+import { startTestApi, type TestApi } from '../../support/api.ts';
+import { routes } from '../../../core/topology.ts';
+import { catalog } from '../../../functions/docs/catalog.ts';
+
+let api: TestApi;
+beforeAll(async () => {
+  api = await startTestApi();
+});
+afterAll(() => api.close());
+
+describe('OpenAPI document', () => {
+  it('is a valid OpenAPI 3.1 document listing every route of the topology', async () => {
+    const res = await api.request('GET', '/api/openapi.json');
+    expect(res.status).toBe(200);
+    expect(res.body.openapi).toBe('3.1.0');
+    const result = await validate(structuredClone(res.body));
+    if (!result.valid) throw new Error(compileErrors(result));
+    expect(result.valid).toBe(true);
+    for (const route of routes) {
+      expect([
+        route.method,
+        route.path,
+        res.body.paths[route.path]?.[route.method.toLowerCase()] !== undefined,
+      ]).toEqual([route.method, route.path, true]);
+    }
+  });
+
+  it('documents every route by hand, not just by path', () => {
+    const missing = routes.map((r) => `${r.method} ${r.path}`).filter((key) => !catalog[key]);
+    expect(missing).toEqual([]);
+  });
+
+  it('describes requests with the schemas that validate them', async () => {
+    const { body } = await api.request('GET', '/api/openapi.json');
+    const place = body.paths['/api/v1/orders'].post;
+    expect(place.security).toEqual([{ bearer: [] }, { apiKey: [] }]);
+    expect(place.parameters).toContainEqual(
+      expect.objectContaining({ in: 'header', name: 'idempotency-key', required: true }),
+    );
+    const schema = place.requestBody.content['application/json'].schema;
+    const resolved = schema.$ref ? body.components.schemas[schema.$ref.split('/').pop()] : schema;
+    expect(resolved.required).toEqual(expect.arrayContaining(['symbol', 'side', 'quantity', 'type']));
+    expect(Object.keys(place.responses)).toEqual(
+      expect.arrayContaining(['201', '400', '401', '403', '409', '422', '429']),
+    );
+    expect(body.paths['/health'].get.security).toEqual([]);
+  });
+});
+
+describe('interactive reference', () => {
+  it('serves a page and every file it loads, with no CDN', async () => {
+    const page = await fetch(`${api.url}/api/docs`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    const html = await page.text();
+    expect(html).toContain("url: '/api/openapi.json'");
+    const refs = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1] as string);
+    expect(refs.length).toBeGreaterThanOrEqual(2);
+    for (const ref of refs) {
+      expect(ref.startsWith('/')).toBe(true);
+      const asset = await fetch(`${api.url}${ref}`);
+      expect([ref, asset.status]).toEqual([ref, 200]);
+      expect((await asset.text()).length).toBeGreaterThan(10_000);
+    }
+    expect((await fetch(`${api.url}/api/docs/..%2Fpackage.json`)).status).toBe(404);
+  });
+});

@@ -4,7 +4,7 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { startPaperGateway, type PaperGateway } from '../../../ib-bridge/paper-gateway/index.ts';
 import { EventName } from './ib.ts';
-import { order, stock, TestClient, waitFor } from './harness.ts';
+import { nextClient, order, stock, TestClient, waitFor } from './harness.ts';
 
 let gw: PaperGateway;
 const clients: TestClient[] = [];
@@ -112,6 +112,24 @@ describe('faults', () => {
     back.api.placeOrder(first + 1, stock('SPY'), order('BUY', 1, 'MKT'));
     await waitFor(() => back.errors.some((e) => e.id === first + 1), 'error for the reused id');
     expect(back.errors.find((e) => e.id === first + 1)?.code).toBe(103);
+  });
+
+  it('restart seen by IBApiNext: the connection state drops and comes back by itself with reconnectInterval', async () => {
+    const { api, logged } = nextClient(gw.port, 100);
+    const states: number[] = [];
+    const sub = api.connectionState.subscribe((s) => states.push(s));
+    api.connect(30);
+    try {
+      await waitFor(() => api.isConnected, 'connected');
+      await gw.control.restart({ downMs: 50 });
+      await waitFor(() => states.lastIndexOf(0) > states.indexOf(2), 'disconnected by the restart');
+      await waitFor(() => api.isConnected, 'reconnected', 10_000);
+      expect(await api.getCurrentTime()).toBeGreaterThan(1_600_000_000);
+    } finally {
+      sub.unsubscribe();
+      api.disconnect();
+    }
+    expect(logged.filter((l) => /underrun|unprocessed|decod/i.test(l))).toEqual([]);
   });
 
   it('omitted orderStatus: the fill is visible only through execDetails and commissionReport', async () => {

@@ -132,7 +132,10 @@ export class TestClient {
 }
 
 /** An IBApiNext whose logger records decode errors so tests can assert there were none. */
-export function nextClient(port: number): { api: InstanceType<typeof IBApiNext>; logged: string[] } {
+export function nextClient(
+  port: number,
+  reconnectInterval?: number,
+): { api: InstanceType<typeof IBApiNext>; logged: string[] } {
   const logged: string[] = [];
   const log = (tag: string, ...args: unknown[]): void => {
     logged.push(`${tag} ${args.map(String).join(' ')}`);
@@ -141,6 +144,7 @@ export function nextClient(port: number): { api: InstanceType<typeof IBApiNext>;
     host: '127.0.0.1',
     port,
     maxReqPerSec: 1000,
+    reconnectInterval,
     logger: { info: () => {}, debug: () => {}, warn: log, error: log },
   });
   return { api, logged };

@@ -185,8 +185,12 @@ export default async function (): Promise<BenchSection> {
     await pipelined(floorClient, WARM_UP, () => floorClient.send([49, 1]), isTime);
     await pipelined(gw, WARM_UP, () => gw.send([49, 1]), isTime);
     await sequential(floorClient, WARM_UP / 10, () => floorClient.send([49, 1]), isTime);
-    const floorRate = await pipelined(floorClient, ROUND_TRIPS, () => floorClient.send([49, 1]), isTime);
+    const floorBefore = await pipelined(floorClient, ROUND_TRIPS, () => floorClient.send([49, 1]), isTime);
     const timeRate = await pipelined(gw, ROUND_TRIPS, () => gw.send([49, 1]), isTime);
+    // The floor is measured on both sides of the gateway run and the better kept, so that a
+    // noisy neighbour during one of them does not flatter the gateway.
+    const floorAfter = await pipelined(floorClient, ROUND_TRIPS, () => floorClient.send([49, 1]), isTime);
+    const floorRate = Math.max(floorBefore, floorAfter);
 
     const templates = Array.from({ length: ORDERS + SAMPLES }, (_, i) => placeOrderFields(i + 1));
     const filled = (f: string[]): boolean => f[0] === '3' && f[2] === 'Filled' && f[4] === '0';

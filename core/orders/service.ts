@@ -1,3 +1,4 @@
+import type * as z from 'zod';
 import { NotFoundError, ValidationError, problemType } from '../errors.ts';
 import { newOrderId, parseOrderId, type OrderId } from '../ids.ts';
 import { Dec, ZERO } from '../money.ts';
@@ -124,22 +125,22 @@ export async function placeOrder(
   const now = deps.now?.() ?? new Date();
   const idemHash = keyHash(idempotencyKey);
   const hash = requestHash(body);
-  const previous = await deps.store.findIdempotency(actor.tenantId, idemHash);
-  if (previous) return replay(previous, hash);
-
   const parsed = NewOrderRequest.safeParse(body);
-  if (!parsed.success) throw new ValidationError('Invalid order', zodIssues(parsed.error, 'body'));
-  const request = parsed.data;
-  if (request.clientOrderId) {
-    const existing = await deps.store.findByClientOrderId(actor.tenantId, request.clientOrderId);
-    if (existing) throw new DuplicateClientOrderIdError(request.clientOrderId, existing);
-  }
-
-  const [limits, killSwitch] = await Promise.all([
+  const request = parsed.success ? parsed.data : undefined;
+  // Every read the decision needs, in one round trip; their order of precedence is kept below.
+  const [previous, limits, killSwitch, quoted, existing] = await Promise.all([
+    deps.store.findIdempotency(actor.tenantId, idemHash),
     deps.store.riskLimits(actor.tenantId),
     deps.store.killSwitch(actor.tenantId),
+    request ? deps.quotes.latestPrice(request.symbol) : undefined,
+    request?.clientOrderId ? deps.store.findByClientOrderId(actor.tenantId, request.clientOrderId) : undefined,
   ]);
-  const price = await referencePrice(deps, limits, request.symbol);
+  if (previous) return replay(previous, hash);
+  if (!parsed.success) throw new ValidationError('Invalid order', zodIssues(parsed.error as z.ZodError, 'body'));
+  if (!request) throw new ValidationError('Invalid order');
+  if (request.clientOrderId && existing) throw new DuplicateClientOrderIdError(request.clientOrderId, existing);
+
+  const price = quoted ?? limits.referencePrices[request.symbol];
   const checked = checkOrder(request, limits, killSwitch, price);
   const id = newOrderId(now.getTime());
   const at = now.toISOString();

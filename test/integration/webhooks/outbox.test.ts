@@ -4,11 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import {
-  EventBridgeClient,
-  PutEventsCommand,
-  type PutEventsCommandOutput,
-} from '@aws-sdk/client-eventbridge';
+import type { PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { EventBridgeClient, type PutEventsCommandOutput } from '@aws-sdk/client-eventbridge';
 import { eventBus } from '../../../core/topology.ts';
 import { workKeys } from '../../../core/store/keys.ts';
 import { drainOutbox, drainUntilEmpty } from '../../../adapters/outbox/drain.ts';

@@ -1,4 +1,5 @@
 import { describe, expect, it, afterAll } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -37,16 +38,23 @@ describe('bundled synthesis', () => {
     }
   });
 
-  it('a bundle is self-contained: copied away from node_modules it still loads and exports handler', async () => {
+  it('a bundle is self-contained: copied away from node_modules it still loads and exports handler', () => {
     const ready = stack.functions.get('functions/health/ready.ts') ?? [...stack.functions.values()][0]!;
     const fn = template.toJSON().Resources[stack.getLogicalId(ready.fn.node.defaultChild as never)];
     const isolated = mkdtempSync(path.join(tmpdir(), 'oms-bundle-'));
     try {
       cpSync(assetDirOf(fn), isolated, { recursive: true });
-      const mod = (await import(pathToFileURL(path.join(isolated, 'index.mjs')).href)) as {
-        handler?: unknown;
-      };
-      expect(typeof mod.handler).toBe('function');
+      // In a child process: loading the handler creates SDK clients whose sockets would keep jest's worker alive.
+      const out = execFileSync(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `const m = await import(${JSON.stringify(pathToFileURL(path.join(isolated, 'index.mjs')).href)}); console.log(typeof m.handler); process.exit(0);`,
+        ],
+        { cwd: isolated, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', AWS_REGION: 'us-east-1' } },
+      );
+      expect(out.trim()).toBe('function');
     } finally {
       rmSync(isolated, { recursive: true, force: true });
     }

@@ -10,12 +10,7 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
  * privilege). Omitted: `['table:read', 'table:write']`. Locally nothing is enforced.
  */
 export type HandlerAccess =
-  | 'table:read'
-  | 'table:write'
-  | 'orders:send'
-  | 'webhooks:send'
-  | 'events:put'
-  | 'users:manage';
+  'table:read' | 'table:write' | 'orders:send' | 'webhooks:send' | 'events:put' | 'users:manage';
 
 /** An HTTP route served by one handler file (a module exporting `handler`). */
 export interface RouteSpec {
@@ -27,6 +22,8 @@ export interface RouteSpec {
   /** `public` routes skip the authorizer (login, health, docs); everything else needs a caller. */
   auth: 'public' | 'caller';
   access?: HandlerAccess[];
+  /** Files the handler reads at run time (relative to the project root), shipped beside its bundle. */
+  files?: string[];
 }
 
 export interface QueueSpec {
@@ -100,34 +97,96 @@ export const rules: RuleSpec[] = [
     pattern: {
       source: [eventBus.source],
       // `webhook.` carries webhook.disabled to the tenant's other subscriptions.
-      'detail-type': [{ prefix: 'order.' }, { prefix: 'position.' }, { prefix: 'risk.' }, { prefix: 'webhook.' }],
+      'detail-type': [
+        { prefix: 'order.' },
+        { prefix: 'position.' },
+        { prefix: 'risk.' },
+        { prefix: 'webhook.' },
+      ],
     },
     target: { queue: 'webhooks' },
   },
 ];
 
 export const routes: RouteSpec[] = [
-  { method: 'GET', path: '/health', handler: 'functions/health/live.ts', auth: 'public' },
-  { method: 'GET', path: '/health/ready', handler: 'functions/health/ready.ts', auth: 'public' },
+  { method: 'GET', path: '/health', handler: 'functions/health/live.ts', auth: 'public', access: [] },
+  // GetQueueAttributes comes with the send grant: readiness asks the orders queue for its ARN.
+  {
+    method: 'GET',
+    path: '/health/ready',
+    handler: 'functions/health/ready.ts',
+    auth: 'public',
+    access: ['table:read', 'orders:send'],
+  },
   { method: 'POST', path: '/api/v1/auth/login', handler: 'functions/auth/login.ts', auth: 'public' },
   { method: 'POST', path: '/api/v1/auth/refresh', handler: 'functions/auth/refresh.ts', auth: 'public' },
-  { method: 'POST', path: '/api/v1/tenants', handler: 'functions/tenants/create.ts', auth: 'caller', access: ['table:read', 'table:write', 'users:manage'] },
+  {
+    method: 'POST',
+    path: '/api/v1/tenants',
+    handler: 'functions/tenants/create.ts',
+    auth: 'caller',
+    access: ['table:read', 'table:write', 'users:manage'],
+  },
   { method: 'GET', path: '/api/v1/tenants/me', handler: 'functions/tenants/me.ts', auth: 'caller' },
-  { method: 'POST', path: '/api/v1/users', handler: 'functions/users/create.ts', auth: 'caller', access: ['table:read', 'table:write', 'users:manage'] },
+  {
+    method: 'POST',
+    path: '/api/v1/users',
+    handler: 'functions/users/create.ts',
+    auth: 'caller',
+    access: ['table:read', 'table:write', 'users:manage'],
+  },
   { method: 'GET', path: '/api/v1/users', handler: 'functions/users/list.ts', auth: 'caller' },
   { method: 'GET', path: '/api/v1/users/{username}', handler: 'functions/users/get.ts', auth: 'caller' },
-  { method: 'PATCH', path: '/api/v1/users/{username}', handler: 'functions/users/update.ts', auth: 'caller', access: ['table:read', 'table:write', 'users:manage'] },
+  {
+    method: 'PATCH',
+    path: '/api/v1/users/{username}',
+    handler: 'functions/users/update.ts',
+    auth: 'caller',
+    access: ['table:read', 'table:write', 'users:manage'],
+  },
   { method: 'POST', path: '/api/v1/api-keys', handler: 'functions/api-keys/create.ts', auth: 'caller' },
   { method: 'GET', path: '/api/v1/api-keys', handler: 'functions/api-keys/list.ts', auth: 'caller' },
   { method: 'GET', path: '/api/v1/api-keys/{id}', handler: 'functions/api-keys/get.ts', auth: 'caller' },
-  { method: 'DELETE', path: '/api/v1/api-keys/{id}', handler: 'functions/api-keys/revoke.ts', auth: 'caller' },
+  {
+    method: 'DELETE',
+    path: '/api/v1/api-keys/{id}',
+    handler: 'functions/api-keys/revoke.ts',
+    auth: 'caller',
+  },
   { method: 'GET', path: '/api/v1/audit', handler: 'functions/audit/list.ts', auth: 'caller' },
   { method: 'POST', path: '/api/v1/webhooks', handler: 'functions/webhooks/create.ts', auth: 'caller' },
-  { method: 'GET', path: '/api/v1/webhooks', handler: 'functions/webhooks/list.ts', auth: 'caller', access: ['table:read'] },
-  { method: 'GET', path: '/api/v1/webhooks/{id}', handler: 'functions/webhooks/get.ts', auth: 'caller', access: ['table:read'] },
-  { method: 'DELETE', path: '/api/v1/webhooks/{id}', handler: 'functions/webhooks/delete.ts', auth: 'caller' },
-  { method: 'POST', path: '/api/v1/webhooks/{id}/rotate-secret', handler: 'functions/webhooks/rotate-secret.ts', auth: 'caller' },
-  { method: 'POST', path: '/api/v1/webhooks/{id}/test', handler: 'functions/webhooks/test.ts', auth: 'caller' },
+  {
+    method: 'GET',
+    path: '/api/v1/webhooks',
+    handler: 'functions/webhooks/list.ts',
+    auth: 'caller',
+    access: ['table:read'],
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/webhooks/{id}',
+    handler: 'functions/webhooks/get.ts',
+    auth: 'caller',
+    access: ['table:read'],
+  },
+  {
+    method: 'DELETE',
+    path: '/api/v1/webhooks/{id}',
+    handler: 'functions/webhooks/delete.ts',
+    auth: 'caller',
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/webhooks/{id}/rotate-secret',
+    handler: 'functions/webhooks/rotate-secret.ts',
+    auth: 'caller',
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/webhooks/{id}/test',
+    handler: 'functions/webhooks/test.ts',
+    auth: 'caller',
+  },
   {
     method: 'GET',
     path: '/api/v1/webhooks/{id}/deliveries',
@@ -142,30 +201,116 @@ export const routes: RouteSpec[] = [
     auth: 'caller',
     access: ['table:read', 'table:write', 'webhooks:send'],
   },
-  { method: 'POST', path: '/api/v1/orders', handler: 'functions/orders/place.ts', auth: 'caller', access: ['table:read', 'table:write', 'orders:send'] },
-  { method: 'GET', path: '/api/v1/orders', handler: 'functions/orders/list.ts', auth: 'caller' },
-  { method: 'POST', path: '/api/v1/orders/cancel-all', handler: 'functions/orders/cancel-all.ts', auth: 'caller', access: ['table:read', 'table:write', 'orders:send'] },
-  { method: 'GET', path: '/api/v1/orders/{id}', handler: 'functions/orders/get.ts', auth: 'caller' },
-  { method: 'PATCH', path: '/api/v1/orders/{id}', handler: 'functions/orders/modify.ts', auth: 'caller', access: ['table:read', 'table:write', 'orders:send'] },
-  { method: 'GET', path: '/api/v1/orders/{id}/events', handler: 'functions/orders/events.ts', auth: 'caller' },
-  { method: 'POST', path: '/api/v1/orders/{id}/cancel', handler: 'functions/orders/cancel.ts', auth: 'caller', access: ['table:read', 'table:write', 'orders:send'] },
-  { method: 'GET', path: '/api/v1/risk/limits', handler: 'functions/risk/get-limits.ts', auth: 'caller' },
-  { method: 'PUT', path: '/api/v1/risk/limits', handler: 'functions/risk/put-limits.ts', auth: 'caller' },
-  { method: 'GET', path: '/api/v1/risk/kill-switch', handler: 'functions/risk/get-kill-switch.ts', auth: 'caller' },
-  { method: 'POST', path: '/api/v1/risk/kill-switch', handler: 'functions/risk/kill-switch.ts', auth: 'caller' },
-  { method: 'GET', path: '/api/openapi.json', handler: 'functions/docs/spec.ts', auth: 'public' },
-  { method: 'GET', path: '/api/docs', handler: 'functions/docs/reference.ts', auth: 'public' },
-  { method: 'GET', path: '/api/docs/{asset}', handler: 'functions/docs/asset.ts', auth: 'public' },
+  {
+    method: 'POST',
+    path: '/api/v1/orders',
+    handler: 'functions/orders/place.ts',
+    auth: 'caller',
+    access: ['table:read', 'table:write', 'orders:send'],
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/orders',
+    handler: 'functions/orders/list.ts',
+    auth: 'caller',
+    access: ['table:read'],
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/orders/cancel-all',
+    handler: 'functions/orders/cancel-all.ts',
+    auth: 'caller',
+    access: ['table:read', 'table:write', 'orders:send'],
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/orders/{id}',
+    handler: 'functions/orders/get.ts',
+    auth: 'caller',
+    access: ['table:read'],
+  },
+  {
+    method: 'PATCH',
+    path: '/api/v1/orders/{id}',
+    handler: 'functions/orders/modify.ts',
+    auth: 'caller',
+    access: ['table:read', 'table:write', 'orders:send'],
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/orders/{id}/events',
+    handler: 'functions/orders/events.ts',
+    auth: 'caller',
+    access: ['table:read'],
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/orders/{id}/cancel',
+    handler: 'functions/orders/cancel.ts',
+    auth: 'caller',
+    access: ['table:read', 'table:write', 'orders:send'],
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/risk/limits',
+    handler: 'functions/risk/get-limits.ts',
+    auth: 'caller',
+    access: ['table:read'],
+  },
+  {
+    method: 'PUT',
+    path: '/api/v1/risk/limits',
+    handler: 'functions/risk/put-limits.ts',
+    auth: 'caller',
+    access: ['table:read', 'table:write'],
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/risk/kill-switch',
+    handler: 'functions/risk/get-kill-switch.ts',
+    auth: 'caller',
+    access: ['table:read'],
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/risk/kill-switch',
+    handler: 'functions/risk/kill-switch.ts',
+    auth: 'caller',
+    access: ['table:read', 'table:write', 'orders:send'],
+  },
+  { method: 'GET', path: '/api/openapi.json', handler: 'functions/docs/spec.ts', auth: 'public', access: [] },
+  { method: 'GET', path: '/api/docs', handler: 'functions/docs/reference.ts', auth: 'public', access: [] },
+  {
+    method: 'GET',
+    path: '/api/docs/{asset}',
+    handler: 'functions/docs/asset.ts',
+    auth: 'public',
+    access: [],
+    files: [
+      'node_modules/swagger-ui-dist/swagger-ui.css',
+      'node_modules/swagger-ui-dist/swagger-ui-bundle.js',
+    ],
+  },
 ];
 
 export const queueConsumers: QueueConsumerSpec[] = [
   // Bus events fan out to delivery messages on the same queue; each delivery retries on its own.
-  { queue: 'webhooks', handler: 'functions/webhooks/deliver.ts', batchSize: 10, access: ['table:read', 'table:write', 'webhooks:send'] },
+  {
+    queue: 'webhooks',
+    handler: 'functions/webhooks/deliver.ts',
+    batchSize: 10,
+    access: ['table:read', 'table:write', 'webhooks:send'],
+  },
 ];
 
 export const schedules: ScheduleSpec[] = [
   // Re-queues accepted orders whose queue message was lost (EventBridge Scheduler's floor is a minute).
-  { name: 'orders-sweeper', handler: 'functions/orders/sweep.ts', everySeconds: 60, access: ['table:read', 'table:write', 'orders:send'] },
+  {
+    name: 'orders-sweeper',
+    handler: 'functions/orders/sweep.ts',
+    everySeconds: 60,
+    access: ['table:read', 'table:write', 'orders:send'],
+  },
 ];
 
 /** Environment variable names through which handlers learn where their resources are. */

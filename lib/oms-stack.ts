@@ -42,6 +42,8 @@ type HandlerKind = 'route' | 'authorizer' | 'consumer' | 'schedule';
 interface HandlerUse {
   readonly kinds: Set<HandlerKind>;
   readonly access: Set<Access>;
+  /** Files shipped beside the bundle (see RouteSpec.files). */
+  readonly files: Set<string>;
 }
 
 /**
@@ -103,6 +105,7 @@ export class OmsStack extends Stack {
         environment,
         timeout,
         logRetention,
+        files: [...use.files],
       });
       this.grant(fn, use.access);
       this.functions.set(handler, fn);
@@ -297,11 +300,16 @@ export function collectHandlers(topology: Topology): Map<string, HandlerUse> {
   const add = (
     handler: string,
     kind: HandlerKind,
-    spec: { readonly access?: readonly Access[] | undefined },
+    spec: { readonly access?: readonly Access[] | undefined; readonly files?: readonly string[] | undefined },
   ) => {
-    const use = uses.get(handler) ?? { kinds: new Set<HandlerKind>(), access: new Set<Access>() };
+    const use = uses.get(handler) ?? {
+      kinds: new Set<HandlerKind>(),
+      access: new Set<Access>(),
+      files: new Set<string>(),
+    };
     use.kinds.add(kind);
     for (const a of accessOf(spec)) use.access.add(a);
+    for (const f of spec.files ?? []) use.files.add(f);
     uses.set(handler, use);
   };
   for (const route of topology.routes) add(route.handler, 'route', route);

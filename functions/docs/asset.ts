@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -10,16 +11,27 @@ const ASSETS: Record<string, string> = {
   'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
 };
 
-const dir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+/**
+ * In Lambda the files sit beside the bundle (the topology's `files`, copied at synth); run from
+ * source they come from the installed package.
+ */
+function assetDir(): string {
+  const here = import.meta.dirname;
+  if (existsSync(join(here, 'swagger-ui-bundle.js'))) return here;
+  return dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+}
+
+let dir: string | undefined;
 const cache = new Map<string, string>();
 
-/** GET /api/docs/{asset}: Swagger UI's own files, from the installed package. */
+/** GET /api/docs/{asset}: Swagger UI's own files. */
 export const handler = httpHandler(async (request) => {
   const name = request.path('asset');
   const type = ASSETS[name];
   if (!type) throw new NotFoundError('Asset', name);
   let text = cache.get(name);
   if (text === undefined) {
+    dir ??= assetDir();
     text = await readFile(join(dir, name), 'utf8');
     cache.set(name, text);
   }

@@ -23,6 +23,8 @@ export interface HandlerFunctionProps {
   readonly timeout: Duration;
   readonly memorySize?: number;
   readonly logRetention: logs.RetentionDays;
+  /** Files (relative to the project root) the handler reads at run time, copied beside its bundle. */
+  readonly files?: readonly string[];
 }
 
 /** One Lambda function bundled by the local esbuild from a handler file, with its own role and log group. */
@@ -80,6 +82,16 @@ export class HandlerFunction extends Construct {
         // Bundle the SDK too: the versions pinned in package.json are the ones tested, not
         // whatever the runtime ships this month.
         externalModules: [],
+        ...(props.files?.length
+          ? {
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (inputDir: string, outputDir: string) =>
+                  (props.files ?? []).map((f) => `cp "${path.join(inputDir, f)}" "${outputDir}/"`),
+              },
+            }
+          : {}),
       },
     });
 

@@ -64,7 +64,7 @@ const badBody = fc.oneof(
         field === 'quantity' || field === 'limitPrice'
           ? typeof value === 'number'
             ? -Math.abs(value) - 1
-            : `x${String(value)}`
+            : `x${JSON.stringify(value)}`
           : { bad: value };
       return body;
     }),

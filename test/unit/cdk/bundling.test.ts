@@ -25,17 +25,36 @@ describe('bundled synthesis', () => {
   );
 
   it('bundles each handler into an ESM index.mjs with its source map and the require banner', () => {
-    expect(functions).toHaveLength(collectHandlers(topology).size);
+    const handlers = collectHandlers(topology);
+    expect(functions).toHaveLength(handlers.size);
+    const shipped = new Set(
+      [...handlers.values()].flatMap((use) => [...use.files].map((f) => path.basename(f))),
+    );
     for (const fn of functions) {
       expect(fn.Properties.Handler).toBe('index.handler');
       const dir = assetDirOf(fn);
-      expect(readdirSync(dir).sort()).toEqual(['index.mjs', 'index.mjs.map']);
+      // Besides the bundle, only the files a route declares it reads at run time.
+      const extra = readdirSync(dir).filter((f) => f !== 'index.mjs' && f !== 'index.mjs.map');
+      expect(readdirSync(dir)).toEqual(expect.arrayContaining(['index.mjs', 'index.mjs.map']));
+      for (const file of extra) expect(shipped.has(file)).toBe(true);
       const code = readFileSync(path.join(dir, 'index.mjs'), 'utf8');
       expect(code.startsWith("import { createRequire as __omsCreateRequire } from 'node:module';")).toBe(
         true,
       );
       expect(code).toMatch(/\/\/# sourceMappingURL=index\.mjs\.map\s*$/);
     }
+  });
+
+  it('ships the files a route reads at run time beside its bundle', () => {
+    const docs = stack.functions.get('functions/docs/asset.ts');
+    expect(docs).toBeDefined();
+    const fn = template.toJSON().Resources[stack.getLogicalId(docs!.fn.node.defaultChild as never)];
+    expect(readdirSync(assetDirOf(fn)).sort()).toEqual([
+      'index.mjs',
+      'index.mjs.map',
+      'swagger-ui-bundle.js',
+      'swagger-ui.css',
+    ]);
   });
 
   it('a bundle is self-contained: copied away from node_modules it still loads and exports handler', () => {

@@ -133,12 +133,16 @@ export async function placeOrder(
     deps.store.riskLimits(actor.tenantId),
     deps.store.killSwitch(actor.tenantId),
     request ? deps.quotes.latestPrice(request.symbol) : undefined,
-    request?.clientOrderId ? deps.store.findByClientOrderId(actor.tenantId, request.clientOrderId) : undefined,
+    request?.clientOrderId
+      ? deps.store.findByClientOrderId(actor.tenantId, request.clientOrderId)
+      : undefined,
   ]);
   if (previous) return replay(previous, hash);
-  if (!parsed.success) throw new ValidationError('Invalid order', zodIssues(parsed.error as z.ZodError, 'body'));
+  if (!parsed.success)
+    throw new ValidationError('Invalid order', zodIssues(parsed.error as z.ZodError, 'body'));
   if (!request) throw new ValidationError('Invalid order');
-  if (request.clientOrderId && existing) throw new DuplicateClientOrderIdError(request.clientOrderId, existing);
+  if (request.clientOrderId && existing)
+    throw new DuplicateClientOrderIdError(request.clientOrderId, existing);
 
   const price = quoted ?? limits.referencePrices[request.symbol];
   const checked = checkOrder(request, limits, killSwitch, price);

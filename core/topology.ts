@@ -278,6 +278,32 @@ export const routes: RouteSpec[] = [
     auth: 'caller',
     access: ['table:read', 'table:write', 'orders:send'],
   },
+  {
+    method: 'POST',
+    path: '/api/v1/marketdata/subscriptions',
+    handler: 'functions/marketdata/subscribe.ts',
+    auth: 'caller',
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/marketdata/subscriptions',
+    handler: 'functions/marketdata/list-subscriptions.ts',
+    auth: 'caller',
+    access: ['table:read'],
+  },
+  {
+    method: 'DELETE',
+    path: '/api/v1/marketdata/subscriptions/{symbol}',
+    handler: 'functions/marketdata/unsubscribe.ts',
+    auth: 'caller',
+  },
+  // Writes a snapshot request for the bridge when nothing is cached, so it needs write access.
+  {
+    method: 'GET',
+    path: '/api/v1/marketdata/{symbol}',
+    handler: 'functions/marketdata/get-quote.ts',
+    auth: 'caller',
+  },
   { method: 'GET', path: '/api/openapi.json', handler: 'functions/docs/spec.ts', auth: 'public', access: [] },
   { method: 'GET', path: '/api/docs', handler: 'functions/docs/reference.ts', auth: 'public', access: [] },
   {

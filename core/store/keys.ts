@@ -130,6 +130,23 @@ export const workKeys = {
 /** Market data shared by every tenant: the quote cache. */
 export const marketKeys = {
   quote: (symbol: string): ItemKey => ({ pk: `MD${SEP}QUOTE${SEP}${assertSafe(symbol, 'symbol')}`, sk: 'QUOTE' }),
+  /** A tenant's market-data subscription to one symbol. */
+  subscription: (tenantId: string, symbol: string): ItemKey => ({
+    pk: tenantPk(tenantId),
+    sk: `MDSUB${SEP}${assertSafe(symbol, 'symbol')}`,
+  }),
+  subscriptionPrefix: (tenantId: string) => ({ pk: tenantPk(tenantId), skPrefix: `MDSUB${SEP}` }),
+  /**
+   * The platform-wide list the bridge follows, one partition read in one query: wanted symbols
+   * (with how many tenants want each), the line counter, and open snapshot requests.
+   */
+  wantedPk: (): string => `MD${SEP}WANTED`,
+  wanted: (symbol: string): ItemKey => ({ pk: `MD${SEP}WANTED`, sk: `SYM${SEP}${assertSafe(symbol, 'symbol')}` }),
+  lines: (): ItemKey => ({ pk: `MD${SEP}WANTED`, sk: 'LINES' }),
+  snapshotRequest: (symbol: string): ItemKey => ({
+    pk: `MD${SEP}WANTED`,
+    sk: `SNAP${SEP}${assertSafe(symbol, 'symbol')}`,
+  }),
 };
 
 /** Webhook subscriptions (in the tenant partition) and, per subscription, its deliveries. */

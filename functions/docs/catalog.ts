@@ -17,6 +17,13 @@ import { query as auditQuery } from '../audit/list.ts';
 import { pageQuery } from '../auth/services.ts';
 import { ORDER_EVENT_TYPES } from '../../core/orders/events.ts';
 import { ORDER_STATUSES } from '../../core/orders/status.ts';
+import {
+  QuoteQuery,
+  QuoteViewSchema,
+  SubscribeRequest,
+  SubscribeResultSchema,
+  SubscriptionListSchema,
+} from '../../core/marketdata/schemas.ts';
 
 export interface RouteDoc {
   summary: string;
@@ -275,6 +282,33 @@ export const catalog: Record<string, RouteDoc> = {
     summary: 'Deliver an event again',
     tag: 'webhooks',
     success: ok('Queued'),
+  },
+
+  'POST /api/v1/marketdata/subscriptions': {
+    summary: 'Stream quotes of symbols into the cache',
+    tag: 'marketdata',
+    description:
+      'All or none. One broker line per symbol is shared by every tenant; a symbol nobody streams yet needs a free line (409 MARKET_DATA_LINE_LIMIT otherwise). 201 when something was added, 200 when the tenant held them all.',
+    body: SubscribeRequest,
+    success: ok("The tenant's subscriptions", SubscribeResultSchema, 201),
+  },
+  'GET /api/v1/marketdata/subscriptions': {
+    summary: "The tenant's market-data subscriptions",
+    tag: 'marketdata',
+    success: ok('The subscriptions', SubscriptionListSchema),
+  },
+  'DELETE /api/v1/marketdata/subscriptions/{symbol}': {
+    summary: 'Stop streaming a symbol for this tenant',
+    tag: 'marketdata',
+    success: ok('Unsubscribed', undefined, 204),
+  },
+  'GET /api/v1/marketdata/{symbol}': {
+    summary: 'The latest cached quote',
+    tag: 'marketdata',
+    description:
+      'Served from the cache with a stale flag. With nothing cached, the bridge takes a snapshot, waited for a few seconds; 404 MARKET_DATA_UNAVAILABLE when none comes.',
+    query: QuoteQuery,
+    success: ok('The quote', QuoteViewSchema),
   },
 };
 

@@ -115,6 +115,11 @@ export const riskKeys = {
   }),
   /** The tenant's P&L for one trading day (`YYYY-MM-DD`), written by the bridge on every fill. */
   dailyPnl: (tenantId: string, day: string): ItemKey => ({ pk: tenantPk(tenantId), sk: `PNL${SEP}${assertSafe(day, 'day')}` }),
+  /** Risk events (`risk.kill_switch`), kept apart from orders and published through the outbox. */
+  event: (tenantId: string, eventId: string): ItemKey => ({
+    pk: `${tenantPk(tenantId)}${SEP}RISK_EVENTS`,
+    sk: `EVENT${SEP}${assertSafe(eventId, 'risk event id')}`,
+  }),
 };
 
 /** Sparse work lists on gsi3, spread over a few shards so no partition runs hot. */
@@ -182,3 +187,62 @@ export const webhookKeys = {
 export function outboxSk(at: string, entityId: string, seq: number | string): string {
   return `${at}${SEP}${assertSafe(entityId, 'outbox entity id')}${SEP}${String(seq).padStart(10, '0')}`;
 }
+
+/**
+ * What the bridge writes: fills (the exactly-once guard, keyed by IB's execId), positions and
+ * their events, the day's per-symbol P&L, all in the tenant's partition.
+ */
+export const positionKeys = {
+  fill: (tenantId: string, execId: string): ItemKey => ({
+    pk: tenantPk(tenantId),
+    sk: `FILL${SEP}${assertSafe(execId, 'execution id')}`,
+  }),
+  fillPrefix: (tenantId: string) => ({ pk: tenantPk(tenantId), skPrefix: `FILL${SEP}` }),
+  position: (tenantId: string, account: string, symbol: string): ItemKey => ({
+    pk: tenantPk(tenantId),
+    sk: `POSITION${SEP}${assertSafe(account, 'account')}${SEP}${assertSafe(symbol, 'symbol')}`,
+  }),
+  positionPrefix: (tenantId: string) => ({ pk: tenantPk(tenantId), skPrefix: `POSITION${SEP}` }),
+  /** position.changed events of one position, kept like an order's audit trail. */
+  positionEvent: (tenantId: string, account: string, symbol: string, seq: number): ItemKey => ({
+    pk: `${tenantPk(tenantId)}${SEP}POSITION${SEP}${assertSafe(account, 'account')}${SEP}${assertSafe(symbol, 'symbol')}`,
+    sk: `EVENT${SEP}${String(seq).padStart(10, '0')}`,
+  }),
+  /** One symbol's share of the tenant's day P&L (the tenant total is riskKeys.dailyPnl). */
+  dailySymbolPnl: (tenantId: string, day: string, symbol: string): ItemKey => ({
+    pk: tenantPk(tenantId),
+    sk: `PNL${SEP}${assertSafe(day, 'day')}${SEP}SYMBOL${SEP}${assertSafe(symbol, 'symbol')}`,
+  }),
+  dailyPnlPrefix: (tenantId: string, day: string) => ({ pk: tenantPk(tenantId), skPrefix: `PNL${SEP}${assertSafe(day, 'day')}` }),
+};
+
+/**
+ * The bridge's own items: they belong to the broker connection (one IB account, many tenants),
+ * not to a tenant. Ids are IB's: order ids per client id, permIds account-wide.
+ */
+export const bridgeKeys = {
+  /** Next IB order id and the executions watermark of one API client id. */
+  state: (clientId: number): ItemKey => ({ pk: 'BRIDGE', sk: `STATE${SEP}${clientId}` }),
+  /** IB order id (per client id) → our order. */
+  brokerOrder: (clientId: number, brokerOrderId: number): ItemKey => ({
+    pk: `BRIDGE${SEP}IBORDER${SEP}${clientId}${SEP}${brokerOrderId}`,
+    sk: 'MAP',
+  }),
+  /** Our order id (IB's orderRef) → tenant and IB ids. */
+  orderRef: (orderId: string): ItemKey => ({ pk: `BRIDGE${SEP}REF${SEP}${assertSafe(orderId, 'order id')}`, sk: 'MAP' }),
+  /** Orders routed to the broker and not ended, per client id: what reconciliation walks. */
+  workingPk: (clientId: number): string => `BRIDGE${SEP}WORKING${SEP}${clientId}`,
+  working: (clientId: number, orderId: string): ItemKey => ({
+    pk: `BRIDGE${SEP}WORKING${SEP}${clientId}`,
+    sk: assertSafe(orderId, 'order id'),
+  }),
+  /** Orders at the broker the OMS did not place (entered by hand in TWS), flagged by permId. */
+  foreignPk: (): string => `BRIDGE${SEP}FOREIGN`,
+  foreignOrder: (permId: number): ItemKey => ({ pk: `BRIDGE${SEP}FOREIGN`, sk: `PERM${SEP}${permId}` }),
+  /** The house position per account and symbol: the sum over tenants, compared with the broker's. */
+  housePositionPk: (): string => `BRIDGE${SEP}HOUSE`,
+  housePosition: (account: string, symbol: string): ItemKey => ({
+    pk: `BRIDGE${SEP}HOUSE`,
+    sk: `${assertSafe(account, 'account')}${SEP}${assertSafe(symbol, 'symbol')}`,
+  }),
+};

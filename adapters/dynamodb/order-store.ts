@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { DependencyError } from '../../core/errors.ts';
 import {
+  newOrderId,
   parseOrderId,
   ulidBound,
   type BrokerOrderId,
@@ -35,11 +36,12 @@ import { WORKING_STATUSES, type OrderStatus } from '../../core/orders/status.ts'
 import { RISK_CODES, type RiskDenial } from '../../core/risk/checks.ts';
 import {
   defaultRiskLimits,
+  killSwitchEventDetail,
   RiskLimits,
   riskLimitsView,
   type KillSwitchState,
 } from '../../core/risk/limits.ts';
-import { orderKeys, riskKeys, tenantPk, workKeys } from '../../core/store/keys.ts';
+import { orderKeys, outboxSk, riskKeys, tenantPk, workKeys } from '../../core/store/keys.ts';
 import { decimalNumber, decodeCursor, encodeCursor, fromItem, toItem } from './codec.ts';
 
 /** Idempotency records outlive any client retry window. */
@@ -623,11 +625,37 @@ export class DynamoOrderStore implements OrderStore {
     };
   }
 
+  /** Sets the switch and, in the same transaction, stores the `risk.kill_switch` event in the outbox. */
   async setKillSwitch(tenantId: string, state: KillSwitchState): Promise<void> {
+    const changedAt = state.changedAt ?? new Date().toISOString();
+    const id = newOrderId(Date.parse(changedAt));
+    const detail = killSwitchEventDetail(tenantId, `kill-switch:${id}`, {
+      ...state,
+      changedAt,
+      changedBy: state.changedBy ?? 'system',
+    });
     await this.client.send(
-      new PutItemCommand({
-        TableName: this.table,
-        Item: toItem({ ...riskKeys.killSwitch(tenantId), ...state }),
+      new TransactWriteItemsCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: this.table,
+              Item: toItem({ ...riskKeys.killSwitch(tenantId), ...state, changedAt }),
+            },
+          },
+          {
+            Put: {
+              TableName: this.table,
+              Item: toItem({
+                ...riskKeys.event(tenantId, id),
+                detailType: detail.type,
+                detail,
+                gsi3pk: workKeys.outboxPk(workKeys.shardOf(id)),
+                gsi3sk: outboxSk(changedAt, id, 0),
+              }),
+            },
+          },
+        ],
       }),
     );
   }

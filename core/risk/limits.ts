@@ -92,3 +92,23 @@ export interface KillSwitchState {
   changedBy?: string;
   changedAt?: string;
 }
+
+/** Version of the `risk.kill_switch` event detail. */
+export const KILL_SWITCH_EVENT_SCHEMA_VERSION = 1;
+
+/** The bus detail of `risk.kill_switch`, told to the tenant's webhooks like any other event. */
+export function killSwitchEventDetail(
+  tenantId: string,
+  eventId: string,
+  state: Required<Pick<KillSwitchState, 'engaged' | 'changedAt' | 'changedBy'>> & KillSwitchState,
+) {
+  return {
+    schemaVersion: KILL_SWITCH_EVENT_SCHEMA_VERSION,
+    eventId,
+    type: 'risk.kill_switch' as const,
+    tenantId,
+    at: state.changedAt,
+    actor: state.changedBy,
+    data: { engaged: state.engaged, reason: state.reason ?? null },
+  };
+}

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { outboxEntry } from '../../../core/events/outbox.ts';
 import { startTestApi, type TestApi } from '../../support/api.ts';
 import { createTestTenant, type TestTenant } from '../../support/tenants.ts';
 import { limitOrder, postOrder, setLimits } from '../../support/orders.ts';
@@ -177,6 +179,42 @@ describe('each limit just under and just over', () => {
       headers: tenant.headers('admin'),
     });
     expect((await postOrder(api, tenant, limitOrder())).status).toBe(201);
+  });
+
+  it('engaging or releasing the kill switch puts a risk.kill_switch event in the outbox', async () => {
+    const tenant = await tenantWith({});
+    for (const engaged of [true, false]) {
+      const res = await api.request('POST', '/api/v1/risk/kill-switch', {
+        body: { engaged, reason: engaged ? 'halt' : 'resume' },
+        headers: tenant.headers('admin'),
+      });
+      expect(res.status).toBe(200);
+    }
+    const key = riskKeys.event(tenant.tenantId, 'x');
+    const { Items = [] } = await api.resources.dynamo.send(
+      new QueryCommand({
+        TableName: api.resources.tableName,
+        KeyConditionExpression: 'pk = :p',
+        ExpressionAttributeValues: { ':p': { S: key.pk } },
+        ConsistentRead: true,
+      }),
+    );
+    const entries = Items.map((item) => outboxEntry(unmarshall(item)));
+    expect(entries).toEqual([
+      {
+        detailType: 'risk.kill_switch',
+        detail: expect.objectContaining({
+          tenantId: tenant.tenantId,
+          type: 'risk.kill_switch',
+          data: { engaged: true, reason: 'halt' },
+        }),
+      },
+      {
+        detailType: 'risk.kill_switch',
+        detail: expect.objectContaining({ data: { engaged: false, reason: 'resume' } }),
+      },
+    ]);
+    expect(Items.every((item) => item.gsi3pk?.S?.startsWith('OUTBOX#'))).toBe(true);
   });
 
   it('limits are validated and only admins change them', async () => {

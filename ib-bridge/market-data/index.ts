@@ -1,0 +1,6 @@
+export {
+  startMarketData,
+  type MarketDataLink,
+  type MarketDataOptions,
+  type MarketDataService,
+} from './service.ts';

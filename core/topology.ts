@@ -252,6 +252,20 @@ export const routes: RouteSpec[] = [
   },
   {
     method: 'GET',
+    path: '/api/v1/positions',
+    handler: 'functions/positions/list.ts',
+    auth: 'caller',
+    access: ['table:read'],
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/pnl/today',
+    handler: 'functions/pnl/today.ts',
+    auth: 'caller',
+    access: ['table:read'],
+  },
+  {
+    method: 'GET',
     path: '/api/v1/risk/limits',
     handler: 'functions/risk/get-limits.ts',
     auth: 'caller',
@@ -360,3 +374,8 @@ export const env = {
 
 /** The Lambda authorizer run before every `caller` route (no identity source, no caching). */
 export const authorizer = 'functions/auth/authorizer.ts';
+
+/** Cognito triggers: the pre-token-generation (V2) handler puts the tenant into access tokens. */
+export const identityTriggers = {
+  preTokenGeneration: 'functions/auth/pre-token.ts',
+} as const;

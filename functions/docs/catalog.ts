@@ -302,6 +302,20 @@ export const catalog: Record<string, RouteDoc> = {
     tag: 'marketdata',
     success: ok('Unsubscribed', undefined, 204),
   },
+  'GET /api/v1/positions': {
+    summary: "The tenant's positions",
+    tag: 'positions',
+    description:
+      'Per broker account and symbol, from the fills the bridge applied; marked to the latest cached quote when there is one (marketPrice, marketValue and unrealizedPnl are null otherwise). Realized P&L is net of commissions.',
+    success: ok('The positions'),
+  },
+  'GET /api/v1/pnl/today': {
+    summary: "The tenant's P&L for today (UTC trading day)",
+    tag: 'positions',
+    description:
+      'Realized P&L (net of commissions), commissions and fill count of the day, unrealized P&L of open positions marked to the latest cached quotes, per symbol and in total.',
+    success: ok('The day P&L'),
+  },
   'GET /api/v1/marketdata/{symbol}': {
     summary: 'The latest cached quote',
     tag: 'marketdata',

@@ -208,3 +208,65 @@ export async function eventTypes(world: BridgeWorld, tenant: TestTenant, id: str
   });
   return (res.body.items as Array<{ type: string }>).map((e) => e.type);
 }
+
+/**
+ * The risk counters the API's order transaction checks, recomputed from what they stand for
+ * (working orders' unfilled reservations and positions at cost) and read back from the store.
+ */
+export async function countersCheck(world: BridgeWorld, tenantId: string) {
+  const { orderContribution, positionContribution } = await import('../../../core/risk/exposure.ts');
+  const { Dec } = await import('../../../core/money.ts');
+  const working = await world.store.orders.workingOrders(tenantId);
+  const positions = await world.store.positions(tenantId);
+  const symbols = [...new Set([...working.map((o) => o.symbol), ...positions.map((p) => p.symbol)])].sort();
+  const expected = {
+    openOrders: 0,
+    exposure: new Dec(0),
+    bySymbol: {} as Record<string, { maxLong: string; maxShort: string; position: string }>,
+  };
+  const sums: Record<
+    string,
+    {
+      maxLong: InstanceType<typeof Dec>;
+      maxShort: InstanceType<typeof Dec>;
+      position: InstanceType<typeof Dec>;
+    }
+  > = {};
+  for (const s of symbols) sums[s] = { maxLong: new Dec(0), maxShort: new Dec(0), position: new Dec(0) };
+  for (const o of working) {
+    const c = orderContribution(o);
+    expected.openOrders += c.openOrders;
+    expected.exposure = expected.exposure.plus(c.exposure);
+    const s = sums[o.symbol]!;
+    s.maxLong = s.maxLong.plus(c.maxLong);
+    s.maxShort = s.maxShort.plus(c.maxShort);
+  }
+  for (const p of positions) {
+    const c = positionContribution(p);
+    expected.exposure = expected.exposure.plus(c.exposure);
+    const s = sums[p.symbol]!;
+    s.maxLong = s.maxLong.plus(c.maxLong);
+    s.maxShort = s.maxShort.plus(c.maxShort);
+    s.position = s.position.plus(c.position);
+  }
+  for (const s of symbols) {
+    const v = sums[s]!;
+    expected.bySymbol[s] = {
+      maxLong: v.maxLong.toFixed(),
+      maxShort: v.maxShort.toFixed(),
+      position: v.position.toFixed(),
+    };
+  }
+  const stored = await world.store.riskCounters(tenantId, symbols);
+  const actual = {
+    openOrders: stored.openOrders,
+    exposure: stored.exposure.toFixed(),
+    bySymbol: Object.fromEntries(
+      Object.entries(stored.bySymbol).map(([s, v]) => [
+        s,
+        { maxLong: v.maxLong.toFixed(), maxShort: v.maxShort.toFixed(), position: v.position.toFixed() },
+      ]),
+    ),
+  };
+  return { expected: { ...expected, exposure: expected.exposure.toFixed() }, actual };
+}

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Annotations, CfnOutput, CfnParameter, Duration, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -37,7 +38,7 @@ export interface OmsStackProps extends StackProps {
   readonly logRetention?: logs.RetentionDays;
 }
 
-type HandlerKind = 'route' | 'authorizer' | 'consumer' | 'schedule';
+type HandlerKind = 'route' | 'authorizer' | 'consumer' | 'schedule' | 'trigger';
 
 interface HandlerUse {
   readonly kinds: Set<HandlerKind>;
@@ -59,6 +60,8 @@ const TIMEOUTS: Record<HandlerKind, Duration> = {
   authorizer: Duration.seconds(5),
   consumer: Duration.seconds(30),
   schedule: Duration.seconds(60),
+  // Cognito waits at most 5 s for a trigger.
+  trigger: Duration.seconds(5),
 };
 
 /** The whole OMS in one stack, built from the topology declaration. */
@@ -102,13 +105,24 @@ export class OmsStack extends Stack {
       const fn = new HandlerFunction(this, handlerId(handler), {
         handler,
         description: `OMS ${kinds.join('+')} ${handler}`,
-        environment,
+        // A Cognito trigger that named its own pool would make pool and function depend on each other.
+        environment: use.kinds.has('trigger') ? {} : environment,
         timeout,
         logRetention,
         files: [...use.files],
       });
       this.grant(fn, use.access);
       this.functions.set(handler, fn);
+    }
+
+    const preToken = topology.identityTriggers?.preTokenGeneration;
+    const preTokenFn = preToken ? this.functions.get(preToken) : undefined;
+    if (preTokenFn) {
+      this.identity.userPool.addTrigger(
+        cognito.UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG,
+        preTokenFn.fn,
+        cognito.LambdaVersion.V2_0,
+      );
     }
 
     const authorizer = topology.authorizer ? this.functions.get(topology.authorizer) : undefined;
@@ -315,6 +329,9 @@ export function collectHandlers(topology: Topology): Map<string, HandlerUse> {
   for (const route of topology.routes) add(route.handler, 'route', route);
   // The authorizer reads API keys and their tenants; it never writes orders or sends messages.
   if (topology.authorizer) add(topology.authorizer, 'authorizer', { access: ['table:read', 'table:write'] });
+  // The pre-token trigger only reshapes the token Cognito hands it.
+  const preToken = topology.identityTriggers?.preTokenGeneration;
+  if (preToken) add(preToken, 'trigger', { access: [] });
   for (const consumer of topology.queueConsumers) add(consumer.handler, 'consumer', consumer);
   for (const schedule of topology.schedules) add(schedule.handler, 'schedule', schedule);
   return uses;

@@ -16,6 +16,8 @@ export type Topology = Pick<
 > & {
   /** Handler module of the Lambda authorizer used by every `caller` route. */
   readonly authorizer?: string | undefined;
+  /** Cognito trigger handlers. */
+  readonly identityTriggers?: { readonly preTokenGeneration?: string } | undefined;
 };
 
 export type QueueKey = keyof Topology['queues'];

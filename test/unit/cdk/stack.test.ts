@@ -226,7 +226,9 @@ describe('Lambda functions', () => {
       const handlers = collectHandlers(s.stack.topology);
       const fns = functionsOf(s);
       expect(fns).toHaveLength(handlers.size);
+      const triggers = new Set([...handlers].filter(([, use]) => use.kinds.has('trigger')).map(([h]) => h));
       for (const [, fn] of fns) {
+        const isTrigger = [...triggers].some((h) => String(fn.Properties.Description).endsWith(h));
         expect(fn.Properties.Runtime).toBe('nodejs24.x');
         expect(fn.Properties.Architectures).toEqual(['arm64']);
         expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
@@ -234,7 +236,8 @@ describe('Lambda functions', () => {
         expect(variables.NODE_OPTIONS).toBe('--enable-source-maps');
         for (const [key, name] of Object.entries(topology.env)) {
           // Resource names are always set; tuning values fall back to the application defaults.
-          if (RESOURCE_ENV.test(key)) expect(variables[name]).toBeDefined();
+          // (A Cognito trigger gets none: naming its own pool would be a dependency cycle.)
+          if (RESOURCE_ENV.test(key) && !isTrigger) expect(variables[name]).toBeDefined();
         }
         // The local identity provider's signing key must never reach AWS.
         expect(Object.keys(variables).some((n) => /LOCAL_IDP|LOOPBACK/.test(n))).toBe(false);
@@ -318,6 +321,17 @@ describe('Cognito', () => {
         UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' },
         AdminCreateUserConfig: Match.objectLike({ AllowAdminCreateUserOnly: true }),
       }),
+    });
+  });
+
+  it('a pre-token-generation trigger (V2) puts the tenant into access tokens', () => {
+    const pool = resourcesOf(real, 'AWS::Cognito::UserPool')[0]?.[1];
+    const config = pool?.Properties.LambdaConfig.PreTokenGenerationConfig;
+    expect(config.LambdaVersion).toBe('V2_0');
+    const trigger = real.stack.functions.get(topology.identityTriggers.preTokenGeneration);
+    expect(trigger).toBeDefined();
+    expect(config.LambdaArn).toEqual({
+      'Fn::GetAtt': [real.stack.getLogicalId(trigger!.fn.node.defaultChild as never), 'Arn'],
     });
   });
 

@@ -112,6 +112,18 @@ describe('npm start', () => {
     expect(await interrupt(second)).toBe(0);
   }, 120_000);
 
+  it('says clearly, without a stack trace, that Java is missing', () => {
+    const run = spawnSync(process.execPath, ['bin/local.ts'], {
+      cwd: root,
+      env: { ...process.env, PATH: '/nonexistent', OMS_PORT: '0', OMS_DATA_DIR: dataDir },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('DynamoDB Local needs Java 17 or newer');
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  }, 60_000);
+
   it('says clearly, without a stack trace, that the port is taken', async () => {
     const blocker = net.createServer();
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));

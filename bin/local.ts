@@ -52,6 +52,10 @@ try {
   log(`demo tenant "${demo.tenant}" (credentials in ${resolve(dataDir, 'demo-credentials.json')}):`);
   for (const user of demo.users) log(`  ${user.role.padEnd(8)} ${user.username} / ${user.password}`);
   log(`  operator ${demo.operator.username} / ${demo.operator.password}`);
+  if (stack.paperGateway) {
+    const kind = stack.paperGatewayServer ? 'paper gateway' : 'IB gateway';
+    log(`${kind} ${stack.paperGateway.host}:${stack.paperGateway.port}; IB bridge running as a child process (restarted if it dies)`);
+  }
   const trader = demo.users.find((u) => u.role === 'trader') ?? demo.users[0];
   log('try:');
   log(

@@ -17,6 +17,9 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startOutboxDrainer } from '../adapters/outbox/drain.ts';
 import { authorizer } from '../core/topology.ts';
 import { startLocalIdentity, type LocalIdentity } from './identity/index.ts';
+import { startPaperGateway, type PaperGateway } from '../ib-bridge/paper-gateway/index.ts';
+import { superviseBridge, type SupervisedBridge } from '../ib-bridge/supervisor.ts';
+import { projectRoot } from './lambda.ts';
 
 export interface LocalStackOptions {
   /** HTTP gateway port; 0 picks a free one. */
@@ -25,6 +28,13 @@ export interface LocalStackOptions {
   /** Keeps DynamoDB and SQS state on disk under this folder; omit for an in-memory stack (tests). */
   dataDir?: string;
   log?: (line: string) => void;
+  /**
+   * Run the IB bridge as a child process (restarted when it dies, like ECS), against the paper
+   * gateway, or against a real gateway when IB_HOST/IB_PORT are set. Default true.
+   */
+  bridge?: boolean;
+  /** Paper gateway TWS API port; default PAPER_GATEWAY_PORT, else a free port. */
+  paperGatewayPort?: number;
 }
 
 export interface LocalStack {
@@ -39,6 +49,12 @@ export interface LocalStack {
   dlqUrls: QueueUrls;
   /** The local Cognito stand-in (signing key kept under the data dir). */
   identity: LocalIdentity;
+  /** Where the bridge connects: the paper gateway (or the real gateway of IB_HOST/IB_PORT). */
+  paperGateway?: { host: string; port: number };
+  /** The in-process paper gateway, when no real gateway is configured. */
+  paperGatewayServer?: PaperGateway;
+  /** The supervised bridge child process. */
+  bridge?: SupervisedBridge;
   stop(): Promise<void>;
 }
 
@@ -148,6 +164,40 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       () => drainer.stop(),
     );
 
+    let paperGatewayServer: PaperGateway | undefined;
+    let broker: { host: string; port: number } | undefined;
+    let bridge: SupervisedBridge | undefined;
+    if (options.bridge ?? true) {
+      if (process.env.IB_HOST || process.env.IB_PORT) {
+        broker = { host: process.env.IB_HOST || '127.0.0.1', port: Number(process.env.IB_PORT || 4002) };
+        log(`IB gateway       ${broker.host}:${broker.port} (IB_HOST/IB_PORT)`);
+      } else {
+        const server = await startPaperGateway({
+          port: options.paperGatewayPort ?? Number(process.env.PAPER_GATEWAY_PORT ?? 0),
+          controlPort: 0,
+          ...(dataDir ? { stateFile: join(dataDir, 'paper-gateway.json') } : {}),
+        });
+        paperGatewayServer = server;
+        stops.push(() => server.close());
+        broker = { host: server.host, port: server.port };
+        log(`paper gateway    ${server.host}:${server.port} (control http://${server.host}:${server.controlPort}/)`);
+      }
+      const supervised = superviseBridge({
+        projectRoot,
+        env: {
+          IB_HOST: broker.host,
+          IB_PORT: String(broker.port),
+          IB_CLIENT_ID: process.env.IB_CLIENT_ID || '1',
+          ...(process.env.IB_ACCOUNT ? { IB_ACCOUNT: process.env.IB_ACCOUNT } : {}),
+          BRIDGE_HEALTH_PORT: process.env.BRIDGE_HEALTH_PORT ?? '0',
+        },
+        log,
+      });
+      bridge = supervised;
+      // Stopped (and drained) before the paper gateway and the emulators it needs.
+      stops.push(() => supervised.stop());
+    }
+
     const gateway = await startGateway({ host, port: options.port, authorizer });
     stops.push(() => gateway.close());
     log(`HTTP gateway     ${gateway.url}`);
@@ -162,6 +212,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       queueUrls,
       dlqUrls,
       identity,
+      ...(broker ? { paperGateway: broker } : {}),
+      ...(paperGatewayServer ? { paperGatewayServer } : {}),
+      ...(bridge ? { bridge } : {}),
       stop,
     };
   } catch (error) {

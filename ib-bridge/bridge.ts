@@ -18,6 +18,10 @@ import { jsonLogger, type Logger } from './log.ts';
 import { OrderRouter } from './orders.ts';
 import { QueueConsumer } from './consumer.ts';
 import { sleep } from './keyed.ts';
+import { DynamoQuoteCache } from '../adapters/dynamodb/quote-cache.ts';
+import { DynamoSubscriptionStore } from '../adapters/dynamodb/subscriptions-store.ts';
+import { marketDataConfig } from '../core/marketdata/config.ts';
+import { startMarketData } from './market-data/index.ts';
 
 /** Executions are asked for from a little before the last reconciliation, to cover clock skew. */
 const WATERMARK_MARGIN_MS = 10 * 60_000;
@@ -238,6 +242,19 @@ export async function startBridge(config: BridgeConfig, options: { log?: Logger 
   broker.on('restored', (dataLost) => reconcile(dataLost ? '1101' : '1102'));
   broker.on('down', () => setReady(false));
 
+  // Market data follows the wanted list on its own; each session (and 1101/1102) reopens its lines.
+  const mdConfig = marketDataConfig(process.env);
+  const marketData = startMarketData({
+    link: broker,
+    quoteCache: new DynamoQuoteCache(dynamo, config.tableName, { ttlSeconds: mdConfig.quoteTtlSeconds }),
+    subscriptions: new DynamoSubscriptionStore(dynamo, config.tableName),
+    config: mdConfig,
+    logger: log,
+  });
+  broker.on('session', () => marketData.onConnected());
+  broker.on('restored', () => marketData.onConnected());
+  broker.on('down', () => marketData.onDisconnected());
+
   const consumer = new QueueConsumer({
     sqs,
     queueUrl: config.ordersQueueUrl,
@@ -331,6 +348,7 @@ export async function startBridge(config: BridgeConfig, options: { log?: Logger 
         clearInterval(queueCheck);
         if (executionsPending) clearTimeout(executionsPending);
         await beat();
+        await marketData.stop();
         broker.close();
         router.close();
         readyWaiters = [];

@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   GetCommand,
   PutCommand,
@@ -7,7 +6,6 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
-import { DependencyError, ValidationError } from '../../core/errors.ts';
 import { tenancyKeys } from '../../core/store/keys.ts';
 import type { Role, Scope } from '../../core/access/caller.ts';
 import {
@@ -27,45 +25,7 @@ import type {
   TenantUser,
 } from '../../core/tenancy/model.ts';
 import { awsClients, resources } from '../aws.ts';
-
-function isConditionFailure(error: unknown): boolean {
-  return (
-    error instanceof ConditionalCheckFailedException ||
-    (error instanceof Error && error.name === 'ConditionalCheckFailedException')
-  );
-}
-
-async function guard<T>(what: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    if (
-      error instanceof Error &&
-      (isConditionFailure(error) || error instanceof TransactionCanceledException)
-    )
-      throw error;
-    if (error instanceof Error && error.name.endsWith('Error') && 'code' in error) throw error;
-    throw new DependencyError(`DynamoDB failed while ${what}`, { cause: error });
-  }
-}
-
-/** Cursors carry only the sort key; the partition always comes from the caller's tenant. */
-function encodeCursor(sk: string): string {
-  return Buffer.from(JSON.stringify({ sk }), 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string | undefined, skPrefix: string): string | undefined {
-  if (cursor === undefined) return undefined;
-  try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { sk?: unknown };
-    if (typeof parsed.sk === 'string' && parsed.sk.startsWith(skPrefix)) return parsed.sk;
-  } catch {
-    // falls through to the validation error
-  }
-  throw new ValidationError('Invalid cursor', [
-    { path: 'query.cursor', message: 'not a cursor this listing issued' },
-  ]);
-}
+import { decodeSkCursor, encodeSkCursor, guardDynamo, isConditionFailure } from './errors.ts';
 
 const strip = <T extends Record<string, unknown>>(item: T, ...names: string[]) => {
   const copy: Record<string, unknown> = { ...item };
@@ -99,7 +59,7 @@ export class TenancyStore {
   /** Creates a tenant record; fails with a conflict if the id exists. */
   async createTenant(tenant: Tenant): Promise<void> {
     try {
-      await guard('creating a tenant', () =>
+      await guardDynamo('creating a tenant', () =>
         this.doc.send(
           new PutCommand({
             TableName: this.tableName,
@@ -122,7 +82,7 @@ export class TenancyStore {
 
   /** The key record for the authorizer, with its hash; undefined when absent. */
   async findApiKey(tenantId: string, keyId: string): Promise<StoredApiKey | undefined> {
-    const { Item } = await guard('reading an API key', () =>
+    const { Item } = await guardDynamo('reading an API key', () =>
       this.doc.send(
         new GetCommand({
           TableName: this.tableName,
@@ -176,7 +136,7 @@ export class TenantScope {
   }
 
   async getTenant(): Promise<Tenant> {
-    const { Item } = await guard('reading a tenant', () =>
+    const { Item } = await guardDynamo('reading a tenant', () =>
       this.doc.send(new GetCommand({ TableName: this.table, Key: tenancyKeys.tenant(this.tenantId) })),
     );
     if (!Item) throw new TenantNotFoundError(this.tenantId);
@@ -184,7 +144,7 @@ export class TenantScope {
   }
 
   async putUser(user: TenantUser): Promise<void> {
-    await guard('writing a user', () =>
+    await guardDynamo('writing a user', () =>
       this.doc.send(
         new PutCommand({
           TableName: this.table,
@@ -195,7 +155,7 @@ export class TenantScope {
   }
 
   async getUser(username: string): Promise<TenantUser> {
-    const { Item } = await guard('reading a user', () =>
+    const { Item } = await guardDynamo('reading a user', () =>
       this.doc.send(
         new GetCommand({
           TableName: this.table,
@@ -228,7 +188,7 @@ export class TenantScope {
       sets.push('#status = :status');
     }
     try {
-      const { Attributes } = await guard('updating a user', () =>
+      const { Attributes } = await guardDynamo('updating a user', () =>
         this.doc.send(
           new UpdateCommand({
             TableName: this.table,
@@ -259,7 +219,7 @@ export class TenantScope {
   }
 
   async putApiKey(key: Omit<StoredApiKey, 'tenantId'>): Promise<void> {
-    await guard('writing an API key', () =>
+    await guardDynamo('writing an API key', () =>
       this.doc.send(
         new PutCommand({
           TableName: this.table,
@@ -271,7 +231,7 @@ export class TenantScope {
   }
 
   async getApiKey(keyId: string): Promise<ApiKeyRecord> {
-    const { Item } = await guard('reading an API key', () =>
+    const { Item } = await guardDynamo('reading an API key', () =>
       this.doc.send(
         new GetCommand({
           TableName: this.table,
@@ -287,7 +247,7 @@ export class TenantScope {
   /** Revokes a key at once (the authorizer reads keys with consistent reads). */
   async revokeApiKey(keyId: string, now: Date): Promise<ApiKeyRecord> {
     try {
-      const { Attributes } = await guard('revoking an API key', () =>
+      const { Attributes } = await guardDynamo('revoking an API key', () =>
         this.doc.send(
           new UpdateCommand({
             TableName: this.table,
@@ -332,7 +292,7 @@ export class TenantScope {
       ...(event.sourceIp ? { sourceIp: event.sourceIp } : {}),
       data: event.data ?? {},
     };
-    await guard('writing the audit log', () =>
+    await guardDynamo('writing the audit log', () =>
       this.doc.send(
         new PutCommand({
           TableName: this.table,
@@ -347,8 +307,8 @@ export class TenantScope {
   /** The audit log, newest first. */
   async listAudit(limit: number, cursor?: string, type?: AuditEventType): Promise<Page<AuditEvent>> {
     const pk = tenancyKeys.auditPk(this.tenantId);
-    const startSk = decodeCursor(cursor, 'AUDIT#');
-    const { Items, LastEvaluatedKey } = await guard('reading the audit log', () =>
+    const startSk = decodeSkCursor(cursor, 'AUDIT#');
+    const { Items, LastEvaluatedKey } = await guardDynamo('reading the audit log', () =>
       this.doc.send(
         new QueryCommand({
           TableName: this.table,
@@ -365,7 +325,7 @@ export class TenantScope {
     );
     return {
       items: (Items ?? []).map((item) => strip(item) as unknown as AuditEvent),
-      nextCursor: LastEvaluatedKey ? encodeCursor(String(LastEvaluatedKey.sk)) : null,
+      nextCursor: LastEvaluatedKey ? encodeSkCursor(String(LastEvaluatedKey.sk)) : null,
     };
   }
 
@@ -376,8 +336,8 @@ export class TenantScope {
     forward: boolean,
     map: (item: Record<string, unknown>) => T,
   ): Promise<Page<T>> {
-    const startSk = decodeCursor(cursor, key.skPrefix);
-    const { Items, LastEvaluatedKey } = await guard('listing', () =>
+    const startSk = decodeSkCursor(cursor, key.skPrefix);
+    const { Items, LastEvaluatedKey } = await guardDynamo('listing', () =>
       this.doc.send(
         new QueryCommand({
           TableName: this.table,
@@ -391,7 +351,7 @@ export class TenantScope {
     );
     return {
       items: (Items ?? []).map(map),
-      nextCursor: LastEvaluatedKey ? encodeCursor(String(LastEvaluatedKey.sk)) : null,
+      nextCursor: LastEvaluatedKey ? encodeSkCursor(String(LastEvaluatedKey.sk)) : null,
     };
   }
 }

@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   GetCommand,
@@ -9,7 +9,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
-import { DependencyError, ValidationError } from '../../core/errors.ts';
+import { DependencyError } from '../../core/errors.ts';
 import { outboxSk, webhookKeys, workKeys } from '../../core/store/keys.ts';
 import { WebhookLimitError, WebhookNotFoundError } from '../../core/webhooks/errors.ts';
 import type {
@@ -22,44 +22,10 @@ import type {
 } from '../../core/webhooks/model.ts';
 import type { WebhookStore } from '../../core/webhooks/ports.ts';
 import { awsClients, resources } from '../aws.ts';
+import { decodeSkCursor, encodeSkCursor, guardDynamo, isConditionFailure } from '../dynamodb/errors.ts';
 
 /** Deliveries are kept this long, then expire by TTL. */
 const DELIVERY_RETENTION_SECONDS = 30 * 24 * 3600;
-
-function isConditionFailure(error: unknown): boolean {
-  return (
-    error instanceof ConditionalCheckFailedException ||
-    (error instanceof Error && error.name === 'ConditionalCheckFailedException')
-  );
-}
-
-async function guard<T>(what: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    if (isConditionFailure(error) || error instanceof TransactionCanceledException) throw error;
-    if (error instanceof Error && 'code' in error && error.name.endsWith('Error')) throw error;
-    throw new DependencyError(`DynamoDB failed while ${what}`, { cause: error });
-  }
-}
-
-/** Cursors carry only the sort key; the partition always comes from the caller's tenant. */
-function encodeCursor(sk: string): string {
-  return Buffer.from(JSON.stringify({ sk }), 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string | undefined, skPrefix: string): string | undefined {
-  if (cursor === undefined) return undefined;
-  try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { sk?: unknown };
-    if (typeof parsed.sk === 'string' && parsed.sk.startsWith(skPrefix)) return parsed.sk;
-  } catch {
-    // falls through to the validation error
-  }
-  throw new ValidationError('Invalid cursor', [
-    { path: 'query.cursor', message: 'not a cursor this listing issued' },
-  ]);
-}
 
 function strip<T>(item: Record<string, unknown>): T {
   const { pk: _pk, sk: _sk, entity: _e, expiresAt: _x, ...rest } = item;
@@ -84,7 +50,7 @@ export class DynamoWebhookStore implements WebhookStore {
     // A soft limit: two creates racing may both pass it, which costs one extra subscription at most.
     const count = await this.countSubscriptions(s.tenantId);
     if (count >= maxPerTenant) throw new WebhookLimitError(maxPerTenant);
-    await guard('creating a webhook', () =>
+    await guardDynamo('creating a webhook', () =>
       this.doc.send(
         new PutCommand({
           TableName: this.tableName,
@@ -97,7 +63,7 @@ export class DynamoWebhookStore implements WebhookStore {
 
   private async countSubscriptions(tenantId: string): Promise<number> {
     const { pk, skPrefix } = webhookKeys.subscriptionPrefix(tenantId);
-    const { Count = 0 } = await guard('counting webhooks', () =>
+    const { Count = 0 } = await guardDynamo('counting webhooks', () =>
       this.doc.send(
         new QueryCommand({
           TableName: this.tableName,
@@ -112,7 +78,7 @@ export class DynamoWebhookStore implements WebhookStore {
 
   async getSubscription(tenantId: string, id: string): Promise<WebhookSubscription | undefined> {
     if (!validId(id)) return undefined;
-    const { Item } = await guard('reading a webhook', () =>
+    const { Item } = await guardDynamo('reading a webhook', () =>
       this.doc.send(
         new GetCommand({
           TableName: this.tableName,
@@ -152,7 +118,7 @@ export class DynamoWebhookStore implements WebhookStore {
   async deleteSubscription(tenantId: string, id: string): Promise<boolean> {
     if (!validId(id)) return false;
     try {
-      await guard('deleting a webhook', () =>
+      await guardDynamo('deleting a webhook', () =>
         this.doc.send(
           new DeleteCommand({
             TableName: this.tableName,
@@ -176,7 +142,7 @@ export class DynamoWebhookStore implements WebhookStore {
     now: string,
   ): Promise<WebhookSubscription> {
     try {
-      const { Attributes } = await guard('rotating a webhook secret', () =>
+      const { Attributes } = await guardDynamo('rotating a webhook secret', () =>
         this.doc.send(
           new UpdateCommand({
             TableName: this.tableName,
@@ -199,7 +165,7 @@ export class DynamoWebhookStore implements WebhookStore {
   async createDelivery(d: WebhookDelivery): Promise<{ delivery: WebhookDelivery; created: boolean }> {
     const expiresAt = Math.floor(Date.parse(d.createdAt) / 1000) + DELIVERY_RETENTION_SECONDS;
     try {
-      await guard('creating a webhook delivery', () =>
+      await guardDynamo('creating a webhook delivery', () =>
         this.doc.send(
           new TransactWriteCommand({
             TransactItems: [
@@ -237,7 +203,7 @@ export class DynamoWebhookStore implements WebhookStore {
         (error as Error).name === 'TransactionCanceledException'
       ))
         throw error;
-      const { Item } = await guard('reading a webhook delivery marker', () =>
+      const { Item } = await guardDynamo('reading a webhook delivery marker', () =>
         this.doc.send(
           new GetCommand({
             TableName: this.tableName,
@@ -264,7 +230,7 @@ export class DynamoWebhookStore implements WebhookStore {
     id: string,
   ): Promise<WebhookDelivery | undefined> {
     if (!validId(id) || !validId(subscriptionId)) return undefined;
-    const { Item } = await guard('reading a webhook delivery', () =>
+    const { Item } = await guardDynamo('reading a webhook delivery', () =>
       this.doc.send(
         new GetCommand({
           TableName: this.tableName,
@@ -291,7 +257,7 @@ export class DynamoWebhookStore implements WebhookStore {
     status: DeliveryStatus,
     now: string,
   ): Promise<void> {
-    await guard('logging a webhook attempt', () =>
+    await guardDynamo('logging a webhook attempt', () =>
       this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
@@ -306,7 +272,7 @@ export class DynamoWebhookStore implements WebhookStore {
   }
 
   async setDeliveryStatus(d: WebhookDelivery, status: DeliveryStatus, now: string): Promise<void> {
-    await guard('updating a webhook delivery', () =>
+    await guardDynamo('updating a webhook delivery', () =>
       this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
@@ -322,7 +288,7 @@ export class DynamoWebhookStore implements WebhookStore {
 
   async recordSuccess(s: WebhookSubscription, now: string): Promise<void> {
     try {
-      await guard('resetting webhook failures', () =>
+      await guardDynamo('resetting webhook failures', () =>
         this.doc.send(
           new UpdateCommand({
             TableName: this.tableName,
@@ -340,7 +306,7 @@ export class DynamoWebhookStore implements WebhookStore {
 
   async recordFailure(s: WebhookSubscription, now: string): Promise<number> {
     try {
-      const { Attributes } = await guard('counting webhook failures', () =>
+      const { Attributes } = await guardDynamo('counting webhook failures', () =>
         this.doc.send(
           new UpdateCommand({
             TableName: this.tableName,
@@ -362,7 +328,7 @@ export class DynamoWebhookStore implements WebhookStore {
   async disable(s: WebhookSubscription, event: WebhookDisabledDetail): Promise<boolean> {
     const eventKey = ulid();
     try {
-      await guard('disabling a webhook', () =>
+      await guardDynamo('disabling a webhook', () =>
         this.doc.send(
           new TransactWriteCommand({
             TransactItems: [
@@ -418,8 +384,8 @@ export class DynamoWebhookStore implements WebhookStore {
     page: { limit: number; cursor?: string },
     forward: boolean,
   ): Promise<Page<T>> {
-    const after = decodeCursor(page.cursor, skPrefix);
-    const { Items = [], LastEvaluatedKey } = await guard('listing', () =>
+    const after = decodeSkCursor(page.cursor, skPrefix);
+    const { Items = [], LastEvaluatedKey } = await guardDynamo('listing', () =>
       this.doc.send(
         new QueryCommand({
           TableName: this.tableName,
@@ -434,7 +400,7 @@ export class DynamoWebhookStore implements WebhookStore {
     const last = Items[Items.length - 1];
     return {
       items: Items.map((i) => strip<T>(i)),
-      ...(LastEvaluatedKey && last ? { nextCursor: encodeCursor(String(last.sk)) } : {}),
+      ...(LastEvaluatedKey && last ? { nextCursor: encodeSkCursor(String(last.sk)) } : {}),
     };
   }
 }

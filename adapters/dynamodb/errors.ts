@@ -1,0 +1,43 @@
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DependencyError, DomainError, ValidationError } from '../../core/errors.ts';
+
+/** A write refused by its condition expression. */
+export function isConditionFailure(error: unknown): boolean {
+  return (
+    error instanceof ConditionalCheckFailedException ||
+    (error instanceof Error && error.name === 'ConditionalCheckFailedException')
+  );
+}
+
+/**
+ * Runs a DynamoDB call and turns an SDK failure into a DependencyError (a 503 the client may
+ * retry). Condition failures and domain errors pass through: the caller decides what they mean.
+ */
+export async function guardDynamo<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (isConditionFailure(error) || error instanceof TransactionCanceledException) throw error;
+    if (error instanceof DomainError) throw error;
+    throw new DependencyError(`DynamoDB failed while ${what}`, { cause: error });
+  }
+}
+
+/** A page cursor that carries only the sort key; the partition always comes from the caller's tenant. */
+export function encodeSkCursor(sk: string): string {
+  return Buffer.from(JSON.stringify({ sk }), 'utf8').toString('base64url');
+}
+
+/** The sort key of a cursor issued for a listing under `skPrefix`, or a 400 for anything else. */
+export function decodeSkCursor(cursor: string | undefined, skPrefix: string): string | undefined {
+  if (cursor === undefined) return undefined;
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { sk?: unknown };
+    if (typeof parsed.sk === 'string' && parsed.sk.startsWith(skPrefix)) return parsed.sk;
+  } catch {
+    // falls through to the validation error
+  }
+  throw new ValidationError('Invalid cursor', [
+    { path: 'query.cursor', message: 'not a cursor this listing issued' },
+  ]);
+}

@@ -3,8 +3,8 @@
  * a receiver on this machine (order → audit event with outbox marker → the stack's drainer → local
  * EventBridge → webhooks queue → webhook Lambda → receiver).
  *
- * Fills need the IB bridge, which the local stack does not run yet, so this follows
- * `order.accepted`; when the bridge lands, a fill against the paper gateway should be added here.
+ * A marketable order is also placed by the stack's bridge at the paper gateway and filled, and its
+ * fill comes back the same way as `order.filled`.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -23,14 +23,18 @@ let child: ChildProcess | undefined;
 let baseUrl = '';
 let receiver: Server;
 let receiverUrl = '';
-const received: Array<{ headers: IncomingHttpHeaders; body: string }> = [];
+const received: Array<{ url: string; headers: IncomingHttpHeaders; body: string }> = [];
 
 beforeAll(async () => {
   receiver = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      received.push({
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      });
       res.writeHead(204).end();
     });
   });
@@ -138,4 +142,53 @@ describe('npm start: order → webhook', () => {
     expect(payload.type).toBe('order.accepted');
     expect(payload.data).toMatchObject({ orderId, seq: 1, eventId: `${orderId}:1` });
   });
+
+  it('delivers order.filled for an order the bridge placed and the paper gateway filled, in seq order', async () => {
+    const admin = await login('admin');
+    const trader = await login('trader');
+    const sub = await call('POST', '/api/v1/webhooks', admin, {
+      url: `${receiverUrl}/fills`,
+      events: ['order.*'],
+    });
+    expect(sub.status).toBe(201);
+    // The paper gateway's AAPL trades near 190: a buy limit at 215 is marketable and fills.
+    const placed = await call(
+      'POST',
+      '/api/v1/orders',
+      trader,
+      { symbol: 'AAPL', side: 'buy', quantity: '5', type: 'limit', limitPrice: '215' },
+      { 'idempotency-key': randomUUID() },
+    );
+    expect(placed.status).toBe(201);
+    const orderId = placed.body.id as string;
+    const verifier = new Webhook(sub.body.secret);
+    const forOrder = () =>
+      received
+        .filter((r) => r.url === '/fills' && String(r.headers['webhook-id']).startsWith(`${orderId}:`))
+        .map(
+          (r) =>
+            verifier.verify(r.body, {
+              'webhook-id': String(r.headers['webhook-id']),
+              'webhook-timestamp': String(r.headers['webhook-timestamp']),
+              'webhook-signature': String(r.headers['webhook-signature']),
+            }) as {
+              type: string;
+              data: { seq: number; data: { order: { status: string; filledQuantity: string } } };
+            },
+        );
+    const deadline = Date.now() + 45_000;
+    while (!forOrder().some((p) => p.type === 'order.filled') && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const payloads = forOrder();
+    const filled = payloads.find((p) => p.type === 'order.filled');
+    if (!filled) throw new Error(`no order.filled webhook; got ${payloads.map((p) => p.type).join(', ')}`);
+    expect(filled.data.data.order).toMatchObject({ status: 'filled', filledQuantity: '5' });
+    const order = await call('GET', `/api/v1/orders/${orderId}`, trader);
+    expect(order.body.status).toBe('filled');
+    // Every event of the order up to the fill arrived, each once per subscription, with increasing seq.
+    const seqs = [...new Set(payloads.map((p) => p.data.seq))].sort((a, b) => a - b);
+    expect(seqs[0]).toBe(1);
+    expect(seqs.at(-1)).toBe(filled.data.seq);
+  }, 60_000);
 });

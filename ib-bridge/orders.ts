@@ -696,10 +696,16 @@ export class OrderRouter {
         return;
       case 'cancel':
         await this.#ready(actor);
+        // Claimed in a session that died before the order went out: the broker never had it.
+        if (!this.#atBroker.has(order.id)) return this.#settle(actor, actor.order ?? order);
         await this.#d.broker.send((ib) => ib.cancelOrder(order.brokerOrderId as number), true);
         return;
       case 'modify':
         await this.#ready(actor);
+        // Re-sending an IB order id the broker does not hold would place a new order (or get
+        // 103): the order goes out under a fresh id with the new terms instead.
+        if (!this.#atBroker.has(order.id))
+          return this.#place(actor, actor.order ?? order, order.brokerOrderId);
         await this.#d.broker.send((ib) =>
           ib.placeOrder(order.brokerOrderId as number, contractOf(order), this.#ibOrder(order)),
         );
@@ -710,14 +716,15 @@ export class OrderRouter {
   /** Claims the order under a fresh IB order id, then places it. */
   async #place(actor: Actor, order: Order, previousBrokerOrderId?: number, gated = true): Promise<void> {
     if (gated) await this.#ready(actor);
-    const id = await this.#d.ids.next();
-    const claimed = await this.#d.store.claim(
-      order,
-      id,
-      this.#d.clientId,
-      this.#now(),
-      previousBrokerOrderId,
-    );
+    const ticket = await this.#d.ids.next();
+    const id = ticket.id;
+    let claimed: Order;
+    try {
+      claimed = await this.#d.store.claim(order, id, this.#d.clientId, this.#now(), previousBrokerOrderId);
+    } catch (error) {
+      ticket.abandon();
+      throw error;
+    }
     actor.order = claimed;
     const route: OrderRoute = {
       tenantId: order.tenantId,
@@ -731,7 +738,9 @@ export class OrderRouter {
     // Known at the broker from here on for this session: a redelivery must not place it again.
     this.#atBroker.add(order.id);
     try {
-      await this.#d.broker.send((ib) => ib.placeOrder(id, contractOf(claimed), this.#ibOrder(claimed)));
+      await ticket.send(() =>
+        this.#d.broker.send((ib) => ib.placeOrder(id, contractOf(claimed), this.#ibOrder(claimed))),
+      );
     } catch (error) {
       // Not sent: the next session's reconciliation (or the redelivered message) places it.
       this.#atBroker.delete(order.id);

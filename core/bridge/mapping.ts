@@ -240,7 +240,16 @@ export function decideOnStatus(order: Order, report: StatusReport): Decision {
     }
     case 'filled':
       if (missingFills) return { kind: 'await_fills', brokerFilled };
-      return NONE;
+      // Every fill is here and the broker says done: a replace that would have grown the order
+      // (and is refused next, e.g. 103 or 104) must not keep it open.
+      if (brokerFilled === undefined || order.filledQuantity.isZero()) return NONE;
+      return {
+        kind: 'transition',
+        to: 'filled',
+        event: 'order.filled',
+        changes: { ...permChange(order, report.permId), pendingChange: undefined, previousStatus: undefined },
+        data: { brokerStatus: report.status },
+      };
     case 'inactive': {
       if (missingFills) return { kind: 'await_fills', brokerFilled };
       const reason = reasonText(report, 'Inactive at the broker');

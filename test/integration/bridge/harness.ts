@@ -17,6 +17,7 @@ import { startBridge, type Bridge } from '../../../ib-bridge/bridge.ts';
 import type { BridgeConfig } from '../../../ib-bridge/config.ts';
 import { DynamoExecutionStore } from '../../../adapters/dynamodb/execution-store.ts';
 import type { Logger } from '../../../ib-bridge/log.ts';
+import { superviseBridge, type SupervisedBridge } from '../../../ib-bridge/supervisor.ts';
 
 export const projectRoot = resolve(import.meta.dirname, '../../..');
 
@@ -62,6 +63,8 @@ export interface BridgeWorld {
   startBridge(overrides?: Partial<BridgeConfig>): Promise<Bridge & { log: ReturnType<typeof memoryLogger> }>;
   /** Starts the bridge as a child process (as `npm start` and ECS run it). */
   spawnBridge(overrides?: Record<string, string>): BridgeProcess;
+  /** Runs the bridge as a child process restarted whenever it dies (as the local stack does). */
+  superviseBridge(overrides?: Record<string, string>): SupervisedBridge & { output: string[] };
   tenant(limits?: Record<string, unknown>): Promise<TestTenant>;
   close(): Promise<void>;
 }
@@ -75,6 +78,20 @@ export interface BridgeProcess {
 
 let nextClientId = 10;
 
+/** The environment a bridge child needs for this world's resources and gateway. */
+function childEnv(c: BridgeConfig): Record<string, string> {
+  return {
+    IB_HOST: c.ib.host,
+    IB_PORT: String(c.ib.port),
+    IB_CLIENT_ID: String(c.ib.clientId),
+    BRIDGE_HEALTH_PORT: '0',
+    BRIDGE_VISIBILITY_SECONDS: String(c.visibilitySeconds),
+    BRIDGE_WAIT_SECONDS: String(c.waitSeconds),
+    BRIDGE_HEARTBEAT_MS: String(c.heartbeatMs),
+    BRIDGE_DRAIN_OUTBOX: String(c.drainOutbox),
+  };
+}
+
 /** Everything a bridge test needs; call close() in afterAll. */
 export async function bridgeWorld(gatewayOptions: PaperGatewayOptions = {}): Promise<BridgeWorld> {
   const api = await startTestApi();
@@ -87,6 +104,7 @@ export async function bridgeWorld(gatewayOptions: PaperGatewayOptions = {}): Pro
   });
   const store = new DynamoExecutionStore(api.resources.dynamo as DynamoDBClient, api.resources.tableName);
   const bridges: Bridge[] = [];
+  const supervised: SupervisedBridge[] = [];
   const children: BridgeProcess[] = [];
   const clientId = nextClientId++;
   const config = (overrides: Partial<BridgeConfig> = {}): BridgeConfig => ({
@@ -114,6 +132,19 @@ export async function bridgeWorld(gatewayOptions: PaperGatewayOptions = {}): Pro
       const bridge = await startBridge(config(overrides), { log });
       bridges.push(bridge);
       return Object.assign(bridge, { log });
+    },
+    superviseBridge: (env = {}) => {
+      const output: string[] = [];
+      const s = superviseBridge({
+        projectRoot,
+        env: { NODE_OPTIONS: '', ...childEnv(config()), ...env },
+        onLine: (line) => {
+          output.push(line);
+          if (process.env.BRIDGE_TEST_LOG === '1') console.log(line);
+        },
+      });
+      supervised.push(s);
+      return Object.assign(s, { output });
     },
     spawnBridge: (env = {}) => {
       const c = config();
@@ -156,6 +187,7 @@ export async function bridgeWorld(gatewayOptions: PaperGatewayOptions = {}): Pro
       return tenant;
     },
     close: async () => {
+      for (const s of supervised) await s.stop(5000);
       for (const c of children) await c.kill('SIGKILL');
       for (const b of bridges) await b.stop().catch(() => undefined);
       await gateway.close();

@@ -6,7 +6,7 @@
 import { Dec, ZERO } from '../money.ts';
 import type { OrderEventType } from '../orders/events.ts';
 import type { Order } from '../orders/order.ts';
-import { isTerminal, type OrderStatus } from '../orders/status.ts';
+import { canTransition, isTerminal, type OrderStatus } from '../orders/status.ts';
 import { replacedReservation } from '../risk/exposure.ts';
 import { AVERAGE_COST_DECIMALS } from '../positions/position.ts';
 import type { BrokerPermId } from '../ids.ts';
@@ -160,11 +160,13 @@ function replaced(order: Order, permId: number | undefined): Decision {
 
 function ended(
   order: Order,
-  to: 'cancelled' | 'rejected' | 'expired',
+  end: 'cancelled' | 'rejected' | 'expired',
   reason: string,
   code?: number,
   permId?: number,
 ): Decision {
+  // An order that already traded cannot be rejected: what is left of it is cancelled.
+  const to = end === 'rejected' && !canTransition(order.status, 'rejected') ? 'cancelled' : end;
   const event: OrderEventType =
     to === 'cancelled' ? 'order.cancelled' : to === 'rejected' ? 'order.rejected' : 'order.expired';
   return {

@@ -1,0 +1,35 @@
+import { describe, expect, it } from '@jest/globals';
+import { TokenBucket } from '../../../ib-bridge/pacing.ts';
+
+describe('token bucket', () => {
+  it('lets at most rate + burst through in any one-second window of a virtual clock', () => {
+    let now = 0;
+    const bucket = new TokenBucket(46, 1, () => now);
+    const times: number[] = [];
+    for (let t = 0; t < 5000; t++) {
+      now = t;
+      while (bucket.tryTake()) times.push(t);
+    }
+    let worst = 0;
+    for (let i = 0; i < times.length; i++) {
+      let j = i;
+      while (j < times.length && (times[j] as number) < (times[i] as number) + 1000) j++;
+      worst = Math.max(worst, j - i);
+    }
+    expect(worst).toBeLessThanOrEqual(47);
+    expect(times.length).toBeGreaterThanOrEqual(46 * 5 - 2);
+  });
+
+  it('serves waiters in order, urgent ones first', async () => {
+    const bucket = new TokenBucket(1000, 1);
+    expect(bucket.tryTake()).toBe(true);
+    const order: string[] = [];
+    const a = bucket.take().then(() => order.push('a'));
+    const b = bucket.take().then(() => order.push('b'));
+    const c = bucket.take(true).then(() => order.push('urgent'));
+    await Promise.all([a, b, c]);
+    expect(order).toEqual(['urgent', 'a', 'b']);
+    bucket.close();
+    await expect(bucket.take()).rejects.toThrow('closed');
+  });
+});

@@ -22,7 +22,12 @@ let world: BridgeWorld;
 beforeAll(async () => {
   world = await bridgeWorld({ seed: 2024, tickIntervalMs: 0 });
 });
-afterAll(() => world.close());
+/** Ends the kill, drop and price loops, also when the test fails half way. */
+let stopChaos = () => undefined as void;
+afterAll(async () => {
+  stopChaos();
+  await world.close();
+});
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -71,9 +76,15 @@ describe('chaos', () => {
     // Prices move all along, also while the bridge is down: fills happen in the gaps.
     const stepper = setInterval(() => control.step(), 120);
     let posting = true;
+    let chaos = true;
+    stopChaos = () => {
+      chaos = false;
+      posting = false;
+      clearInterval(stepper);
+    };
     const kills = (async () => {
       let done = 0;
-      while (done < KILLS || posting) {
+      while ((done < KILLS || posting) && chaos) {
         await sleep(1200 + done * 300);
         const child = bridge.child;
         if (!child) continue;
@@ -86,7 +97,7 @@ describe('chaos', () => {
     const drops = (async () => {
       let done = 0;
       await sleep(700);
-      while (done < DROPS) {
+      while (done < DROPS && chaos) {
         await sleep(1500);
         if (control.dropConnections() > 0) done++;
       }
@@ -94,11 +105,12 @@ describe('chaos', () => {
     })();
 
     const perClient = Math.ceil(ORDERS / CLIENTS);
+    let issued = 0;
     await Promise.all(
       tenants.map(async (tenant, c) => {
         const random = rng(1000 + c);
         const mine: string[] = [];
-        for (let i = 0; i < perClient && orders.length < ORDERS; i++) {
+        for (let i = 0; i < perClient && issued < ORDERS; i++, issued++) {
           const symbol = SYMBOLS[Math.floor(random() * SYMBOLS.length)] as string;
           const q = control.quote(symbol);
           const side = random() < 0.55 ? 'buy' : 'sell';

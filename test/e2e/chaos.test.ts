@@ -110,7 +110,9 @@ describe('chaos', () => {
       tenants.map(async (tenant, c) => {
         const random = rng(1000 + c);
         const mine: string[] = [];
-        for (let i = 0; i < perClient && issued < ORDERS; i++, issued++) {
+        for (let i = 0; i < perClient; i++) {
+          if (issued >= ORDERS) break;
+          issued++;
           const symbol = SYMBOLS[Math.floor(random() * SYMBOLS.length)] as string;
           const q = control.quote(symbol);
           const side = random() < 0.55 ? 'buy' : 'sell';

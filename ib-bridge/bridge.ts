@@ -56,6 +56,7 @@ export async function startBridge(config: BridgeConfig, options: { log?: Logger 
     port: config.ib.port,
     clientId,
     maxMessagesPerSecond: config.maxMessagesPerSecond,
+    burst: config.burst,
     log,
   });
   const ids = new OrderIdAllocator(store, clientId);

@@ -10,6 +10,8 @@ export interface BridgeConfig {
   healthPort: number;
   /** Messages per second the bridge sends to IB at most (IB allows 50; stay under it). */
   maxMessagesPerSecond: number;
+  /** Messages that may go back to back after a pause (the bucket's size); rate + burst ≤ 50. */
+  burst: number;
   /** Queue message visibility while a command is worked on; extended while it lasts. */
   visibilitySeconds: number;
   /** Concurrent receive loops on the orders queue. */
@@ -45,6 +47,7 @@ export const bridgeEnv = {
   account: 'IB_ACCOUNT',
   healthPort: 'BRIDGE_HEALTH_PORT',
   maxMessagesPerSecond: 'BRIDGE_MAX_MSG_PER_SEC',
+  burst: 'BRIDGE_MSG_BURST',
   visibilitySeconds: 'BRIDGE_VISIBILITY_SECONDS',
   receivers: 'BRIDGE_RECEIVERS',
   waitSeconds: 'BRIDGE_WAIT_SECONDS',
@@ -68,6 +71,8 @@ export function configFromEnv(): BridgeConfig {
     healthPort: int(bridgeEnv.healthPort, 8080),
     // 46 leaves IB's 50 a margin for the jitter between our clock and the gateway's.
     maxMessagesPerSecond: int(bridgeEnv.maxMessagesPerSecond, 46),
+    // A token or two in hand makes up for timers that fire late on a busy event loop.
+    burst: int(bridgeEnv.burst, 2),
     visibilitySeconds: int(bridgeEnv.visibilitySeconds, 30),
     receivers: int(bridgeEnv.receivers, 4),
     waitSeconds: int(bridgeEnv.waitSeconds, 5),

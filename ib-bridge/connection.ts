@@ -87,13 +87,14 @@ export class BrokerConnection extends EventEmitter<BrokerEvents> {
     port: number;
     clientId: number;
     maxMessagesPerSecond: number;
+    burst?: number;
     log: Logger;
   }) {
     super();
     this.host = opts.host;
     this.port = opts.port;
     this.clientId = opts.clientId;
-    this.pacer = new TokenBucket(opts.maxMessagesPerSecond, 1);
+    this.pacer = new TokenBucket(opts.maxMessagesPerSecond, opts.burst ?? 1);
     this.#log = opts.log;
   }
 

@@ -60,16 +60,19 @@ export class TokenBucket {
     if (this.#timer || this.#waiters.length === 0) return;
     this.#refill();
     const wait = this.#tokens >= 1 ? 0 : ((1 - this.#tokens) / this.rate) * 1000;
-    this.#timer = setTimeout(() => {
-      this.#timer = null;
-      this.#refill();
-      while (this.#waiters.length > 0 && this.#tokens >= 1) {
-        this.#tokens -= 1;
-        this.taken++;
-        this.#waiters.shift()?.resolve();
-      }
-      this.#schedule();
-    }, Math.ceil(wait));
+    this.#timer = setTimeout(
+      () => {
+        this.#timer = null;
+        this.#refill();
+        while (this.#waiters.length > 0 && this.#tokens >= 1) {
+          this.#tokens -= 1;
+          this.taken++;
+          this.#waiters.shift()?.resolve();
+        }
+        this.#schedule();
+      },
+      Math.max(0, Math.floor(wait)),
+    );
   }
 
   /** How many wait. */

@@ -114,6 +114,7 @@ export async function bridgeWorld(gatewayOptions: PaperGatewayOptions = {}): Pro
     eventBusName: 'oms-events',
     healthPort: 0,
     maxMessagesPerSecond: 46,
+    burst: 2,
     visibilitySeconds: 5,
     receivers: 4,
     waitSeconds: 1,

@@ -69,7 +69,7 @@ export class QueueConsumer {
         await Promise.race([this.#o.whenAccepting(), sleep(500)]);
         continue;
       }
-      let messages: Message[] = [];
+      let messages: Message[];
       const abort = new AbortController();
       this.#aborts.add(abort);
       try {

@@ -36,7 +36,6 @@ import { counterDelta, isZeroDelta, type Contribution } from '../../core/risk/ex
 import { tradingDay } from '../../core/risk/checks.ts';
 import {
   bridgeKeys,
-  orderKeys,
   outboxSk,
   positionKeys,
   riskKeys,

@@ -1,4 +1,5 @@
-import { Dec, formatDecimal, ZERO } from '../money.ts';
+import type { Dec } from '../money.ts';
+import { formatDecimal, ZERO } from '../money.ts';
 import { markToMarket, type Position } from './position.ts';
 
 /** The stored day figures GET /pnl/today starts from. */

@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { startTestApi, type TestApi } from '../../support/api.ts';
 import { createTestTenant, type TestTenant } from '../../support/tenants.ts';
 import { postOrder, setLimits } from '../../support/orders.ts';

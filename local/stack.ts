@@ -144,25 +144,27 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     }
 
     const identity = startLocalIdentity({ tableName, dynamodbEndpoint: dynamodb.endpoint, ...(dataDir ? { dataDir } : {}) });
-    // The bridge drains the outbox in AWS; a second drainer is harmless (markers are removed
-    // conditionally, and webhook fan-out makes one delivery per event and subscription).
-    const drainerEvents = new EventBridgeClient({
-      endpoint: eventRouter.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
-    const drainer = startOutboxDrainer({
-      doc: DynamoDBDocumentClient.from(dynamoClient, { marshallOptions: { removeUndefinedValues: true } }),
-      events: drainerEvents,
-      tableName,
-      busName: eventBus.name,
-      intervalMs: 250,
-      onError: (error) => log(`outbox drainer failed: ${String(error)}`),
-    });
-    stops.push(
-      () => drainerEvents.destroy(),
-      () => drainer.stop(),
-    );
+    // The bridge drains the outbox, here as in AWS. A stack started without it gets a drainer of
+    // its own, so its events still reach the bus (two drainers would publish some events twice).
+    if (options.bridge === false) {
+      const drainerEvents = new EventBridgeClient({
+        endpoint: eventRouter.endpoint,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      });
+      const drainer = startOutboxDrainer({
+        doc: DynamoDBDocumentClient.from(dynamoClient, { marshallOptions: { removeUndefinedValues: true } }),
+        events: drainerEvents,
+        tableName,
+        busName: eventBus.name,
+        intervalMs: 250,
+        onError: (error) => log(`outbox drainer failed: ${String(error)}`),
+      });
+      stops.push(
+        () => drainerEvents.destroy(),
+        () => drainer.stop(),
+      );
+    }
 
     let paperGatewayServer: PaperGateway | undefined;
     let broker: { host: string; port: number } | undefined;

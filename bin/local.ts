@@ -44,7 +44,10 @@ try {
     provider: stack.identity.provider,
     dataDir,
     baseUrl: stack.baseUrl,
-    paperGateway: running.paperGateway ?? { host: process.env.IB_HOST ?? '127.0.0.1', port: Number(process.env.PAPER_GATEWAY_PORT ?? 4002) },
+    paperGateway: running.paperGateway ?? {
+      host: process.env.IB_HOST ?? '127.0.0.1',
+      port: Number(process.env.PAPER_GATEWAY_PORT ?? 4002),
+    },
   });
   log('');
   log(`ready: ${stack.baseUrl}`);
@@ -54,7 +57,9 @@ try {
   log(`  operator ${demo.operator.username} / ${demo.operator.password}`);
   if (stack.paperGateway) {
     const kind = stack.paperGatewayServer ? 'paper gateway' : 'IB gateway';
-    log(`${kind} ${stack.paperGateway.host}:${stack.paperGateway.port}; IB bridge running as a child process (restarted if it dies)`);
+    log(
+      `${kind} ${stack.paperGateway.host}:${stack.paperGateway.port}; IB bridge running as a child process (restarted if it dies)`,
+    );
   }
   const trader = demo.users.find((u) => u.role === 'trader') ?? demo.users[0];
   log('try:');

@@ -143,7 +143,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       stops.push(() => timer.stop());
     }
 
-    const identity = startLocalIdentity({ tableName, dynamodbEndpoint: dynamodb.endpoint, ...(dataDir ? { dataDir } : {}) });
+    const identity = startLocalIdentity({
+      tableName,
+      dynamodbEndpoint: dynamodb.endpoint,
+      ...(dataDir ? { dataDir } : {}),
+    });
     // The bridge drains the outbox, here as in AWS. A stack started without it gets a drainer of
     // its own, so its events still reach the bus (two drainers would publish some events twice).
     if (options.bridge === false) {
@@ -182,7 +186,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         paperGatewayServer = server;
         stops.push(() => server.close());
         broker = { host: server.host, port: server.port };
-        log(`paper gateway    ${server.host}:${server.port} (control http://${server.host}:${server.controlPort}/)`);
+        log(
+          `paper gateway    ${server.host}:${server.port} (control http://${server.host}:${server.controlPort}/)`,
+        );
       }
       const supervised = superviseBridge({
         projectRoot,

@@ -59,9 +59,15 @@ export const tenancyKeys = {
  */
 export const authKeys = {
   /** The local identity provider's user record: usernames are unique across the platform. */
-  identityUser: (username: string): ItemKey => ({ pk: `IDP${SEP}USER${SEP}${assertSafe(username, 'username')}`, sk: 'USER' }),
+  identityUser: (username: string): ItemKey => ({
+    pk: `IDP${SEP}USER${SEP}${assertSafe(username, 'username')}`,
+    sk: 'USER',
+  }),
   /** A refresh token, found by the hash of its value. */
-  refreshToken: (tokenHash: string): ItemKey => ({ pk: `IDP${SEP}REFRESH${SEP}${assertSafe(tokenHash, 'token hash')}`, sk: 'REFRESH' }),
+  refreshToken: (tokenHash: string): ItemKey => ({
+    pk: `IDP${SEP}REFRESH${SEP}${assertSafe(tokenHash, 'token hash')}`,
+    sk: 'REFRESH',
+  }),
   /** A rate-limit counter for something outside any tenant (a source address, a login name). */
   platformRate: (bucket: string, windowStart: number): ItemKey => ({
     pk: `RATE${SEP}${assertSafe(bucket, 'rate bucket')}`,
@@ -82,9 +88,12 @@ export const orderKeys = {
     high: `ORDER${SEP}${high}`,
   }),
   orderIdFromSk: (sk: string): string => sk.slice(`ORDER${SEP}`.length),
-  byStatusPk: (tenantId: string, status: string): string => `${tenantPk(tenantId)}${SEP}ORDERS_BY_STATUS${SEP}${status}`,
-  bySymbolPk: (tenantId: string, symbol: string): string => `${tenantPk(tenantId)}${SEP}ORDERS_BY_SYMBOL${SEP}${symbol}`,
-  eventsPk: (tenantId: string, orderId: string): string => `${tenantPk(tenantId)}${SEP}ORDER${SEP}${assertSafe(orderId, 'order id')}`,
+  byStatusPk: (tenantId: string, status: string): string =>
+    `${tenantPk(tenantId)}${SEP}ORDERS_BY_STATUS${SEP}${status}`,
+  bySymbolPk: (tenantId: string, symbol: string): string =>
+    `${tenantPk(tenantId)}${SEP}ORDERS_BY_SYMBOL${SEP}${symbol}`,
+  eventsPk: (tenantId: string, orderId: string): string =>
+    `${tenantPk(tenantId)}${SEP}ORDER${SEP}${assertSafe(orderId, 'order id')}`,
   event: (tenantId: string, orderId: string, seq: number): ItemKey => ({
     pk: orderKeys.eventsPk(tenantId, orderId),
     sk: `EVENT${SEP}${String(seq).padStart(10, '0')}`,
@@ -114,7 +123,10 @@ export const riskKeys = {
     sk: `RISK${SEP}RATE${SEP}${epochSecond}`,
   }),
   /** The tenant's P&L for one trading day (`YYYY-MM-DD`), written by the bridge on every fill. */
-  dailyPnl: (tenantId: string, day: string): ItemKey => ({ pk: tenantPk(tenantId), sk: `PNL${SEP}${assertSafe(day, 'day')}` }),
+  dailyPnl: (tenantId: string, day: string): ItemKey => ({
+    pk: tenantPk(tenantId),
+    sk: `PNL${SEP}${assertSafe(day, 'day')}`,
+  }),
   /** Risk events (`risk.kill_switch`), kept apart from orders and published through the outbox. */
   event: (tenantId: string, eventId: string): ItemKey => ({
     pk: `${tenantPk(tenantId)}${SEP}RISK_EVENTS`,
@@ -134,7 +146,10 @@ export const workKeys = {
 
 /** Market data shared by every tenant: the quote cache. */
 export const marketKeys = {
-  quote: (symbol: string): ItemKey => ({ pk: `MD${SEP}QUOTE${SEP}${assertSafe(symbol, 'symbol')}`, sk: 'QUOTE' }),
+  quote: (symbol: string): ItemKey => ({
+    pk: `MD${SEP}QUOTE${SEP}${assertSafe(symbol, 'symbol')}`,
+    sk: 'QUOTE',
+  }),
   /** A tenant's market-data subscription to one symbol. */
   subscription: (tenantId: string, symbol: string): ItemKey => ({
     pk: tenantPk(tenantId),
@@ -146,7 +161,10 @@ export const marketKeys = {
    * (with how many tenants want each), the line counter, and open snapshot requests.
    */
   wantedPk: (): string => `MD${SEP}WANTED`,
-  wanted: (symbol: string): ItemKey => ({ pk: `MD${SEP}WANTED`, sk: `SYM${SEP}${assertSafe(symbol, 'symbol')}` }),
+  wanted: (symbol: string): ItemKey => ({
+    pk: `MD${SEP}WANTED`,
+    sk: `SYM${SEP}${assertSafe(symbol, 'symbol')}`,
+  }),
   lines: (): ItemKey => ({ pk: `MD${SEP}WANTED`, sk: 'LINES' }),
   snapshotRequest: (symbol: string): ItemKey => ({
     pk: `MD${SEP}WANTED`,
@@ -213,7 +231,10 @@ export const positionKeys = {
     pk: tenantPk(tenantId),
     sk: `PNL${SEP}${assertSafe(day, 'day')}${SEP}SYMBOL${SEP}${assertSafe(symbol, 'symbol')}`,
   }),
-  dailyPnlPrefix: (tenantId: string, day: string) => ({ pk: tenantPk(tenantId), skPrefix: `PNL${SEP}${assertSafe(day, 'day')}` }),
+  dailyPnlPrefix: (tenantId: string, day: string) => ({
+    pk: tenantPk(tenantId),
+    skPrefix: `PNL${SEP}${assertSafe(day, 'day')}`,
+  }),
 };
 
 /**
@@ -229,7 +250,10 @@ export const bridgeKeys = {
     sk: 'MAP',
   }),
   /** Our order id (IB's orderRef) → tenant and IB ids. */
-  orderRef: (orderId: string): ItemKey => ({ pk: `BRIDGE${SEP}REF${SEP}${assertSafe(orderId, 'order id')}`, sk: 'MAP' }),
+  orderRef: (orderId: string): ItemKey => ({
+    pk: `BRIDGE${SEP}REF${SEP}${assertSafe(orderId, 'order id')}`,
+    sk: 'MAP',
+  }),
   /** Orders routed to the broker and not ended, per client id: what reconciliation walks. */
   workingPk: (clientId: number): string => `BRIDGE${SEP}WORKING${SEP}${clientId}`,
   working: (clientId: number, orderId: string): ItemKey => ({

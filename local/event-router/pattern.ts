@@ -125,7 +125,12 @@ function matchLeaf(leaf: Leaf, value: unknown): boolean {
 function collectScalars(value: unknown, out: Scalar[]): void {
   if (Array.isArray(value)) {
     for (const v of value) collectScalars(v, out);
-  } else if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+  } else if (
+    value === null ||
+    typeof value === 'string' ||
+    typeof value === 'number' ||
+    typeof value === 'boolean'
+  ) {
     out.push(value);
   }
 }
@@ -190,7 +195,8 @@ function compileObject(obj: Record<string, unknown>, path: string, insideOr = fa
     }
     const next: Array<Array<[string, Leaf | Node]>> = [];
     for (const b of branches) for (const a of alternatives) next.push(mergeFields(b, a));
-    if (next.length > MAX_BRANCHES) fail(`Event pattern is too complex (more than ${MAX_BRANCHES} $or branches)`, here);
+    if (next.length > MAX_BRANCHES)
+      fail(`Event pattern is too complex (more than ${MAX_BRANCHES} $or branches)`, here);
     branches = next;
   }
   return branches.map((fields) => ({ kind: 'node', fields, negativeOnly: false }));
@@ -211,13 +217,19 @@ function compileOr(value: unknown, here: string, path: string): Array<Array<[str
 }
 
 /** Fields from an `$or` alternative join their siblings; two objects under one key become one. */
-function mergeFields(a: Array<[string, Leaf | Node]>, b: Array<[string, Leaf | Node]>): Array<[string, Leaf | Node]> {
+function mergeFields(
+  a: Array<[string, Leaf | Node]>,
+  b: Array<[string, Leaf | Node]>,
+): Array<[string, Leaf | Node]> {
   const out = [...a];
   for (const [key, child] of b) {
     const i = out.findIndex(([k, c]) => k === key && c.kind === 'node' && child.kind === 'node');
     const existing = i >= 0 ? out[i] : undefined;
     if (existing !== undefined && existing[1].kind === 'node' && child.kind === 'node') {
-      out[i] = [key, { kind: 'node', fields: mergeFields(existing[1].fields, child.fields), negativeOnly: false }];
+      out[i] = [
+        key,
+        { kind: 'node', fields: mergeFields(existing[1].fields, child.fields), negativeOnly: false },
+      ];
     } else {
       out.push([key, child]);
     }
@@ -452,7 +464,8 @@ function compileCidr(arg: unknown, path: string): Predicate {
   const family = isIP(address);
   if (family === 0) fail(`Malformed CIDR, bad IP address: ${address}`, path);
   const max = family === 4 ? 32 : 128;
-  if (!/^\d{1,3}$/.test(bits) || Number(bits) > max) fail(`Malformed CIDR, mask bits must be 0 to ${max}`, path);
+  if (!/^\d{1,3}$/.test(bits) || Number(bits) > max)
+    fail(`Malformed CIDR, mask bits must be 0 to ${max}`, path);
   const type = family === 4 ? 'ipv4' : 'ipv6';
   const block = new BlockList();
   block.addSubnet(address, Number(bits), type);

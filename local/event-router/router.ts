@@ -135,7 +135,10 @@ export async function startEventRouter(opts: EventRouterOptions): Promise<EventR
   function putEvents(input: unknown): { FailedEntryCount: number; Entries: ResultEntry[] } {
     const entries = isRecord(input) ? input.Entries : undefined;
     if (!Array.isArray(entries) || entries.length === 0) {
-      throw new AwsError('ValidationException', "1 validation error detected: Value null at 'entries' failed to satisfy constraint: Member must not be null");
+      throw new AwsError(
+        'ValidationException',
+        "1 validation error detected: Value null at 'entries' failed to satisfy constraint: Member must not be null",
+      );
     }
     if (entries.length > MAX_ENTRIES) {
       throw new AwsError(
@@ -145,7 +148,10 @@ export async function startEventRouter(opts: EventRouterOptions): Promise<EventR
     }
     const size = entries.reduce<number>((sum, e) => sum + entrySize(e), 0);
     if (size > MAX_REQUEST_ENTRIES_BYTES) {
-      throw new AwsError('ValidationException', 'Total size of the entries in the request is over the limit.');
+      throw new AwsError(
+        'ValidationException',
+        'Total size of the entries in the request is over the limit.',
+      );
     }
     const now = new Date();
     const results = entries.map((entry): ResultEntry => {
@@ -189,7 +195,10 @@ export async function startEventRouter(opts: EventRouterOptions): Promise<EventR
 }
 
 /** A `deliver` for queue targets: SQS SendMessage with the envelope JSON as the body, as EventBridge does. */
-export function sqsDeliverer(sqs: SQSClient, queueUrls: Record<string, string>): EventRouterOptions['deliver'] {
+export function sqsDeliverer(
+  sqs: SQSClient,
+  queueUrls: Record<string, string>,
+): EventRouterOptions['deliver'] {
   return async (target, event) => {
     const url = queueUrls[target.queue];
     if (url === undefined) throw new Error(`No queue URL for target queue "${target.queue}"`);
@@ -214,11 +223,18 @@ async function handle(
 ): Promise<void> {
   try {
     if (req.method !== 'POST' || (req.url ?? '/').split('?')[0] !== '/') {
-      throw new AwsError('UnknownOperationException', `${req.method ?? ''} ${req.url ?? ''} is not supported`, 404);
+      throw new AwsError(
+        'UnknownOperationException',
+        `${req.method ?? ''} ${req.url ?? ''} is not supported`,
+        404,
+      );
     }
     const target = String(req.headers['x-amz-target'] ?? '');
     if (target !== 'AWSEvents.PutEvents') {
-      throw new AwsError('UnknownOperationException', `Unsupported operation "${target}"; this endpoint serves AWSEvents.PutEvents only`);
+      throw new AwsError(
+        'UnknownOperationException',
+        `Unsupported operation "${target}"; this endpoint serves AWSEvents.PutEvents only`,
+      );
     }
     const body = await readBody(req);
     let input: unknown;
@@ -241,7 +257,13 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
-        reject(new AwsError('ValidationException', 'Total size of the entries in the request is over the limit.', 413));
+        reject(
+          new AwsError(
+            'ValidationException',
+            'Total size of the entries in the request is over the limit.',
+            413,
+          ),
+        );
         req.destroy();
         return;
       }
@@ -297,7 +319,10 @@ function buildEnvelope(
   const bus = entry.EventBusName;
   if (bus !== undefined && bus !== null && bus !== '' && busNameOf(String(bus)) !== ctx.busName) {
     // Real EventBridge has been known to accept such events and drop them; locally we say so.
-    return { ErrorCode: 'ResourceNotFoundException', ErrorMessage: `Event bus ${String(bus)} does not exist.` };
+    return {
+      ErrorCode: 'ResourceNotFoundException',
+      ErrorMessage: `Event bus ${String(bus)} does not exist.`,
+    };
   }
   if (typeof entry.Source !== 'string' || entry.Source === '') {
     return invalid('Source', 'Source is a required argument.');

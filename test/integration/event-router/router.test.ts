@@ -4,7 +4,12 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  DeleteMessageCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { startFauxqs } from 'fauxqs';
 import { eventBus, rules as topologyRules, type RuleSpec } from '../../../core/topology.ts';
 import {
@@ -53,8 +58,12 @@ function recordingLogger(): RouterLogger & { lines: LoggedLine[] } {
 }
 
 /** A fresh webhooks queue and a router delivering the topology's rules into it. */
-async function setup(overrides: { deliver?: Parameters<typeof startEventRouter>[0]['deliver']; rules?: RuleSpec[] } = {}) {
-  const created = await sqs.send(new CreateQueueCommand({ QueueName: `router-test-${process.pid}-${++queueCount}` }));
+async function setup(
+  overrides: { deliver?: Parameters<typeof startEventRouter>[0]['deliver']; rules?: RuleSpec[] } = {},
+) {
+  const created = await sqs.send(
+    new CreateQueueCommand({ QueueName: `router-test-${process.pid}-${++queueCount}` }),
+  );
   const queueUrl = created.QueueUrl!;
   const logger = recordingLogger();
   const router = await startEventRouter({
@@ -75,7 +84,9 @@ async function receive(queueUrl: string, count: number): Promise<EventEnvelope[]
   const out: EventEnvelope[] = [];
   const deadline = Date.now() + 10_000;
   while (out.length < count && Date.now() < deadline) {
-    const res = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+    const res = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+    );
     for (const m of res.Messages ?? []) {
       out.push(JSON.parse(m.Body!) as EventEnvelope);
       await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle! }));
@@ -85,7 +96,9 @@ async function receive(queueUrl: string, count: number): Promise<EventEnvelope[]
 }
 
 async function queueIsEmpty(queueUrl: string): Promise<boolean> {
-  const res = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+  const res = await sqs.send(
+    new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+  );
   return (res.Messages ?? []).length === 0;
 }
 
@@ -126,7 +139,9 @@ describe('local EventBridge router', () => {
     const { queueUrl, events, router } = await setup();
     const { EventBusName: _omit, ...noBus } = orderFilled('o-2');
     const arn = `arn:aws:events:us-east-1:000000000000:event-bus/${eventBus.name}`;
-    const res = await events.send(new PutEventsCommand({ Entries: [noBus, { ...orderFilled('o-3'), EventBusName: arn }] }));
+    const res = await events.send(
+      new PutEventsCommand({ Entries: [noBus, { ...orderFilled('o-3'), EventBusName: arn }] }),
+    );
     expect(res.FailedEntryCount).toBe(0);
     await router.idle();
     const got = await receive(queueUrl, 2);
@@ -180,7 +195,9 @@ describe('local EventBridge router', () => {
     });
     // Several entries under the limit each, over it together: still refused.
     const quarter = { ...orderFilled('q'), Detail: JSON.stringify({ pad: 'x'.repeat(70 * 1024) }) };
-    await expect(events.send(new PutEventsCommand({ Entries: [quarter, quarter, quarter, quarter] }))).rejects.toMatchObject({
+    await expect(
+      events.send(new PutEventsCommand({ Entries: [quarter, quarter, quarter, quarter] })),
+    ).rejects.toMatchObject({
       name: 'ValidationException',
     });
     expect(router.published()).toHaveLength(0);
@@ -206,10 +223,22 @@ describe('local EventBridge router', () => {
     expect(entries[0]).toEqual({ ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' });
     expect(entries[1]?.EventId).toEqual(expect.any(String));
     expect(entries[2]?.ErrorCode).toBe('MalformedDetail');
-    expect(entries[3]).toMatchObject({ ErrorCode: 'InvalidArgument', ErrorMessage: expect.stringMatching(/Source/) });
-    expect(entries[4]).toMatchObject({ ErrorCode: 'InvalidArgument', ErrorMessage: expect.stringMatching(/DetailType/) });
-    expect(entries[5]).toMatchObject({ ErrorCode: 'InvalidArgument', ErrorMessage: expect.stringMatching(/Detail /) });
-    expect(entries[6]).toMatchObject({ ErrorCode: 'ResourceNotFoundException', ErrorMessage: expect.stringMatching(/no-such-bus/) });
+    expect(entries[3]).toMatchObject({
+      ErrorCode: 'InvalidArgument',
+      ErrorMessage: expect.stringMatching(/Source/),
+    });
+    expect(entries[4]).toMatchObject({
+      ErrorCode: 'InvalidArgument',
+      ErrorMessage: expect.stringMatching(/DetailType/),
+    });
+    expect(entries[5]).toMatchObject({
+      ErrorCode: 'InvalidArgument',
+      ErrorMessage: expect.stringMatching(/Detail /),
+    });
+    expect(entries[6]).toMatchObject({
+      ErrorCode: 'ResourceNotFoundException',
+      ErrorMessage: expect.stringMatching(/no-such-bus/),
+    });
 
     await router.idle();
     const got = await receive(queueUrl, 1);
@@ -253,7 +282,11 @@ describe('local EventBridge router', () => {
     });
     const res = await events.send(new PutEventsCommand({ Entries: [orderFilled('r-1')] }));
     await router.idle();
-    expect(attempts).toEqual([res.Entries?.[0]?.EventId, res.Entries?.[0]?.EventId, res.Entries?.[0]?.EventId]);
+    expect(attempts).toEqual([
+      res.Entries?.[0]?.EventId,
+      res.Entries?.[0]?.EventId,
+      res.Entries?.[0]?.EventId,
+    ]);
     expect(logger.lines.filter((l) => l.level === 'warn')).toHaveLength(2);
     expect(logger.lines.filter((l) => l.level === 'error')).toHaveLength(0);
   });
@@ -283,13 +316,20 @@ describe('local EventBridge router', () => {
   test('every matching rule gets its own copy', async () => {
     const created = await sqs.send(new CreateQueueCommand({ QueueName: `router-test-${process.pid}-risk` }));
     const riskQueue = created.QueueUrl!;
-    const webhooks = await sqs.send(new CreateQueueCommand({ QueueName: `router-test-${process.pid}-hooks` }));
+    const webhooks = await sqs.send(
+      new CreateQueueCommand({ QueueName: `router-test-${process.pid}-hooks` }),
+    );
     const router = await startEventRouter({
       port: 0,
       busName: eventBus.name,
       rules: [
         ...topologyRules,
-        { name: 'risk-only', description: 'test', pattern: { 'detail-type': [{ prefix: 'risk.' }] }, target: { queue: 'orders' } },
+        {
+          name: 'risk-only',
+          description: 'test',
+          pattern: { 'detail-type': [{ prefix: 'risk.' }] },
+          target: { queue: 'orders' },
+        },
       ],
       // The test maps the rule's `orders` target onto a standard queue of its own.
       deliver: sqsDeliverer(sqs, { webhooks: webhooks.QueueUrl!, orders: riskQueue }),
@@ -297,10 +337,17 @@ describe('local EventBridge router', () => {
     });
     routers.push(router);
     const events = new EventBridgeClient({ endpoint: router.endpoint, region, credentials });
-    await events.send(new PutEventsCommand({ Entries: [{ ...orderFilled('x'), DetailType: 'risk.limit-breached' }, orderFilled('y')] }));
+    await events.send(
+      new PutEventsCommand({
+        Entries: [{ ...orderFilled('x'), DetailType: 'risk.limit-breached' }, orderFilled('y')],
+      }),
+    );
     await router.idle();
     expect((await receive(riskQueue, 1)).map((e) => e['detail-type'])).toEqual(['risk.limit-breached']);
-    expect((await receive(webhooks.QueueUrl!, 2)).map((e) => e['detail-type']).sort()).toEqual(['order.filled', 'risk.limit-breached']);
+    expect((await receive(webhooks.QueueUrl!, 2)).map((e) => e['detail-type']).sort()).toEqual([
+      'order.filled',
+      'risk.limit-breached',
+    ]);
   });
 
   test('a rule with an invalid pattern fails start-up', async () => {
@@ -308,7 +355,9 @@ describe('local EventBridge router', () => {
       startEventRouter({
         port: 0,
         busName: eventBus.name,
-        rules: [{ name: 'bad', description: 'bad', pattern: { source: 'oms' }, target: { queue: 'webhooks' } }],
+        rules: [
+          { name: 'bad', description: 'bad', pattern: { source: 'oms' }, target: { queue: 'webhooks' } },
+        ],
         deliver: async () => undefined,
       }),
     ).rejects.toMatchObject({ code: 'EVENT_PATTERN_INVALID' });

@@ -21,7 +21,7 @@ import { sleep } from './keyed.ts';
 import { DynamoQuoteCache } from '../adapters/dynamodb/quote-cache.ts';
 import { DynamoSubscriptionStore } from '../adapters/dynamodb/subscriptions-store.ts';
 import { marketDataConfig } from '../core/marketdata/config.ts';
-import { startMarketData } from './market-data/index.ts';
+import { followConnection, startMarketData } from './market-data/index.ts';
 
 /** Executions are asked for from a little before the last reconciliation, to cover clock skew. */
 const WATERMARK_MARGIN_MS = 10 * 60_000;
@@ -252,9 +252,7 @@ export async function startBridge(config: BridgeConfig, options: { log?: Logger 
     config: mdConfig,
     logger: log,
   });
-  broker.on('session', () => marketData.onConnected());
-  broker.on('restored', () => marketData.onConnected());
-  broker.on('down', () => marketData.onDisconnected());
+  followConnection(broker, marketData);
 
   const consumer = new QueueConsumer({
     sqs,

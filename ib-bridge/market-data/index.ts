@@ -1,5 +1,7 @@
 export {
+  followConnection,
   startMarketData,
+  type ConnectionEvents,
   type MarketDataLink,
   type MarketDataOptions,
   type MarketDataService,

@@ -381,3 +381,18 @@ export function startMarketData(options: MarketDataOptions): MarketDataService {
     held: () => [...lines.keys()].sort(),
   };
 }
+
+/** The events of the broker connection market data follows (a BrokerConnection emits them). */
+export interface ConnectionEvents {
+  on(event: 'session' | 'restored' | 'down', listener: () => void): unknown;
+}
+
+/**
+ * Ties the service to the broker session: each new session and each restore (1101/1102, after
+ * which IB has dropped every subscription) reopens the lines; a lost connection pauses them.
+ */
+export function followConnection(connection: ConnectionEvents, service: MarketDataService): void {
+  connection.on('session', () => service.onConnected());
+  connection.on('restored', () => service.onConnected());
+  connection.on('down', () => service.onDisconnected());
+}

@@ -9,7 +9,11 @@ import { MARKET_DATA_DEFAULTS, type MarketDataConfig } from '../../core/marketda
 import type { Quote } from '../../core/marketdata/quote.ts';
 import { BrokerConnection } from '../../ib-bridge/connection.ts';
 import { jsonLogger } from '../../ib-bridge/log.ts';
-import { startMarketData, type MarketDataService } from '../../ib-bridge/market-data/index.ts';
+import {
+  followConnection,
+  startMarketData,
+  type MarketDataService,
+} from '../../ib-bridge/market-data/index.ts';
 import { startPaperGateway, type PaperGateway } from '../../ib-bridge/paper-gateway/index.ts';
 import { startTestApi, type TestApi } from '../support/api.ts';
 import { createTestTenant, type TestTenant } from '../support/tenants.ts';
@@ -57,10 +61,8 @@ beforeAll(async () => {
     config,
     logger: log,
   });
-  // The bridge's wiring: a session or restored connectivity (1101/1102) (re)opens the lines.
-  broker.on('session', () => md.onConnected());
-  broker.on('restored', () => md.onConnected());
-  broker.on('down', () => md.onDisconnected());
+  // The bridge's own wiring, so these tests follow it if it changes.
+  followConnection(broker, md);
   const session = new Promise((resolve) => broker.once('session', resolve));
   broker.start();
   await session;

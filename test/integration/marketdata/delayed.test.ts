@@ -4,7 +4,11 @@ import { DynamoSubscriptionStore } from '../../../adapters/dynamodb/subscription
 import { MARKET_DATA_DEFAULTS } from '../../../core/marketdata/config.ts';
 import { BrokerConnection } from '../../../ib-bridge/connection.ts';
 import { jsonLogger } from '../../../ib-bridge/log.ts';
-import { startMarketData, type MarketDataService } from '../../../ib-bridge/market-data/index.ts';
+import {
+  followConnection,
+  startMarketData,
+  type MarketDataService,
+} from '../../../ib-bridge/market-data/index.ts';
 import { startPaperGateway, type PaperGateway } from '../../../ib-bridge/paper-gateway/index.ts';
 import { startTestApi, type TestApi } from '../../support/api.ts';
 import { createTestTenant, type TestTenant } from '../../support/tenants.ts';
@@ -34,8 +38,7 @@ beforeAll(async () => {
     config: { ...MARKET_DATA_DEFAULTS, pollIntervalMs: 50, marketDataType: 3 },
     logger: log,
   });
-  broker.on('session', () => md.onConnected());
-  broker.on('down', () => md.onDisconnected());
+  followConnection(broker, md);
   const session = new Promise((resolve) => broker.once('session', resolve));
   broker.start();
   await session;

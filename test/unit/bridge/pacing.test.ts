@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import { TokenBucket } from '../../../ib-bridge/pacing.ts';
 
 describe('token bucket', () => {
@@ -20,6 +20,25 @@ describe('token bucket', () => {
     expect(times.length).toBeGreaterThanOrEqual(46 * 5 - 2);
   });
 
+  it('under steady demand, timer-driven waiters get ≥ 90% of 50/s and never more than rate + burst', async () => {
+    jest.useFakeTimers();
+    try {
+      const bucket = new TokenBucket(46, 2, () => Date.now());
+      const start = Date.now();
+      const times: number[] = [];
+      const all = Array.from({ length: 600 }, () => bucket.take().then(() => times.push(Date.now() - start)));
+      await jest.advanceTimersByTimeAsync(14_000);
+      await Promise.all(all);
+      expect(times).toHaveLength(600);
+      const windows = oneSecondWindows(times);
+      expect(Math.max(...windows)).toBeLessThanOrEqual(48);
+      expect(Math.min(...windows)).toBeGreaterThanOrEqual(45);
+      bucket.close();
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('serves waiters in order, urgent ones first', async () => {
     const bucket = new TokenBucket(1000, 1);
     expect(bucket.tryTake()).toBe(true);
@@ -33,3 +52,15 @@ describe('token bucket', () => {
     await expect(bucket.take()).rejects.toThrow('closed');
   });
 });
+
+/** Messages in each full one-second window that starts at a message (a sliding window, as IB counts). */
+function oneSecondWindows(times: number[]): number[] {
+  const last = times[times.length - 1] as number;
+  const counts: number[] = [];
+  for (let i = 0; i < times.length && (times[i] as number) + 1000 <= last; i++) {
+    let j = i;
+    while (j < times.length && (times[j] as number) < (times[i] as number) + 1000) j++;
+    counts.push(j - i);
+  }
+  return counts;
+}

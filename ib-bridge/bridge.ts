@@ -154,7 +154,7 @@ export async function startBridge(config: BridgeConfig, options: { log?: Logger 
         const session = broker.sessions;
         const started = new Date().toISOString();
         try {
-          await runReconciliation(why);
+          await runReconciliation(why, session);
           if (session !== broker.sessions || !broker.up) continue;
           reconciliations++;
           watermark = started;
@@ -176,9 +176,12 @@ export async function startBridge(config: BridgeConfig, options: { log?: Logger 
   /**
    * Asks the broker what it holds before anything is placed: open orders (ours, other clients',
    * hand-entered), orders that ended, executions since the last reconciliation (each applied once),
-   * positions. Routed orders the broker does not hold are then settled.
+   * positions. Routed orders the broker does not hold are then settled, but only while the session
+   * that answered is still the current one: what a dropped session said is incomplete, and
+   * settling on it would cancel orders the broker still works.
    */
-  async function runReconciliation(why: string): Promise<void> {
+  async function runReconciliation(why: string, session: number): Promise<void> {
+    const sessionChanged = () => broker.sessions !== session || !broker.up;
     const t0 = Date.now();
     const routes = await store.workingRoutes(clientId);
     for (const r of routes) router.remember(r);
@@ -187,6 +190,7 @@ export async function startBridge(config: BridgeConfig, options: { log?: Logger 
     const completed = await broker.completedOrders();
     const execs = await broker.executions({ time: filterTime(watermark) } as never);
     await router.idle();
+    if (sessionChanged()) return;
     let settled = 0;
     for (const route of routes) {
       if (router.knownAtBroker(route.orderId)) continue;

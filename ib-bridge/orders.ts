@@ -59,7 +59,7 @@ type Work =
   | { kind: 'fill'; exec: ExecWork }
   | { kind: 'commission'; execId: string; commission: Dec }
   | { kind: 'command'; command: OrderCommand; done: (error?: unknown) => void }
-  | { kind: 'settle' };
+  | { kind: 'settle'; session: number };
 
 interface Actor {
   route: OrderRoute;
@@ -120,6 +120,8 @@ export class OrderRouter {
   readonly #positionLocks = new KeyedMutex();
   /** Orders the broker has shown it holds in this session (orderRef), or that we sent in it. */
   #atBroker = new Set<string>();
+  /** Counts broker sessions: a settle decided in one session means nothing in the next. */
+  #session = 0;
   readonly #foreignSeen = new Set<number>();
   readonly stats: RouterStats = {
     placed: 0,
@@ -147,6 +149,7 @@ export class OrderRouter {
   /** A new broker session: what the broker holds is known again only once reconciled. */
   newSession(): void {
     this.#atBroker = new Set();
+    this.#session++;
   }
 
   /** Whether the broker has shown (or we sent it) the order in this session. */
@@ -374,10 +377,10 @@ export class OrderRouter {
     });
   }
 
-  /** Reconciliation found an order routed here that the broker does not hold. */
+  /** Reconciliation of the current session found an order routed here that the broker does not hold. */
   settle(route: OrderRoute): void {
     this.remember(route);
-    this.#post(route, { kind: 'settle' });
+    this.#post(route, { kind: 'settle', session: this.#session });
   }
 
   // ---------------------------------------------------------------- actors
@@ -507,6 +510,8 @@ export class OrderRouter {
         work.done();
         return;
       case 'settle':
+        // The session that found it missing has ended: the next reconciliation decides afresh.
+        if (work.session !== this.#session) return;
         await this.#settle(actor, order);
         return;
     }

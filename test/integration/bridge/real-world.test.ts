@@ -244,6 +244,59 @@ describe('executions during a disconnect are seen by asking again', () => {
   });
 });
 
+describe('a connection lost while reconciling', () => {
+  it('settles nothing on what the dropped session said: live orders stay live', async () => {
+    const tenant = await world.tenant();
+    const id = await placeOrder(world, tenant, resting('IBM', '100'));
+    await orderIn(world, tenant, id, 'submitted');
+    // The socket drops, and a new session begins, while the reconciliation of the previous one
+    // is still applying the broker's replies (as when many executions come back at once).
+    const router = bridge.router;
+    const idle = router.idle.bind(router);
+    let armed = true;
+    router.idle = async (timeoutMs?: number) => {
+      if (armed) {
+        armed = false;
+        const sessions = bridge.broker.sessions;
+        world.gateway.control.dropConnections();
+        await waitFor(() => bridge.broker.sessions > sessions, 'a new session');
+      }
+      return idle(timeoutMs);
+    };
+    try {
+      const sessions = bridge.broker.sessions;
+      world.gateway.control.dropConnections();
+      await waitFor(() => !armed, 'the reconciliation interrupted');
+      await sessionsAfter(bridge, sessions + 1);
+    } finally {
+      router.idle = idle;
+    }
+    expect(world.gateway.control.orders().find((o) => o.orderRef === id)?.status).toBe('Submitted');
+    expect((await getOrder(world, tenant, id)).status).toBe('submitted');
+    expect(await eventTypes(world, tenant, id)).not.toContain('order.cancelled');
+  });
+
+  it('a settle decided in one session is dropped once the next begins', async () => {
+    const tenant = await world.tenant();
+    const id = await placeOrder(world, tenant, resting('IBM', '101'));
+    await orderIn(world, tenant, id, 'submitted');
+    const route = await world.store.routeOfOrderRef(id);
+    if (!route) throw new Error('no route');
+    // A repeated status keeps the order's actor busy, so the settle queued behind it runs only
+    // after the new session has begun (as when a reconnect lands while the actor works).
+    bridge.router.onOrderStatus(route.brokerOrderId, 'Submitted', 0, undefined);
+    bridge.router.settle(route);
+    bridge.router.newSession();
+    await bridge.router.idle();
+    expect((await getOrder(world, tenant, id)).status).toBe('submitted');
+    // Put the bridge's view of the broker back in step with a real session.
+    const sessions = bridge.broker.sessions;
+    world.gateway.control.dropConnections();
+    await sessionsAfter(bridge, sessions);
+    expect((await getOrder(world, tenant, id)).status).toBe('submitted');
+  });
+});
+
 describe('after a gateway restart nextValidId can be lower than ids used before', () => {
   it('the bridge never reuses an id (no 103): ids are persisted and only grow', async () => {
     const tenant = await world.tenant();

@@ -580,6 +580,10 @@ export class OrderRouter {
       return;
     }
     const key = this.#positionKey(order.tenantId, exec.account, order.symbol);
+    // The commission report usually follows its execution at once: charged in the fill's own
+    // write, it saves a read and a transaction per fill.
+    const commission = this.#takeCommission(actor, exec.execId);
+    let duplicate = false;
     await this.#positionLocks.run(key, async () => {
       const position = await this.#position(order.tenantId, exec.account, order.symbol);
       const next = decideOnFill(order, {
@@ -603,6 +607,7 @@ export class OrderRouter {
             at: exec.at,
             ...(exec.permId ? { permId: exec.permId } : {}),
             ...(exec.brokerOrderId !== undefined ? { brokerOrderId: exec.brokerOrderId } : {}),
+            ...(commission !== undefined ? { commission } : {}),
           },
           next,
           clientId: actor.route.clientId,
@@ -611,28 +616,43 @@ export class OrderRouter {
         this.#remember(exec.execId);
         if (result === 'duplicate') {
           this.stats.duplicateFills++;
+          duplicate = true;
           return;
         }
         this.stats.fills++;
+        if (commission !== undefined) this.stats.commissions++;
         actor.order = result.order;
         this.#positions.set(key, result.position);
         this.#d.onCommitted?.();
       } catch (error) {
         if (error instanceof PositionVersionConflictError) this.#positions.delete(key);
+        // Kept for the retry.
+        if (commission !== undefined) this.#commissionsWaiting.set(exec.execId, commission);
         throw error;
       }
     });
-    const waiting = this.#commissionsWaiting.get(exec.execId);
-    if (waiting) {
-      this.#commissionsWaiting.delete(exec.execId);
-      await this.#commission(actor, exec.execId, waiting);
-    }
+    // Applied before without it (a replay): the commission on its own, if it was not charged yet.
+    const waiting = duplicate ? commission : this.#takeCommission(actor, exec.execId);
+    if (waiting) await this.#commission(actor, exec.execId, waiting);
     const awaiting = actor.awaiting;
     if (awaiting && actor.order && actor.order.filledQuantity.gte(awaiting.brokerFilled)) {
       clearTimeout(awaiting.timer);
       actor.awaiting = undefined;
       await this.#decide(actor, actor.order, decideOnStatus(actor.order, awaiting.report), awaiting.report);
     }
+  }
+
+  /** The commission of an execution if it is already here: waiting, or queued behind the fill. */
+  #takeCommission(actor: Actor, execId: string): Dec | undefined {
+    const waiting = this.#commissionsWaiting.get(execId);
+    if (waiting !== undefined) {
+      this.#commissionsWaiting.delete(execId);
+      return waiting;
+    }
+    const i = actor.queue.findIndex((w) => w.kind === 'commission' && w.execId === execId);
+    if (i < 0) return undefined;
+    const [work] = actor.queue.splice(i, 1);
+    return work?.kind === 'commission' ? work.commission : undefined;
   }
 
   #remember(execId: string): void {

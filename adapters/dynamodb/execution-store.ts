@@ -340,6 +340,7 @@ export class DynamoExecutionStore {
    * Applies one execution exactly once: the fill item (keyed by execId) is the guard, and the
    * order, its audit event, the position and its position.changed event, the day P&L and the risk
    * counters move in the same transaction. Returns 'duplicate' if the execId was applied before.
+   * A commission given with the fill is charged in the same transaction (one write, not two).
    */
   async applyFill(input: {
     order: Order;
@@ -371,6 +372,8 @@ export class DynamoExecutionStore {
     });
     const day = tradingDay(new Date(fill.at));
     const delta = counterDelta({ order, position: before }, { order: next, position });
+    const commission = fill.commission ?? ZERO;
+    const net = realized.minus(commission);
     const bought = fill.side === 'buy' ? fill.quantity : ZERO;
     const sold = fill.side === 'sell' ? fill.quantity : ZERO;
     const items: TransactWriteItem[] = [
@@ -389,6 +392,7 @@ export class DynamoExecutionStore {
           at: fill.at,
           day,
           realizedPnl: realized.toFixed(),
+          ...(fill.commission !== undefined ? { commission: fill.commission.toFixed() } : {}),
           ...(fill.permId ? { brokerPermId: fill.permId } : {}),
           ...(fill.brokerOrderId !== undefined ? { brokerOrderId: fill.brokerOrderId } : {}),
           appliedAt: input.now,
@@ -404,10 +408,12 @@ export class DynamoExecutionStore {
           TableName: this.table,
           Key: toItem({ ...riskKeys.dailyPnl(order.tenantId, day) }),
           UpdateExpression:
-            'ADD realizedPnl :r, grossRealizedPnl :r, fills :one SET #d = :day, tenantId = :t',
+            'ADD realizedPnl :n, grossRealizedPnl :r, commissions :c, fills :one SET #d = :day, tenantId = :t',
           ExpressionAttributeNames: { '#d': 'day' },
           ExpressionAttributeValues: {
+            ':n': decimalNumber(net),
             ':r': decimalNumber(realized),
+            ':c': decimalNumber(commission),
             ':one': { N: '1' },
             ':day': { S: day },
             ':t': { S: order.tenantId },
@@ -419,10 +425,12 @@ export class DynamoExecutionStore {
           TableName: this.table,
           Key: toItem({ ...positionKeys.dailySymbolPnl(order.tenantId, day, order.symbol) }),
           UpdateExpression:
-            'ADD realizedPnl :r, grossRealizedPnl :r, fills :one, boughtQuantity :b, soldQuantity :s SET symbol = :sym, #d = :day',
+            'ADD realizedPnl :n, grossRealizedPnl :r, commissions :c, fills :one, boughtQuantity :b, soldQuantity :s SET symbol = :sym, #d = :day',
           ExpressionAttributeNames: { '#d': 'day' },
           ExpressionAttributeValues: {
+            ':n': decimalNumber(net),
             ':r': decimalNumber(realized),
+            ':c': decimalNumber(commission),
             ':one': { N: '1' },
             ':b': decimalNumber(bought),
             ':s': decimalNumber(sold),

@@ -35,6 +35,8 @@ export interface Fill {
   quantity: Dec;
   price: Dec;
   at: string;
+  /** Its commission, when the report came before the fill was applied (charged with it). */
+  commission?: Dec;
 }
 
 /** A flat position before its first fill. */
@@ -56,7 +58,8 @@ export function emptyPosition(tenantId: string, account: string, symbol: string,
 /**
  * The position after a fill, and the gross P&L the fill realized (before commission). A fill in
  * the position's direction averages in; against it, it closes at the average cost and realizes
- * the difference; past zero, the rest opens a new position at the fill price.
+ * the difference; past zero, the rest opens a new position at the fill price. A commission that
+ * comes with the fill is charged as applyCommission would, in the same change.
  */
 export function applyFill(position: Position, fill: Fill): { position: Position; realized: Dec } {
   const signed = fill.side === 'buy' ? fill.quantity : fill.quantity.neg();
@@ -89,7 +92,8 @@ export function applyFill(position: Position, fill: Fill): { position: Position;
       ...position,
       quantity,
       averageCost,
-      realizedPnl: position.realizedPnl.plus(realized),
+      realizedPnl: position.realizedPnl.plus(realized).minus(fill.commission ?? ZERO),
+      commissions: position.commissions.plus(fill.commission ?? ZERO),
       fills: position.fills + 1,
       version: position.version + 1,
       updatedAt: fill.at,

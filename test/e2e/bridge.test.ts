@@ -78,11 +78,15 @@ describe('an order through the bridge', () => {
       () => published('order.filled', (d) => d.orderId === id).length > 0,
       'order.filled on the bus',
     );
+    // The commission is charged with its fill or just after it: the last position.changed has both.
     await waitFor(
       () =>
-        published('position.changed', (d) => d.tenantId === tenant.tenantId && d.quantity === '10').length >=
-        2,
-      'position.changed on the bus (fill, commission)',
+        published(
+          'position.changed',
+          (d) =>
+            d.tenantId === tenant.tenantId && d.quantity === '10' && d.commissions === commission.toFixed(),
+        ).length >= 1,
+      'position.changed on the bus with the fill and its commission',
     );
     const c = await countersCheck(world, tenant.tenantId);
     expect(c.actual).toEqual(c.expected);

@@ -66,6 +66,42 @@ describe('applyFill', () => {
     ]);
   });
 
+  it('a commission that comes with its fill is charged exactly as when it comes after', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            side: fc.constantFrom<'buy' | 'sell'>('buy', 'sell'),
+            q: fc.integer({ min: 1, max: 500 }),
+            cents: fc.integer({ min: 1, max: 100_000 }),
+            fee: fc.integer({ min: 0, max: 500 }),
+          }),
+          { minLength: 1, maxLength: 20 },
+        ),
+        (fills) => {
+          let together = flat();
+          let apart = flat();
+          for (const f of fills) {
+            const price = (f.cents / 100).toFixed(2);
+            const commission = new Dec(f.fee).div(100);
+            const one = applyFill(together, { ...fill(f.side, String(f.q), price), commission });
+            const two = applyFill(apart, fill(f.side, String(f.q), price));
+            expect(one.realized.toFixed()).toBe(two.realized.toFixed());
+            together = one.position;
+            apart = applyCommission(two.position, commission, at);
+          }
+          expect([...s(together), together.commissions.toFixed(), together.fills]).toEqual([
+            ...s(apart),
+            apart.commissions.toFixed(),
+            apart.fills,
+          ]);
+          // One change per fill, not two.
+          expect(together.version).toBe(fills.length);
+        },
+      ),
+    );
+  });
+
   it('marks to market', () => {
     const p = applyFill(flat(), fill('sell', '10', '100')).position;
     const m = markToMarket(p, new Dec('95'));

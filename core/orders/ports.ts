@@ -53,8 +53,19 @@ export interface OrderListQuery {
   cursor?: string;
 }
 
+/** What POST /orders reads before it decides: one request to the store. */
+export interface PlacementContext {
+  previous: IdempotencyRecord | undefined;
+  limits: RiskLimits;
+  killSwitch: KillSwitchState;
+  /** The order that already holds the requested clientOrderId, if any. */
+  existingClientOrderId: string | undefined;
+}
+
 /** Port: orders, their audit trail and the tenant's risk state. Tenant always first. */
 export interface OrderStore {
+  /** The idempotency record, limits, kill switch and clientOrderId holder, read together. */
+  placementContext(tenantId: string, keyHash: string, clientOrderId?: string): Promise<PlacementContext>;
   findIdempotency(tenantId: string, keyHash: string): Promise<IdempotencyRecord | undefined>;
   findByClientOrderId(tenantId: string, clientOrderId: string): Promise<string | undefined>;
   /** Writes a new order with its first event and idempotency record, all or nothing. */

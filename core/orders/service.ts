@@ -128,14 +128,9 @@ export async function placeOrder(
   const parsed = NewOrderRequest.safeParse(body);
   const request = parsed.success ? parsed.data : undefined;
   // Every read the decision needs, in one round trip; their order of precedence is kept below.
-  const [previous, limits, killSwitch, quoted, existing] = await Promise.all([
-    deps.store.findIdempotency(actor.tenantId, idemHash),
-    deps.store.riskLimits(actor.tenantId),
-    deps.store.killSwitch(actor.tenantId),
+  const [{ previous, limits, killSwitch, existingClientOrderId: existing }, quoted] = await Promise.all([
+    deps.store.placementContext(actor.tenantId, idemHash, request?.clientOrderId),
     request ? deps.quotes.latestPrice(request.symbol) : undefined,
-    request?.clientOrderId
-      ? deps.store.findByClientOrderId(actor.tenantId, request.clientOrderId)
-      : undefined,
   ]);
   if (previous) return replay(previous, hash);
   if (!parsed.success)

@@ -34,6 +34,8 @@ async function shutdown(signal: string): Promise<void> {
 }
 process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
+// A closed terminal: DynamoDB Local is in its own process group, so it is stopped here too.
+process.on('SIGHUP', () => void shutdown('SIGHUP'));
 
 try {
   log(`starting (data dir ${dataDir})`);
@@ -68,6 +70,23 @@ try {
       `-d '${JSON.stringify({ username: trader?.username, password: trader?.password })}' | sed -E 's/.*"accessToken":"([^"]+)".*/\\1/')`,
   );
   log(`  curl -s ${stack.baseUrl}/api/v1/tenants/me -H "authorization: Bearer $TOKEN"`);
+  // A limit order a little through the paper market fills at once (a market order needs a quote:
+  // subscribe first, see docs/api-v1.md), then the position shows it.
+  const aapl = stack.paperGatewayServer?.control.quote('AAPL');
+  if (aapl) {
+    const order = {
+      symbol: 'AAPL',
+      side: 'buy',
+      quantity: '10',
+      type: 'limit',
+      limitPrice: (aapl.ask * 1.01).toFixed(2),
+    };
+    log(
+      `  curl -s ${stack.baseUrl}/api/v1/orders -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' ` +
+        `-H "idempotency-key: $(date +%s%N)" -d '${JSON.stringify(order)}'`,
+    );
+    log(`  curl -s ${stack.baseUrl}/api/v1/positions -H "authorization: Bearer $TOKEN"`);
+  }
   log('Ctrl-C stops everything.');
 } catch (error) {
   if (

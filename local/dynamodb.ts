@@ -38,7 +38,16 @@ function assertJava(): void {
  * Starts Amazon's DynamoDB Local on a fresh free port (an orphaned JVM from a crashed run would
  * otherwise answer silently on a reused one). `dataDir` makes it file-backed; omit it for in-memory.
  */
-export async function startDynamoDbLocal(options: { dataDir?: string } = {}): Promise<LocalDynamoDb> {
+export async function startDynamoDbLocal(
+  options: {
+    dataDir?: string;
+    /**
+     * In its own process group, so a terminal's Ctrl-C reaches only the parent, which stops it
+     * last (after the bridge has drained). Only for parents that handle SIGINT, SIGTERM and SIGHUP.
+     */
+    detached?: boolean;
+  } = {},
+): Promise<LocalDynamoDb> {
   assertJava();
   if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
   const port = await freePort();
@@ -50,6 +59,7 @@ export async function startDynamoDbLocal(options: { dataDir?: string } = {}): Pr
     port,
     sharedDb: true,
     stdio: 'pipe',
+    detached: options.detached ?? false,
     ...(options.dataDir ? { path: options.dataDir } : {}),
   });
   let output = '';

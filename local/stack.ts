@@ -73,7 +73,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   try {
     const dataDir = options.dataDir;
     const [dynamodb, sqs] = await Promise.all([
-      startDynamoDbLocal(dataDir ? { dataDir: join(dataDir, 'dynamodb') } : {}),
+      startDynamoDbLocal({ detached: true, ...(dataDir ? { dataDir: join(dataDir, 'dynamodb') } : {}) }),
       startLocalSqs(dataDir ? { dataDir: join(dataDir, 'sqs') } : {}),
     ]);
     stops.push(

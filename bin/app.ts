@@ -22,7 +22,17 @@ new OmsStack(app, context('stackName') ?? 'Oms', {
     account: context('ibAccount'),
   },
   alarmEmail: context('alarmEmail'),
+  // e.g. -c 'settings={"OMS_MARKET_DATA_LINES":"200"}', or a "settings" object in cdk.json.
+  settings: settingsContext(app.node.tryGetContext('settings')),
 });
+
+function settingsContext(value: unknown): Record<string, string> {
+  if (value === undefined || value === null || value === '') return {};
+  const parsed: unknown = typeof value === 'string' ? JSON.parse(value) : value;
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new Error('the "settings" context must be an object of environment variable names to values');
+  return Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, String(v)]));
+}
 
 // Synthesis fails on any AwsSolutions finding not acknowledged in lib/ with a reason.
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

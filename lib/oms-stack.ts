@@ -9,6 +9,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import { Validations } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { MARKET_DATA_ENV, marketDataConfig } from '../core/marketdata/config.ts';
 import * as defaultTopology from '../core/topology.ts';
 import { Bridge, type IbGatewaySettings } from './constructs/bridge.ts';
 import { DataStore } from './constructs/data-store.ts';
@@ -36,6 +37,31 @@ export interface OmsStackProps extends StackProps {
   readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
   readonly alarmEmail?: string | undefined;
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * Application settings for every function and the bridge, by environment variable name: the
+   * market data settings (`OMS_MARKET_DATA_*`, core/marketdata/config.ts) and the rate limits
+   * (`OMS_RATE_LIMIT_*`, core/topology.ts). Checked at synth: an unknown name or a bad value fails.
+   */
+  readonly settings?: Record<string, string>;
+}
+
+/** The settings an operator may give the deployment, and a check of their values. */
+export function checkSettings(settings: Record<string, string>): Record<string, string> {
+  const rateLimits = Object.entries(defaultTopology.env)
+    .filter(([key]) => key.startsWith('rateLimit'))
+    .map(([, name]) => name);
+  const known = new Set<string>([...Object.values(MARKET_DATA_ENV), ...rateLimits]);
+  const unknown = Object.keys(settings).filter((name) => !known.has(name));
+  if (unknown.length > 0)
+    throw new Error(`unknown settings ${unknown.join(', ')}; known: ${[...known].sort().join(', ')}`);
+  for (const name of rateLimits) {
+    const value = settings[name];
+    if (value !== undefined && !/^[1-9]\d*$/.test(value))
+      throw new Error(`${name} must be a positive whole number, not ${value}`);
+  }
+  // Throws with the variable's name on a malformed market data value.
+  marketDataConfig(settings);
+  return { ...settings };
 }
 
 type HandlerKind = 'route' | 'authorizer' | 'consumer' | 'schedule' | 'trigger';
@@ -88,7 +114,7 @@ export class OmsStack extends Stack {
     this.messaging = new Messaging(this, 'Messaging', { topology, key: this.data.key });
     this.identity = new Identity(this, 'Identity');
 
-    const environment = this.resourceEnvironment();
+    const environment = { ...checkSettings(props.settings ?? {}), ...this.resourceEnvironment() };
 
     const handlers = collectHandlers(topology);
     const missing = [...handlers.keys()].filter((h) => !existsSync(path.join(projectRoot, h)));

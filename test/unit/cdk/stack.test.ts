@@ -3,7 +3,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import * as topology from '../../../core/topology.ts';
 import { GROUPS } from '../../../lib/constructs/identity.ts';
 import { ESM_REQUIRE_BANNER } from '../../../lib/constructs/handler-function.ts';
-import { RESOURCE_ENV, collectHandlers } from '../../../lib/oms-stack.ts';
+import { RESOURCE_ENV, checkSettings, collectHandlers } from '../../../lib/oms-stack.ts';
 import type { Topology } from '../../../lib/topology.ts';
 import { fullTopology, publicOnlyTopology, synth } from './support.ts';
 
@@ -13,6 +13,7 @@ const full = synth({
   topology: fullTopology,
   ib: { host: 'ib-gateway.internal' },
   alarmEmail: 'ops@example.com',
+  settings: { OMS_MARKET_DATA_LINES: '200', OMS_RATE_LIMIT_TENANT_PER_MINUTE: '9000' },
 });
 
 const resourcesOf = (s: typeof real, type: string) => Object.entries(s.template.findResources(type));
@@ -388,6 +389,32 @@ describe('IB bridge on Fargate', () => {
     real.template.hasResourceProperties('AWS::ECS::Cluster', {
       ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }],
     });
+  });
+
+  it('operator settings reach the bridge and every function; unknown or bad ones fail synth', () => {
+    const [, task] = resourcesOf(full, 'AWS::ECS::TaskDefinition')[0]!;
+    const environment = task.Properties.ContainerDefinitions[0].Environment as Array<{
+      Name: string;
+      Value: unknown;
+    }>;
+    expect(environment).toEqual(
+      expect.arrayContaining([
+        { Name: 'OMS_MARKET_DATA_LINES', Value: '200' },
+        { Name: 'OMS_RATE_LIMIT_TENANT_PER_MINUTE', Value: '9000' },
+      ]),
+    );
+    const functions = resourcesOf(full, 'AWS::Lambda::Function').filter(
+      ([, f]) => f.Properties.Environment?.Variables?.[topology.env.tableName],
+    );
+    expect(functions.length).toBeGreaterThan(10);
+    for (const [, f] of functions)
+      expect(f.Properties.Environment.Variables).toMatchObject({ OMS_MARKET_DATA_LINES: '200' });
+    expect(() => checkSettings({ OMS_MARKET_DATA_LINEZ: '200' })).toThrow(
+      /unknown settings OMS_MARKET_DATA_LINEZ/,
+    );
+    expect(() => checkSettings({ OMS_MARKET_DATA_STALE_MS: 'soon' })).toThrow(/OMS_MARKET_DATA_STALE_MS/);
+    expect(() => checkSettings({ OMS_RATE_LIMIT_API_KEY_PER_MINUTE: '0' })).toThrow(/positive whole number/);
+    expect(() => checkSettings({ OMS_MARKET_DATA_TYPE: 'delayed' })).not.toThrow();
   });
 
   it('IB gateway settings are stack parameters, defaulted from context', () => {

@@ -32,6 +32,23 @@ module.exports = {
       to: { path: '^(functions|ib-bridge|local|bin)/' },
     },
     {
+      name: 'runtime-uses-only-production-dependencies',
+      severity: 'error',
+      comment:
+        'The bridge image installs with --omit=dev and Lambda bundles are built from dependencies: ' +
+        'code that runs in AWS must not need a devDependency.',
+      from: { path: '^(core|adapters|functions|ib-bridge)/' },
+      to: { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'bridge-image-holds-what-the-bridge-imports',
+      severity: 'error',
+      comment:
+        'The bridge image (ib-bridge/Dockerfile, .dockerignore) holds only core/, adapters/ and ib-bridge/.',
+      from: { path: '^ib-bridge/' },
+      to: { path: '^(functions|local|lib|bin|test|bench)/' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},

@@ -35,7 +35,7 @@ function sandbox(files: Record<string, string>): string {
 
 describe('dependency rule', () => {
   it('holds for the project as it is', () => {
-    const result = cruise(root, ['core', 'adapters', 'functions', 'local', 'bin']);
+    const result = cruise(root, ['core', 'adapters', 'functions', 'local', 'ib-bridge', 'lib', 'bin']);
     expect(result.output).not.toMatch(/error/i);
     expect(result.status).toBe(0);
   });
@@ -66,6 +66,26 @@ describe('dependency rule', () => {
       expect(result.status).not.toBe(0);
       expect(result.output).toContain('core-is-pure');
       expect(result.output).toContain('runtime-never-imports-cdk');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('fails when the bridge needs a devDependency or a file its image does not hold', () => {
+    const dir = sandbox({
+      'package.json': JSON.stringify({ dependencies: { zod: '*' }, devDependencies: { 'fast-check': '*' } }),
+      'ib-bridge/a.ts':
+        "import fc from 'fast-check';\nimport { z } from 'zod';\nimport { l } from '../local/l.ts';\nexport const a = [fc, z, l];\n",
+      'local/l.ts': 'export const l = 1;\n',
+    });
+    try {
+      const result = cruise(dir, ['ib-bridge', 'local']);
+      expect(result.status).not.toBe(0);
+      expect(result.output).toMatch(
+        /runtime-uses-only-production-dependencies: ib-bridge\/a\.ts → \S*node_modules\/fast-check/,
+      );
+      expect(result.output).not.toMatch(/node_modules\/zod/);
+      expect(result.output).toContain('bridge-image-holds-what-the-bridge-imports');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -15,19 +15,35 @@ export interface RateLimit {
   windowSeconds: number;
 }
 
-export interface RateState {
-  remaining: number;
-  resetSeconds: number;
+/** Hits of one window taken from DynamoDB ahead of use, by one runtime. */
+interface Lease {
+  left: number;
+  /** The size of the last block taken: the next one doubles it, up to the cap. */
+  size: number;
+  /** The window is full: the counter only grows until the window ends. */
+  full: boolean;
+  /** When the window ends (ms since the epoch). */
+  endsAt: number;
+  taking?: Promise<void>;
 }
 
 /**
- * Fixed-window counters in DynamoDB. One conditional `ADD` per hit makes the limit hold across
- * concurrent Lambdas without read-then-write; counters expire through the table's TTL.
+ * Fixed-window counters in DynamoDB. A conditional `ADD` makes the limit hold across concurrent
+ * Lambdas without read-then-write; counters expire through the table's TTL.
+ *
+ * A busy caller's hits are taken in blocks (a lease): the first hit of a window counts one, each
+ * later block doubles, up to a fiftieth of the limit, and is spent in memory. So a steady caller
+ * costs one write per block instead of one per request, and the limit still holds: a block is
+ * only granted while it fits. What a runtime leased and did not use is lost when the window
+ * ends, so with many concurrent Lambdas a caller may be refused somewhat below the limit (at most
+ * one block per runtime); limits under 100 are never leased, so they count every hit exactly.
  */
 export class RateLimiter {
   readonly doc: DynamoDBDocumentClient;
   readonly tableName: string;
   readonly clock: () => number;
+  readonly #leases = new Map<string, Lease>();
+  #sweptAt = 0;
 
   constructor(doc: DynamoDBDocumentClient, tableName: string, clock: () => number = Date.now) {
     this.doc = doc;
@@ -53,31 +69,71 @@ export class RateLimiter {
   }
 
   /** Counts one hit; throws RateLimitExceededError, without counting, once the window is full. */
-  async hit(subject: RateSubject, limit: RateLimit): Promise<RateState> {
+  async hit(subject: RateSubject, limit: RateLimit): Promise<void> {
     const { start, resetSeconds } = this.window(limit);
-    try {
-      const { Attributes } = await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: this.key(subject, start),
-          UpdateExpression: 'ADD #count :one SET #ttl = if_not_exists(#ttl, :ttl)',
-          ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
-          ExpressionAttributeNames: { '#count': 'hits', '#ttl': table.ttlAttribute },
-          ExpressionAttributeValues: {
-            ':one': 1,
-            ':limit': limit.limit,
-            ':ttl': start + limit.windowSeconds * 2,
-          },
-          ReturnValues: 'UPDATED_NEW',
-        }),
-      );
-      return { remaining: Math.max(0, limit.limit - Number(Attributes?.hits ?? 0)), resetSeconds };
-    } catch (error) {
-      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') {
-        throw new RateLimitExceededError(limit.policy, limit.limit, limit.windowSeconds, resetSeconds);
+    const key = this.key(subject, start);
+    const id = `${key.pk}\u0000${key.sk}\u0000${limit.limit}`;
+    this.#sweep();
+    for (;;) {
+      let lease = this.#leases.get(id);
+      if (!lease) {
+        lease = { left: 0, size: 0, full: false, endsAt: (start + limit.windowSeconds) * 1000 };
+        this.#leases.set(id, lease);
       }
-      throw new DependencyError('The rate limiter is unavailable', { cause: error });
+      if (lease.left > 0) {
+        lease.left -= 1;
+        return;
+      }
+      if (lease.full)
+        throw new RateLimitExceededError(limit.policy, limit.limit, limit.windowSeconds, resetSeconds);
+      // One block at a time per counter: concurrent requests wait for it rather than each taking one.
+      if (lease.taking) {
+        await lease.taking;
+        continue;
+      }
+      const taking = this.#take(key, limit, start, lease);
+      lease.taking = taking.finally(() => (lease.taking = undefined)).catch(() => undefined);
+      await taking;
     }
+  }
+
+  /** Adds a block of hits to the counter if it fits (else a single hit); marks the lease full if not even that. */
+  async #take(key: ItemKey, limit: RateLimit, start: number, lease: Lease): Promise<void> {
+    const cap = limit.limit >= 100 ? Math.floor(limit.limit / 50) : 1;
+    const sizes = [...new Set([Math.min(cap, Math.max(1, lease.size * 2)), 1])];
+    for (const size of sizes) {
+      try {
+        await this.doc.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: key,
+            UpdateExpression: 'ADD #count :n SET #ttl = if_not_exists(#ttl, :ttl)',
+            ConditionExpression: 'attribute_not_exists(#count) OR #count <= :most',
+            ExpressionAttributeNames: { '#count': 'hits', '#ttl': table.ttlAttribute },
+            ExpressionAttributeValues: {
+              ':n': size,
+              ':most': limit.limit - size,
+              ':ttl': start + limit.windowSeconds * 2,
+            },
+          }),
+        );
+        lease.left += size;
+        lease.size = size;
+        return;
+      } catch (error) {
+        if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException'))
+          throw new DependencyError('The rate limiter is unavailable', { cause: error });
+      }
+    }
+    lease.full = true;
+  }
+
+  /** Forgets the leases of windows that have ended. */
+  #sweep(): void {
+    const now = this.clock();
+    if (now - this.#sweptAt < 10_000) return;
+    this.#sweptAt = now;
+    for (const [id, lease] of this.#leases) if (lease.endsAt <= now) this.#leases.delete(id);
   }
 
   /** Throws RateLimitExceededError if the window is already full, without counting. */

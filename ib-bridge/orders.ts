@@ -21,6 +21,7 @@ import {
   IB_ORDER_TYPES,
   IB_TIFS,
   type Decision,
+  type Execution,
   type StatusReport,
 } from '../core/bridge/mapping.ts';
 import { parseOrderId } from '../core/ids.ts';
@@ -41,17 +42,8 @@ import type { CommissionReport, IbOrder } from './ib.ts';
 import { KeyedMutex, sleep } from './keyed.ts';
 import type { Logger } from './log.ts';
 
-/** An execution as the actor applies it. */
-interface ExecWork {
-  execId: string;
-  side: 'buy' | 'sell';
-  quantity: Dec;
-  price: Dec;
-  at: string;
-  account: string;
-  permId?: number;
-  brokerOrderId?: number;
-}
+/** An execution as the actor applies it: where it traded, and the IB order id when known. */
+type ExecWork = Execution & { account: string; brokerOrderId?: number };
 
 type Work =
   | { kind: 'status'; report: StatusReport }
@@ -584,31 +576,16 @@ export class OrderRouter {
     // write, it saves a read and a transaction per fill.
     const commission = this.#takeCommission(actor, exec.execId);
     let duplicate = false;
+    const { account, ...fill } = exec;
     await this.#positionLocks.run(key, async () => {
-      const position = await this.#position(order.tenantId, exec.account, order.symbol);
-      const next = decideOnFill(order, {
-        execId: exec.execId,
-        side: exec.side,
-        quantity: exec.quantity,
-        price: exec.price,
-        at: exec.at,
-        ...(exec.permId ? { permId: exec.permId } : {}),
-      });
+      const position = await this.#position(order.tenantId, account, order.symbol);
+      const next = decideOnFill(order, fill);
       try {
         const result = await this.#d.store.applyFill({
           order,
           position,
-          account: exec.account,
-          fill: {
-            execId: exec.execId,
-            side: exec.side,
-            quantity: exec.quantity,
-            price: exec.price,
-            at: exec.at,
-            ...(exec.permId ? { permId: exec.permId } : {}),
-            ...(exec.brokerOrderId !== undefined ? { brokerOrderId: exec.brokerOrderId } : {}),
-            ...(commission !== undefined ? { commission } : {}),
-          },
+          account,
+          fill: { ...fill, ...(commission !== undefined ? { commission } : {}) },
           next,
           clientId: actor.route.clientId,
           now: this.#now(),

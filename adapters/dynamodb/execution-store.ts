@@ -238,6 +238,51 @@ export class DynamoExecutionStore {
     ];
   }
 
+  /**
+   * The day's P&L, for the tenant (the daily-loss check reads its `realizedPnl`, a NUMBER) and per
+   * symbol: realized P&L is net of commissions, `grossRealizedPnl` before them.
+   */
+  private dayPnlUpdates(
+    tenantId: string,
+    day: string,
+    symbol: string,
+    change: { realized: Dec; commission: Dec; fills: 0 | 1; bought: Dec; sold: Dec },
+  ): TransactWriteItem[] {
+    const values = {
+      ':n': decimalNumber(change.realized.minus(change.commission)),
+      ':r': decimalNumber(change.realized),
+      ':c': decimalNumber(change.commission),
+      ':f': { N: String(change.fills) },
+      ':day': { S: day },
+    };
+    const adds = 'ADD realizedPnl :n, grossRealizedPnl :r, commissions :c, fills :f';
+    return [
+      {
+        Update: {
+          TableName: this.table,
+          Key: toItem({ ...riskKeys.dailyPnl(tenantId, day) }),
+          UpdateExpression: `${adds} SET #d = :day, tenantId = :t`,
+          ExpressionAttributeNames: { '#d': 'day' },
+          ExpressionAttributeValues: { ...values, ':t': { S: tenantId } },
+        },
+      },
+      {
+        Update: {
+          TableName: this.table,
+          Key: toItem({ ...positionKeys.dailySymbolPnl(tenantId, day, symbol) }),
+          UpdateExpression: `${adds}, boughtQuantity :b, soldQuantity :s SET symbol = :sym, #d = :day`,
+          ExpressionAttributeNames: { '#d': 'day' },
+          ExpressionAttributeValues: {
+            ...values,
+            ':b': decimalNumber(change.bought),
+            ':s': decimalNumber(change.sold),
+            ':sym': { S: symbol },
+          },
+        },
+      },
+    ];
+  }
+
   private positionEventPut(
     position: Position,
     cause: Parameters<typeof positionChangedDetail>[1],
@@ -373,9 +418,6 @@ export class DynamoExecutionStore {
     const day = tradingDay(new Date(fill.at));
     const delta = counterDelta({ order, position: before }, { order: next, position });
     const commission = fill.commission ?? ZERO;
-    const net = realized.minus(commission);
-    const bought = fill.side === 'buy' ? fill.quantity : ZERO;
-    const sold = fill.side === 'sell' ? fill.quantity : ZERO;
     const items: TransactWriteItem[] = [
       this.put(
         {
@@ -403,42 +445,13 @@ export class DynamoExecutionStore {
       this.put(eventItem(event), NOT_EXISTS),
       this.positionPut(position, before.version),
       this.positionEventPut(position, { kind: 'fill', execId: fill.execId, orderId: order.id }),
-      {
-        Update: {
-          TableName: this.table,
-          Key: toItem({ ...riskKeys.dailyPnl(order.tenantId, day) }),
-          UpdateExpression:
-            'ADD realizedPnl :n, grossRealizedPnl :r, commissions :c, fills :one SET #d = :day, tenantId = :t',
-          ExpressionAttributeNames: { '#d': 'day' },
-          ExpressionAttributeValues: {
-            ':n': decimalNumber(net),
-            ':r': decimalNumber(realized),
-            ':c': decimalNumber(commission),
-            ':one': { N: '1' },
-            ':day': { S: day },
-            ':t': { S: order.tenantId },
-          },
-        },
-      },
-      {
-        Update: {
-          TableName: this.table,
-          Key: toItem({ ...positionKeys.dailySymbolPnl(order.tenantId, day, order.symbol) }),
-          UpdateExpression:
-            'ADD realizedPnl :n, grossRealizedPnl :r, commissions :c, fills :one, boughtQuantity :b, soldQuantity :s SET symbol = :sym, #d = :day',
-          ExpressionAttributeNames: { '#d': 'day' },
-          ExpressionAttributeValues: {
-            ':n': decimalNumber(net),
-            ':r': decimalNumber(realized),
-            ':c': decimalNumber(commission),
-            ':one': { N: '1' },
-            ':b': decimalNumber(bought),
-            ':s': decimalNumber(sold),
-            ':sym': { S: order.symbol },
-            ':day': { S: day },
-          },
-        },
-      },
+      ...this.dayPnlUpdates(order.tenantId, day, order.symbol, {
+        realized,
+        commission,
+        fills: 1,
+        bought: fill.side === 'buy' ? fill.quantity : ZERO,
+        sold: fill.side === 'sell' ? fill.quantity : ZERO,
+      }),
       {
         Update: {
           TableName: this.table,
@@ -524,34 +537,13 @@ export class DynamoExecutionStore {
       },
       this.positionPut(position, input.position.version),
       this.positionEventPut(position, { kind: 'commission', execId: fill.execId, orderId: fill.orderId }),
-      {
-        Update: {
-          TableName: this.table,
-          Key: toItem({ ...riskKeys.dailyPnl(fill.tenantId, fill.day) }),
-          UpdateExpression: 'ADD realizedPnl :r, commissions :c SET #d = :day, tenantId = :t',
-          ExpressionAttributeNames: { '#d': 'day' },
-          ExpressionAttributeValues: {
-            ':r': decimalNumber(commission.neg()),
-            ':c': decimalNumber(commission),
-            ':day': { S: fill.day },
-            ':t': { S: fill.tenantId },
-          },
-        },
-      },
-      {
-        Update: {
-          TableName: this.table,
-          Key: toItem({ ...positionKeys.dailySymbolPnl(fill.tenantId, fill.day, fill.symbol) }),
-          UpdateExpression: 'ADD realizedPnl :r, commissions :c SET symbol = :sym, #d = :day',
-          ExpressionAttributeNames: { '#d': 'day' },
-          ExpressionAttributeValues: {
-            ':r': decimalNumber(commission.neg()),
-            ':c': decimalNumber(commission),
-            ':sym': { S: fill.symbol },
-            ':day': { S: fill.day },
-          },
-        },
-      },
+      ...this.dayPnlUpdates(fill.tenantId, fill.day, fill.symbol, {
+        realized: ZERO,
+        commission,
+        fills: 0,
+        bought: ZERO,
+        sold: ZERO,
+      }),
     ];
     const outcome = await this.transact(items);
     if (outcome === 'written') return position;

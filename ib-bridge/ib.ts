@@ -10,7 +10,8 @@ const fromDefault =
   typeof raw.default === 'object' && raw.default !== null
     ? (raw.default as unknown as IBModule)
     : ({} as unknown as IBModule);
-const ib: IBModule = { ...fromDefault, ...raw };
+/** The whole module, whichever loader imported it. */
+export const ib: IBModule = { ...fromDefault, ...raw };
 
 export const { IBApi, EventName, SecType, OrderAction, OrderType, TimeInForce } = ib;
 export type {

@@ -122,9 +122,16 @@ export function orderStatus(o: OrderRecord): Field[] {
   ];
 }
 
+/**
+ * A US stock as openOrder, execDetails, position and portfolioValue carry it: conId, symbol,
+ * secType, lastTradeDate, strike, right, multiplier, exchange, currency, localSymbol, tradingClass.
+ */
+function stockContract(conId: number, symbol: string, exchange: string, currency: string): Field[] {
+  return [conId, symbol, 'STK', '', 0, '', '', exchange, currency, symbol, 'NMS'];
+}
+
 function orderContract(o: OrderRecord): Field[] {
-  // conId, symbol, secType, lastTradeDate, strike, right, multiplier, exchange, currency, localSymbol, tradingClass
-  return [o.conId, o.symbol, 'STK', '', 0, '', '', o.exchange, o.currency, o.symbol, 'NMS'];
+  return stockContract(o.conId, o.symbol, o.exchange, o.currency);
 }
 
 function orderCore(o: OrderRecord): Field[] {
@@ -364,17 +371,7 @@ export function execDetails(reqId: number, e: ExecutionRecord): Field[] {
     IN.EXECUTION_DATA,
     reqId,
     e.orderId,
-    e.conId,
-    e.symbol,
-    'STK',
-    '',
-    0,
-    '',
-    '',
-    e.exchange,
-    e.currency,
-    e.symbol,
-    'NMS',
+    ...stockContract(e.conId, e.symbol, e.exchange, e.currency),
     e.execId,
     ibTime(e.time),
     e.account,
@@ -426,17 +423,7 @@ export function position(
     IN.POSITION,
     3,
     account,
-    spec.conId,
-    spec.symbol,
-    'STK',
-    '',
-    0,
-    '',
-    '',
-    spec.primaryExch,
-    spec.currency,
-    spec.symbol,
-    'NMS',
+    ...stockContract(spec.conId, spec.symbol, spec.primaryExch, spec.currency),
     quantity,
     avgCost,
   ];
@@ -482,17 +469,7 @@ export function portfolioValue(
   return [
     IN.PORTFOLIO_VALUE,
     8,
-    spec.conId,
-    spec.symbol,
-    'STK',
-    '',
-    0,
-    '',
-    '',
-    spec.primaryExch,
-    spec.currency,
-    spec.symbol,
-    'NMS',
+    ...stockContract(spec.conId, spec.symbol, spec.primaryExch, spec.currency),
     quantity,
     marketPrice,
     marketValue,

@@ -17,8 +17,20 @@ export type OrderStatus =
 /** Statuses after which an order never changes again. */
 export const DONE_STATUSES: ReadonlySet<OrderStatus> = new Set(['Cancelled', 'Filled', 'Inactive']);
 
+/** What the client asked for (placeOrder), as the engine simulates it. */
+export interface OrderTerms {
+  action: 'BUY' | 'SELL';
+  totalQuantity: number;
+  orderType: SimulatedOrderType;
+  lmtPrice: number | undefined;
+  auxPrice: number | undefined;
+  tif: SimulatedTif;
+  outsideRth: boolean;
+  orderRef: string;
+}
+
 /** One order as the gateway knows it. */
-export interface OrderRecord {
+export interface OrderRecord extends OrderTerms {
   /** `${clientId}:${orderId}` for API orders, `perm:${permId}` for orders entered by hand. */
   key: string;
   orderId: number;
@@ -30,14 +42,6 @@ export interface OrderRecord {
   primaryExch: string;
   currency: string;
   exchange: string;
-  action: 'BUY' | 'SELL';
-  totalQuantity: number;
-  orderType: SimulatedOrderType;
-  lmtPrice: number | undefined;
-  auxPrice: number | undefined;
-  tif: SimulatedTif;
-  outsideRth: boolean;
-  orderRef: string;
   status: OrderStatus;
   filled: number;
   avgFillPrice: number;
@@ -88,19 +92,11 @@ export type EngineEvent =
   | { kind: 'error'; order: OrderRecord; code: number; message: string };
 
 /** The fields of a new order the engine needs. */
-export interface NewOrder {
+export interface NewOrder extends OrderTerms {
   orderId: number;
   clientId: number;
   account: string;
   symbol: string;
-  action: 'BUY' | 'SELL';
-  totalQuantity: number;
-  orderType: SimulatedOrderType;
-  lmtPrice: number | undefined;
-  auxPrice: number | undefined;
-  tif: SimulatedTif;
-  outsideRth: boolean;
-  orderRef: string;
   manual?: boolean;
 }
 

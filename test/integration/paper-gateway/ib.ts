@@ -1,16 +1,5 @@
-/**
- * @stoqey/ib is CommonJS. Node hands its module.exports over as `default`; jest's ESM loader
- * misses the names it re-exports with __exportStar. Taking values from both covers either loader.
- */
-import * as ns from '@stoqey/ib';
-
-type IBModule = typeof ns;
-const raw = ns as unknown as IBModule & { default?: unknown };
-const fromDefault =
-  typeof raw.default === 'object' && raw.default !== null
-    ? (raw.default as unknown as IBModule)
-    : ({} as unknown as IBModule);
-const ib: IBModule = { ...fromDefault, ...raw };
+/** What the conformance tests take from @stoqey/ib, through the bridge's CommonJS interop. */
+import { ib } from '../../../ib-bridge/ib.ts';
 
 export const { IBApi, IBApiNext, EventName, MarketDataType, SecType, OrderAction, OrderType } = ib;
 export const TickType = ib.IBApiTickType;

@@ -5,15 +5,9 @@ import { authKeys, tenancyKeys, type ItemKey } from '../../core/store/keys.ts';
 import { table } from '../../core/topology.ts';
 import { awsClients, resources } from '../aws.ts';
 
-/** What a limit counts: inside a tenant (the tenant itself, one API key) or outside any (a source address). */
-export type RateSubject = { tenantId: string; bucket: string } | { platform: true; bucket: string };
+import type { RateLimit, RateLimiterPort, RateSubject } from '../../core/access/rate-limits.ts';
 
-export interface RateLimit {
-  /** Shown in the `RateLimit-Policy` header. */
-  policy: string;
-  limit: number;
-  windowSeconds: number;
-}
+export type { RateLimit, RateSubject };
 
 /** Hits of one window taken from DynamoDB ahead of use, by one runtime. */
 interface Lease {
@@ -38,7 +32,7 @@ interface Lease {
  * ends, so with many concurrent Lambdas a caller may be refused somewhat below the limit (at most
  * one block per runtime); limits under 100 are never leased, so they count every hit exactly.
  */
-export class RateLimiter {
+export class RateLimiter implements RateLimiterPort {
   readonly doc: DynamoDBDocumentClient;
   readonly tableName: string;
   readonly clock: () => number;

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Caller, Role, Scope } from '../access/caller.ts';
 import { generateApiKey, apiKeyHint } from '../access/api-keys.ts';
+import { SelfLockoutError } from './errors.ts';
 import type { IdentityProvider } from './ports.ts';
 import type { ApiKeyRecord, AuditEvent, AuditEventType, StoredApiKey, Tenant, TenantUser } from './model.ts';
 
@@ -8,6 +9,13 @@ import type { ApiKeyRecord, AuditEvent, AuditEventType, StoredApiKey, Tenant, Te
 export interface TenantStorePort {
   readonly tenantId: string;
   putUser(user: TenantUser): Promise<void>;
+  /** The user, or UserNotFoundError (also for another tenant's user). */
+  getUser(username: string): Promise<TenantUser>;
+  updateUser(
+    username: string,
+    change: { role?: Role; status?: TenantUser['status'] },
+    now: Date,
+  ): Promise<TenantUser>;
   putApiKey(key: Omit<StoredApiKey, 'tenantId'>): Promise<void>;
   audit(event: {
     type: AuditEventType;
@@ -62,6 +70,50 @@ export async function createUser(
     data: { username: user.username, role: user.role },
   });
   return user;
+}
+
+/**
+ * Changes a user's role or status: in the identity provider (groups, enabled) and the tenant's
+ * directory, with an audit event per change. Admins cannot change themselves (no self-lockout).
+ */
+export async function updateUser(
+  deps: { identity: Pick<IdentityProvider, 'setGroups' | 'setEnabled'>; tenant: TenantStorePort },
+  input: {
+    username: string;
+    change: { role?: Role | undefined; status?: TenantUser['status'] | undefined };
+    actor: string;
+    sourceIp?: string | undefined;
+  },
+  now = new Date(),
+): Promise<TenantUser> {
+  const { username, change } = input;
+  // 404 for a user of another tenant, before the identity provider is touched.
+  const before = await deps.tenant.getUser(username);
+  if (input.actor === `user:${username}`) throw new SelfLockoutError();
+  const newRole = change.role !== undefined && change.role !== before.role ? change.role : undefined;
+  const newStatus =
+    change.status !== undefined && change.status !== before.status ? change.status : undefined;
+  if (newRole) await deps.identity.setGroups(username, [newRole]);
+  if (newStatus) await deps.identity.setEnabled(username, newStatus === 'active');
+  const after = await deps.tenant.updateUser(
+    username,
+    { ...(change.role ? { role: change.role } : {}), ...(change.status ? { status: change.status } : {}) },
+    now,
+  );
+  const audit = { actor: input.actor, sourceIp: input.sourceIp };
+  if (newRole)
+    await deps.tenant.audit({
+      ...audit,
+      type: 'user.role_changed',
+      data: { username, from: before.role, to: newRole },
+    });
+  if (newStatus)
+    await deps.tenant.audit({
+      ...audit,
+      type: newStatus === 'disabled' ? 'user.disabled' : 'user.enabled',
+      data: { username },
+    });
+  return after;
 }
 
 /** Creates a tenant with its first admin. */

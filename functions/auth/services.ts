@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { TenancyStore } from '../../adapters/dynamodb/tenancy-store.ts';
 import { RateLimiter } from '../../adapters/dynamodb/rate-limiter.ts';
 import { identityProvider } from '../../adapters/identity/index.ts';
+import type { LoginDeps } from '../../core/access/login.ts';
 import { env } from '../../core/topology.ts';
 import type { HttpRequest } from '../shared/http.ts';
 
@@ -21,6 +22,11 @@ export function rateLimiter(): RateLimiter {
 }
 
 export { identityProvider };
+
+/** What login and refresh need, on this runtime's clients. */
+export function loginDeps(): LoginDeps {
+  return { identity: identityProvider(), limiter: rateLimiter(), tenants: tenancyStore() };
+}
 
 /** The client's address as API Gateway saw it. */
 export function sourceIp(request: HttpRequest): string {

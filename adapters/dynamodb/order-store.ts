@@ -487,36 +487,21 @@ export class DynamoOrderStore implements OrderStore {
     const filters: string[] = [];
     const names: Record<string, string> = {};
     const values: Record<string, AttributeValue> = {};
-    let index: string | undefined;
-    let keyCondition: string;
-    let cursorKeys: string[];
-    let partition: { name: string; startsWith: string };
-
-    if (query.status) {
-      index = 'gsi1';
-      keyCondition = 'gsi1pk = :p AND gsi1sk BETWEEN :low AND :high';
-      values[':p'] = { S: orderKeys.byStatusPk(tenantId, query.status) };
-      values[':low'] = { S: low };
-      values[':high'] = { S: high };
-      cursorKeys = ['pk', 'sk', 'gsi1pk', 'gsi1sk'];
-      partition = { name: 'gsi1pk', startsWith: orderKeys.byStatusPk(tenantId, query.status) };
-    } else if (query.symbol) {
-      index = 'gsi2';
-      keyCondition = 'gsi2pk = :p AND gsi2sk BETWEEN :low AND :high';
-      values[':p'] = { S: orderKeys.bySymbolPk(tenantId, query.symbol) };
-      values[':low'] = { S: low };
-      values[':high'] = { S: high };
-      cursorKeys = ['pk', 'sk', 'gsi2pk', 'gsi2sk'];
-      partition = { name: 'gsi2pk', startsWith: orderKeys.bySymbolPk(tenantId, query.symbol) };
-    } else {
-      const range = orderKeys.orderRange(tenantId, low, high);
-      keyCondition = 'pk = :p AND sk BETWEEN :low AND :high';
-      values[':p'] = { S: range.pk };
-      values[':low'] = { S: range.low };
-      values[':high'] = { S: range.high };
-      cursorKeys = ['pk', 'sk'];
-      partition = { name: 'pk', startsWith: tenantPk(tenantId) };
-    }
+    // A status or symbol filter reads its GSI (gsi1, gsi2); otherwise the tenant's orders by id.
+    const gsi = query.status
+      ? { index: 'gsi1', pk: orderKeys.byStatusPk(tenantId, query.status) }
+      : query.symbol
+        ? { index: 'gsi2', pk: orderKeys.bySymbolPk(tenantId, query.symbol) }
+        : undefined;
+    const range = gsi ? { pk: gsi.pk, low, high } : orderKeys.orderRange(tenantId, low, high);
+    const [pkName, skName] = gsi ? [`${gsi.index}pk`, `${gsi.index}sk`] : ['pk', 'sk'];
+    const index = gsi?.index;
+    const keyCondition = `${pkName} = :p AND ${skName} BETWEEN :low AND :high`;
+    values[':p'] = { S: range.pk };
+    values[':low'] = { S: range.low };
+    values[':high'] = { S: range.high };
+    const cursorKeys = gsi ? ['pk', 'sk', pkName, skName] : ['pk', 'sk'];
+    const partition = { name: pkName, startsWith: gsi ? gsi.pk : tenantPk(tenantId) };
     if (query.status && query.symbol) {
       filters.push('symbol = :symbol');
       values[':symbol'] = { S: query.symbol };

@@ -46,7 +46,16 @@ module.exports = {
       comment:
         'The bridge image (ib-bridge/Dockerfile, .dockerignore) holds only core/, adapters/ and ib-bridge/.',
       from: { path: '^ib-bridge/' },
-      to: { path: '^(functions|local|lib|bin|test|bench)/' },
+      to: { path: '^(functions|local|lib|bin|test|bench|paper-gateway)/' },
+    },
+    {
+      name: 'paper-gateway-stands-alone',
+      severity: 'error',
+      comment:
+        'The paper gateway is a separate product (a TWS simulator): it speaks only the wire protocol, ' +
+        'so it imports nothing of the OMS, and nothing that runs in AWS imports it.',
+      from: { path: '^paper-gateway/' },
+      to: { path: '^(core|adapters|functions|ib-bridge|local|lib|bin)/' },
     },
     {
       name: 'no-circular',

@@ -6,8 +6,8 @@
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Encoder } from '@stoqey/ib/dist/core/io/encoder.js';
-import { startPaperGateway } from '../ib-bridge/paper-gateway/index.ts';
-import { encodeFrame, formatField, type Field } from '../ib-bridge/paper-gateway/framing.ts';
+import { startPaperGateway } from '../paper-gateway/index.ts';
+import { encodeFrame, formatField, type Field } from '../paper-gateway/framing.ts';
 import { percentile, type BenchSection } from './types.ts';
 
 const CLIENT_ID = 900;

@@ -3,7 +3,7 @@
  * PAPER_GATEWAY_PORT (default 4002), PAPER_GATEWAY_CONTROL_PORT (default a free port),
  * PAPER_GATEWAY_SEED, PAPER_GATEWAY_STATE_FILE, PAPER_GATEWAY_TICK_MS, PAPER_GATEWAY_ACCOUNT.
  */
-import { startPaperGateway } from '../ib-bridge/paper-gateway/index.ts';
+import { startPaperGateway } from '../paper-gateway/index.ts';
 
 function intFromEnv(name: string): number | undefined {
   const raw = process.env[name];

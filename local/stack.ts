@@ -17,7 +17,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startOutboxDrainer } from '../adapters/outbox/drain.ts';
 import { authorizer } from '../core/topology.ts';
 import { startLocalIdentity, type LocalIdentity } from './identity/index.ts';
-import { startPaperGateway, type PaperGateway } from '../ib-bridge/paper-gateway/index.ts';
+import { startPaperGateway, type PaperGateway } from '../paper-gateway/index.ts';
 import { superviseBridge, type SupervisedBridge } from '../ib-bridge/supervisor.ts';
 import { projectRoot } from './lambda.ts';
 

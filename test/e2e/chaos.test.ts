@@ -10,7 +10,7 @@ import { Decimal } from 'decimal.js';
 import { bridgeWorld, countersCheck, waitFor, type BridgeWorld } from '../integration/bridge/harness.ts';
 import { postOrder } from '../support/orders.ts';
 import type { TestTenant } from '../support/tenants.ts';
-import type { OrderRecord } from '../../ib-bridge/paper-gateway/index.ts';
+import type { OrderRecord } from '../../paper-gateway/index.ts';
 
 const CLIENTS = 8;
 const ORDERS = 300;

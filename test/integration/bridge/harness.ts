@@ -12,7 +12,7 @@ import {
   startPaperGateway,
   type PaperGateway,
   type PaperGatewayOptions,
-} from '../../../ib-bridge/paper-gateway/index.ts';
+} from '../../../paper-gateway/index.ts';
 import { startBridge, type Bridge } from '../../../ib-bridge/bridge.ts';
 import type { BridgeConfig } from '../../../ib-bridge/config.ts';
 import { DynamoExecutionStore } from '../../../adapters/dynamodb/execution-store.ts';

@@ -9,7 +9,7 @@ import {
   startMarketData,
   type MarketDataService,
 } from '../../../ib-bridge/market-data/index.ts';
-import { startPaperGateway, type PaperGateway } from '../../../ib-bridge/paper-gateway/index.ts';
+import { startPaperGateway, type PaperGateway } from '../../../paper-gateway/index.ts';
 import { startTestApi, type TestApi } from '../../support/api.ts';
 import { createTestTenant, type TestTenant } from '../../support/tenants.ts';
 

@@ -10,7 +10,7 @@ import {
   type AccountPositionsUpdate,
   type AccountSummariesUpdate,
 } from './ib.ts';
-import { startPaperGateway, type PaperGateway } from '../../../ib-bridge/paper-gateway/index.ts';
+import { startPaperGateway, type PaperGateway } from '../../../paper-gateway/index.ts';
 import { firstMatching, nextClient, order, stock, TestClient, waitFor } from './harness.ts';
 
 let gw: PaperGateway;

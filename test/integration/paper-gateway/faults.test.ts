@@ -2,7 +2,7 @@
  * Every fault the control interface injects, and what a real @stoqey/ib client sees.
  */
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import { startPaperGateway, type PaperGateway } from '../../../ib-bridge/paper-gateway/index.ts';
+import { startPaperGateway, type PaperGateway } from '../../../paper-gateway/index.ts';
 import { EventName } from './ib.ts';
 import { nextClient, order, stock, TestClient, waitFor } from './harness.ts';
 

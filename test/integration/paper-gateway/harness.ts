@@ -5,7 +5,7 @@
  */
 import net from 'node:net';
 import { IBApi, EventName, IBApiNext, SecType, OrderAction, type Contract, type Order } from './ib.ts';
-import { encodeFrame, type Field } from '../../../ib-bridge/paper-gateway/framing.ts';
+import { encodeFrame, type Field } from '../../../paper-gateway/framing.ts';
 
 /** One event the client emitted. */
 export interface Recorded {

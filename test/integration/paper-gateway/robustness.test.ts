@@ -6,7 +6,7 @@ import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startPaperGateway, type PaperGateway } from '../../../ib-bridge/paper-gateway/index.ts';
+import { startPaperGateway, type PaperGateway } from '../../../paper-gateway/index.ts';
 import { EventName } from './ib.ts';
 import { order, RawClient, stock, TestClient, waitFor } from './harness.ts';
 

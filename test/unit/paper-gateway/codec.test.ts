@@ -8,20 +8,20 @@ import {
   assertSimulated,
   decodeClientMessage,
   decodePlaceOrder,
-} from '../../../ib-bridge/paper-gateway/decoder.ts';
-import * as enc from '../../../ib-bridge/paper-gateway/encoder.ts';
+} from '../../../paper-gateway/decoder.ts';
+import * as enc from '../../../paper-gateway/encoder.ts';
 import {
   DecodeError,
   FramingError,
   UnsupportedFeatureError,
-} from '../../../ib-bridge/paper-gateway/errors.ts';
+} from '../../../paper-gateway/errors.ts';
 import {
   encodeFrame,
   FrameReader,
   parseVersionRange,
   splitFields,
-} from '../../../ib-bridge/paper-gateway/framing.ts';
-import type { ExecutionRecord, OrderRecord } from '../../../ib-bridge/paper-gateway/matching.ts';
+} from '../../../paper-gateway/framing.ts';
+import type { ExecutionRecord, OrderRecord } from '../../../paper-gateway/matching.ts';
 import { clientFields, decodeAsClient } from './stoqey-codec.ts';
 
 type Contract = Parameters<Encoder['placeOrder']>[1];

@@ -6,14 +6,14 @@
 import { describe, it, expect } from '@jest/globals';
 import fc from 'fast-check';
 import { Decimal } from 'decimal.js';
-import { Account, STARTING_CASH } from '../../../ib-bridge/paper-gateway/accounts.ts';
+import { Account, STARTING_CASH } from '../../../paper-gateway/accounts.ts';
 import {
   MatchingEngine,
   validateNewOrder,
   type NewOrder,
-} from '../../../ib-bridge/paper-gateway/matching.ts';
-import { PriceBook, type Quote, type SymbolSpec } from '../../../ib-bridge/paper-gateway/prices.ts';
-import type { SimulatedOrderType, SimulatedTif } from '../../../ib-bridge/paper-gateway/decoder.ts';
+} from '../../../paper-gateway/matching.ts';
+import { PriceBook, type Quote, type SymbolSpec } from '../../../paper-gateway/prices.ts';
+import type { SimulatedOrderType, SimulatedTif } from '../../../paper-gateway/decoder.ts';
 
 const UNIVERSE: SymbolSpec[] = [{ symbol: 'TEST', conId: 1, price: 100, volatility: 0.004 }];
 const SEED = 42;

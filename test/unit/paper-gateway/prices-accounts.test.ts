@@ -4,8 +4,8 @@
 import { describe, it, expect } from '@jest/globals';
 import fc from 'fast-check';
 import { Decimal } from 'decimal.js';
-import { Account, cumulativeCommission } from '../../../ib-bridge/paper-gateway/accounts.ts';
-import { DEFAULT_UNIVERSE, PriceBook } from '../../../ib-bridge/paper-gateway/prices.ts';
+import { Account, cumulativeCommission } from '../../../paper-gateway/accounts.ts';
+import { DEFAULT_UNIVERSE, PriceBook } from '../../../paper-gateway/prices.ts';
 
 describe('price path', () => {
   it('is the same for the same seed, different for another, and independent per symbol', () => {

@@ -4,7 +4,7 @@
  */
 import { Encoder } from '@stoqey/ib/dist/core/io/encoder.js';
 import { Decoder } from '@stoqey/ib/dist/core/io/decoder.js';
-import { formatField, type Field } from '../../../ib-bridge/paper-gateway/framing.ts';
+import { formatField, type Field } from '../../../paper-gateway/framing.ts';
 
 function flatten(tokens: unknown[]): unknown[] {
   return tokens.flatMap((t) => (Array.isArray(t) ? flatten(t) : [t]));

@@ -4,23 +4,10 @@
  */
 import { describe, it, expect } from '@jest/globals';
 import type { Encoder } from '@stoqey/ib/dist/core/io/encoder.js';
-import {
-  assertSimulated,
-  decodeClientMessage,
-  decodePlaceOrder,
-} from '../../../paper-gateway/decoder.ts';
+import { assertSimulated, decodeClientMessage, decodePlaceOrder } from '../../../paper-gateway/decoder.ts';
 import * as enc from '../../../paper-gateway/encoder.ts';
-import {
-  DecodeError,
-  FramingError,
-  UnsupportedFeatureError,
-} from '../../../paper-gateway/errors.ts';
-import {
-  encodeFrame,
-  FrameReader,
-  parseVersionRange,
-  splitFields,
-} from '../../../paper-gateway/framing.ts';
+import { DecodeError, FramingError, UnsupportedFeatureError } from '../../../paper-gateway/errors.ts';
+import { encodeFrame, FrameReader, parseVersionRange, splitFields } from '../../../paper-gateway/framing.ts';
 import type { ExecutionRecord, OrderRecord } from '../../../paper-gateway/matching.ts';
 import { clientFields, decodeAsClient } from './stoqey-codec.ts';
 

@@ -7,11 +7,7 @@ import { describe, it, expect } from '@jest/globals';
 import fc from 'fast-check';
 import { Decimal } from 'decimal.js';
 import { Account, STARTING_CASH } from '../../../paper-gateway/accounts.ts';
-import {
-  MatchingEngine,
-  validateNewOrder,
-  type NewOrder,
-} from '../../../paper-gateway/matching.ts';
+import { MatchingEngine, validateNewOrder, type NewOrder } from '../../../paper-gateway/matching.ts';
 import { PriceBook, type Quote, type SymbolSpec } from '../../../paper-gateway/prices.ts';
 import type { SimulatedOrderType, SimulatedTif } from '../../../paper-gateway/decoder.ts';
 

@@ -181,13 +181,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         const server = await startPaperGateway({
           port: options.paperGatewayPort ?? Number(process.env.PAPER_GATEWAY_PORT ?? 0),
           controlPort: 0,
+          log,
           ...(dataDir ? { stateFile: join(dataDir, 'paper-gateway.json') } : {}),
         });
         paperGatewayServer = server;
         stops.push(() => server.close());
         broker = { host: server.host, port: server.port };
         log(
-          `paper gateway    ${server.host}:${server.port} (control http://${server.host}:${server.controlPort}/)`,
+          `paper gateway    ${server.host}:${server.port} (control http://${server.host}:${server.controlPort}/, bearer token ${server.controlTokenFile ?? server.controlToken})`,
         );
       }
       const supervised = superviseBridge({

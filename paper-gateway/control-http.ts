@@ -1,11 +1,20 @@
 /**
  * The control interface over HTTP (JSON, 127.0.0.1 only): the same operations as the in-process
- * PaperGatewayControl, for tests and tools that run the gateway as a separate process.
+ * PaperGatewayControl, for tests and tools that run the gateway as a separate process. Every
+ * request must carry the gateway's token (`Authorization: Bearer <token>`), so that nothing
+ * else on the machine can inject faults or move prices.
  */
+import { timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
+import { parseInstant } from './clock.ts';
 import { ControlError } from './errors.ts';
-import type { ManualOrderInput, PaperGatewayControl, RestartOptions } from './server.ts';
 import type { QuoteUpdate } from './prices.ts';
+import type {
+  ManualOrderInput,
+  PaperGatewayControl,
+  RestartOptions,
+  TradingHoursMode,
+} from './server-types.ts';
 
 type Body = Record<string, unknown>;
 type Route = (control: PaperGatewayControl, body: Body, query: URLSearchParams) => unknown;
@@ -22,6 +31,20 @@ function str(value: unknown, name: string): string {
   return value;
 }
 
+const QUOTE_FIELDS = ['bid', 'ask', 'last', 'bidSize', 'askSize', 'lastSize'] as const;
+
+/** The quote fields of a body (the symbol and anything else are not prices). */
+function quoteUpdate(body: Body): QuoteUpdate {
+  const update: QuoteUpdate = {};
+  for (const key of QUOTE_FIELDS) {
+    const value = num(body[key], key);
+    if (value !== undefined) update[key] = value;
+  }
+  if (Object.keys(update).length === 0)
+    throw new ControlError(`set-price needs one of ${QUOTE_FIELDS.join(', ')}`);
+  return update;
+}
+
 /** Method and path → operation. */
 export const ROUTES: Record<string, Route> = {
   'POST /drop-connections': (c, b) => ({ dropped: c.dropConnections(num(b.clientId, 'clientId')) }),
@@ -35,10 +58,20 @@ export const ROUTES: Record<string, Route> = {
     c.rejectNextOrder(num(b.code, 'code'), typeof b.reason === 'string' ? b.reason : undefined),
   'POST /fill-while-pending-cancel': (c, b) => c.fillWhilePendingCancel(num(b.count, 'count') ?? 1),
   'POST /manual-order': (c, b) => c.enterManualOrder(b as unknown as ManualOrderInput),
-  'POST /set-price': (c, b) => c.setPrice(str(b.symbol, 'symbol'), b as QuoteUpdate),
+  'POST /set-price': (c, b) => c.setPrice(str(b.symbol, 'symbol'), quoteUpdate(b)),
   'POST /step': (c, b) =>
     c.step(typeof b.symbol === 'string' ? b.symbol : undefined, num(b.count, 'count') ?? 1),
-  'POST /trading-hours': (c, b) => c.setTradingHours(b.rth !== false),
+  'POST /trading-hours': (c, b) =>
+    typeof b.mode === 'string'
+      ? c.setTradingHoursMode(b.mode as TradingHoursMode)
+      : c.setTradingHours(b.rth !== false),
+  'GET /clock': (c) => c.clock(),
+  'POST /clock': (c, b) => {
+    if (b.advanceMs !== undefined) return c.advanceClock(num(b.advanceMs, 'advanceMs') ?? 0);
+    const at = typeof b.at === 'string' || typeof b.at === 'number' ? parseInstant(b.at) : undefined;
+    if (at === undefined) throw new ControlError('at (ISO date-time or epoch ms) or advanceMs is required');
+    return c.setClock(at);
+  },
   'POST /end-session': (c) => c.endSession(),
   'GET /quote': (c, _b, q) => c.quote(str(q.get('symbol') ?? '', 'symbol')),
   'GET /placements': (c) => c.placements(),
@@ -78,14 +111,32 @@ function reply(res: http.ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
+/** Whether the request carries the token, compared in constant time. */
+function authorized(req: http.IncomingMessage, token: string): boolean {
+  const header = req.headers.authorization ?? '';
+  const given = Buffer.from(header.startsWith('Bearer ') ? header.slice(7).trim() : '');
+  const expected = Buffer.from(token);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
 /** Starts the HTTP control server; resolves once it listens. */
 export async function startControlServer(
   control: PaperGatewayControl,
   host: string,
   port: number,
+  token: string,
 ): Promise<http.Server> {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    if (!authorized(req, token)) {
+      res.setHeader('www-authenticate', 'Bearer realm="paper-gateway"');
+      reply(res, 401, {
+        title: 'Unauthorized',
+        detail:
+          'the control interface needs "Authorization: Bearer <token>"; the token is printed at start and written next to the state file',
+      });
+      return;
+    }
     const route = ROUTES[`${req.method ?? 'GET'} ${url.pathname}`];
     if (!route) {
       reply(res, 404, {

@@ -3,7 +3,13 @@
  * live in codec/: placeOrder (codec/place-order.ts), every other request (codec/requests.ts),
  * recognised but unserved requests (codec/unserved.ts).
  */
-export { FieldReader, readContract, type ContractFields, type DecodedCondition, type TagValue } from './codec/reader.ts';
+export {
+  FieldReader,
+  readContract,
+  type ContractFields,
+  type DecodedCondition,
+  type TagValue,
+} from './codec/reader.ts';
 export {
   assertSimulated,
   SIMULATED_ORDER_TYPES,

@@ -5,8 +5,8 @@
  */
 import { FramingError } from './errors.ts';
 
-/** The server version the paper gateway announces; @stoqey/ib 1.6.x accepts 100..193. */
-export const SERVER_VERSION = 193;
+/** The highest server version the paper gateway speaks (see versions.ts for the negotiation). */
+export { MAX_SUPPORTED_VERSION as SERVER_VERSION } from './versions.ts';
 
 /** Largest frame accepted, the same bound IB's own clients use. */
 export const MAX_FRAME_LENGTH = 0xffffff;

@@ -112,6 +112,8 @@ export interface EngineHost {
   now(): number;
   /** Whether regular trading hours are on. */
   isRth(): boolean;
+  /** Whether an extended (pre-market or after-hours) session is on; default: whenever RTH is off. */
+  isExtendedHours?(): boolean;
 }
 
 /** A reason the order cannot be accepted, or undefined. */
@@ -356,6 +358,8 @@ export class MatchingEngine {
 
   #eligible(order: OrderRecord): boolean {
     if (this.#host.isRth()) return true;
+    // Weekends, holidays and nights: nothing trades.
+    if (this.#host.isExtendedHours && !this.#host.isExtendedHours()) return false;
     // Outside regular hours IB only works limit-priced orders that ask for it.
     return order.outsideRth && (order.orderType === 'LMT' || order.orderType === 'STP LMT');
   }

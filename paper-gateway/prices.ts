@@ -269,7 +269,8 @@ export class PriceBook {
   set(symbol: string, update: QuoteUpdate): Quote {
     const s = this.#state(symbol);
     const q = s.quote;
-    for (const [key, value] of Object.entries(update)) {
+    for (const key of ['bid', 'ask', 'last', 'bidSize', 'askSize', 'lastSize'] as const) {
+      const value = update[key];
       if (value === undefined) continue;
       if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
         throw new ControlError(`bad ${key} for ${symbol}: ${String(value)}`);

@@ -58,24 +58,27 @@ const EASTERN = new Intl.DateTimeFormat('en-US', {
   day: '2-digit',
   hour: '2-digit',
   minute: '2-digit',
+  second: '2-digit',
   hourCycle: 'h23',
   weekday: 'short',
 });
 
 /** An instant seen in exchange time. */
-interface EasternTime {
+export interface EasternTime {
   /** yyyy-mm-dd */
   date: string;
   /** Minutes since midnight. */
   minutes: number;
+  seconds: number;
   weekend: boolean;
 }
 
-function eastern(epochMs: number): EasternTime {
+export function eastern(epochMs: number): EasternTime {
   const parts = Object.fromEntries(EASTERN.formatToParts(new Date(epochMs)).map((p) => [p.type, p.value]));
   return {
     date: `${parts.year}-${parts.month}-${parts.day}`,
     minutes: Number(parts.hour) * 60 + Number(parts.minute),
+    seconds: Number(parts.second),
     weekend: parts.weekday === 'Sat' || parts.weekday === 'Sun',
   };
 }
@@ -92,7 +95,12 @@ function sessionsOf(date: string, weekend: boolean): DaySessions | null {
   const holiday = EXCHANGE_HOLIDAYS[date];
   if (weekend || holiday === 'closed') return null;
   const early = holiday === 'early-close';
-  return { open: 4 * 60, regularOpen: 9 * 60 + 30, regularClose: early ? 13 * 60 : 16 * 60, close: early ? 17 * 60 : 20 * 60 };
+  return {
+    open: 4 * 60,
+    regularOpen: 9 * 60 + 30,
+    regularClose: early ? 13 * 60 : 16 * 60,
+    close: early ? 17 * 60 : 20 * 60,
+  };
 }
 
 /** The session state at an instant. */
@@ -124,7 +132,12 @@ export function tradingHoursFrom(epochMs: number, days = 7): TradingHours {
   const liquid: string[] = [];
   const first = eastern(epochMs).date;
   // Noon UTC of each calendar day lies on that same date in New York.
-  const noon = Date.UTC(Number(first.slice(0, 4)), Number(first.slice(5, 7)) - 1, Number(first.slice(8, 10)), 16);
+  const noon = Date.UTC(
+    Number(first.slice(0, 4)),
+    Number(first.slice(5, 7)) - 1,
+    Number(first.slice(8, 10)),
+    16,
+  );
   for (let i = 0; i < days; i++) {
     const t = eastern(noon + i * 86_400_000);
     const ib = t.date.replaceAll('-', '');
@@ -138,4 +151,17 @@ export function tradingHoursFrom(epochMs: number, days = 7): TradingHours {
     liquid.push(`${ib}:${hhmm(day.regularOpen)}-${ib}:${hhmm(day.regularClose)}`);
   }
   return { timeZoneId: EXCHANGE_TIME_ZONE, tradingHours: trading.join(';'), liquidHours: liquid.join(';') };
+}
+
+/** The instant's exchange date and time as IB writes them: `yyyyMMdd HH:mm:ss`. */
+export function easternStamp(epochMs: number): string {
+  const t = eastern(epochMs);
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  return `${t.date.replaceAll('-', '')} ${pad(Math.floor(t.minutes / 60))}:${pad(t.minutes % 60)}:${pad(t.seconds)}`;
+}
+
+/** Epoch milliseconds of the exchange-time midnight starting the instant's exchange date. */
+export function easternMidnight(epochMs: number): number {
+  const t = eastern(epochMs);
+  return epochMs - (epochMs % 1000) - (t.minutes * 60 + t.seconds) * 1000;
 }

@@ -72,7 +72,11 @@ export function inRfqWindow(v: number): boolean {
 }
 
 /** `fields` when the version carries them, else nothing: for spreading into a message. */
-export function since(v: number, min: number, ...fields: ReadonlyArray<string | number | boolean | undefined>) {
+export function since(
+  v: number,
+  min: number,
+  ...fields: ReadonlyArray<string | number | boolean | undefined>
+) {
   return v >= min ? fields : [];
 }
 
@@ -90,10 +94,17 @@ export type Negotiation =
 export function negotiate(range: { min: number; max: number }): Negotiation {
   const version = Math.min(range.max, MAX_SUPPORTED_VERSION);
   if (version >= range.min && version >= MIN_SUPPORTED_VERSION) return { accepted: true, version };
-  return { accepted: false, answer: range.max < MIN_SUPPORTED_VERSION ? MIN_SUPPORTED_VERSION : MAX_SUPPORTED_VERSION };
+  return {
+    accepted: false,
+    answer: range.max < MIN_SUPPORTED_VERSION ? MIN_SUPPORTED_VERSION : MAX_SUPPORTED_VERSION,
+  };
 }
 
 /** `fields` when the version is older than `limit` (fields IB later withdrew), else nothing. */
-export function before(v: number, limit: number, ...fields: ReadonlyArray<string | number | boolean | undefined>) {
+export function before(
+  v: number,
+  limit: number,
+  ...fields: ReadonlyArray<string | number | boolean | undefined>
+) {
   return v < limit ? fields : [];
 }

@@ -96,7 +96,6 @@ export function errorMessage(
   return [IN.ERR_MSG, 2, id, code, message, ...since(v, MIN.ADVANCED_ORDER_REJECT, advancedOrderRejectJson)];
 }
 
-
 /**
  * A US stock as openOrder, execDetails, position and portfolioValue carry it: conId, symbol,
  * secType, lastTradeDate, strike, right, multiplier, exchange, currency, localSymbol, tradingClass.
@@ -230,4 +229,3 @@ export function accountUpdateTime(now: number): Field[] {
 export function accountDownloadEnd(account: string): Field[] {
   return [IN.ACCT_DOWNLOAD_END, 1, account];
 }
-

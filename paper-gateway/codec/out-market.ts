@@ -37,7 +37,6 @@ export const TICK = {
   DELAYED_OPEN: 76,
 } as const;
 
-
 /** tickPrice; the attribute mask's bit 0 is canAutoExecute. */
 export function tickPrice(
   reqId: number,
@@ -108,9 +107,10 @@ export function quoteTicks(reqId: number, q: Quote, delayed: boolean): Field[][]
   ];
 }
 
-
 /** The stock fields contractData needs. */
-export type ContractSpec = Required<Pick<SymbolSpec, 'conId' | 'symbol' | 'currency' | 'primaryExch' | 'tick'>> &
+export type ContractSpec = Required<
+  Pick<SymbolSpec, 'conId' | 'symbol' | 'currency' | 'primaryExch' | 'tick'>
+> &
   Pick<SymbolSpec, 'longName' | 'industry'>;
 
 /** IB's market rule for US stocks quoted in cents (rule 26: 0.01 at every price). */

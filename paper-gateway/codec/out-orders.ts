@@ -99,28 +99,47 @@ export function openOrder(o: OrderRecord, status: string = o.status, v = MAX_SUP
     '', // rule80A
     UNSET, // percentOffset
     '', // settlingFirm
-    0, '', -1, // shortSaleSlot, designatedLocation, exemptCode
+    0,
+    '',
+    -1, // shortSaleSlot, designatedLocation, exemptCode
     0, // auctionStrategy
-    UNSET, UNSET, UNSET, // startingPrice, stockRefPrice, delta
-    UNSET, UNSET, // stockRangeLower, stockRangeUpper
+    UNSET,
+    UNSET,
+    UNSET, // startingPrice, stockRefPrice, delta
+    UNSET,
+    UNSET, // stockRangeLower, stockRangeUpper
     '', // displaySize (unset)
-    false, false, false, // blockOrder, sweepToFill, allOrNone
+    false,
+    false,
+    false, // blockOrder, sweepToFill, allOrNone
     '', // minQty
     0, // ocaType
-    false, false, // eTradeOnly, firmQuoteOnly
+    false,
+    false, // eTradeOnly, firmQuoteOnly
     UNSET, // nbboPriceCap
     0, // parentId
     0, // triggerMethod
-    UNSET, 0, '', UNSET, // volatility, volatilityType, deltaNeutralOrderType, deltaNeutralAuxPrice
-    false, 0, // continuousUpdate, referencePriceType
-    UNSET, UNSET, // trailStopPrice, trailingPercent
-    UNSET, '', // basisPoints, basisPointsType
-    '', 0, 0, // comboLegsDescription, comboLegs count, orderComboLegs count
+    UNSET,
+    0,
+    '',
+    UNSET, // volatility, volatilityType, deltaNeutralOrderType, deltaNeutralAuxPrice
+    false,
+    0, // continuousUpdate, referencePriceType
+    UNSET,
+    UNSET, // trailStopPrice, trailingPercent
+    UNSET,
+    '', // basisPoints, basisPointsType
+    '',
+    0,
+    0, // comboLegsDescription, comboLegs count, orderComboLegs count
     0, // smartComboRoutingParams count
-    '', '', UNSET, // scaleInitLevelSize, scaleSubsLevelSize, scalePriceIncrement
+    '',
+    '',
+    UNSET, // scaleInitLevelSize, scaleSubsLevelSize, scalePriceIncrement
     '', // hedgeType
     false, // optOutSmartRouting
-    '', '', // clearingAccount, clearingIntent
+    '',
+    '', // clearingAccount, clearingIntent
     false, // notHeld
     false, // deltaNeutralContract present
     '', // algoStrategy
@@ -128,12 +147,16 @@ export function openOrder(o: OrderRecord, status: string = o.status, v = MAX_SUP
     false, // whatIf
     status,
     ...since(v, MIN.WHAT_IF_EXT_FIELDS, UNSET, UNSET, UNSET, UNSET, UNSET, UNSET), // margin before / change
-    UNSET, UNSET, UNSET, // initMarginAfter, maintMarginAfter, equityWithLoanAfter
+    UNSET,
+    UNSET,
+    UNSET, // initMarginAfter, maintMarginAfter, equityWithLoanAfter
     Number(o.commission) > 0 ? Number(o.commission) : UNSET, // commission
-    UNSET, UNSET, // minCommission, maxCommission
+    UNSET,
+    UNSET, // minCommission, maxCommission
     'USD', // commissionCurrency
     '', // warningText
-    false, false, // randomizeSize, randomizePrice
+    false,
+    false, // randomizeSize, randomizePrice
     // conditions count, adjustedOrderType, triggerPrice, trailStopPrice, lmtPriceOffset,
     // adjustedStopPrice, adjustedStopLimitPrice, adjustedTrailingAmount, adjustableTrailingUnit
     ...since(v, MIN.PEGGED_TO_BENCHMARK, 0, '', UNSET, UNSET, UNSET, UNSET, UNSET, UNSET, 0),
@@ -162,30 +185,48 @@ export function completedOrder(o: OrderRecord, v = MAX_SUPPORTED_VERSION): Field
     '', // rule80A
     UNSET, // percentOffset
     '', // settlingFirm
-    0, '', -1, // shortSaleSlot, designatedLocation, exemptCode
-    UNSET, UNSET, UNSET, // startingPrice, stockRefPrice, delta
-    UNSET, UNSET, // stockRangeLower, stockRangeUpper
+    0,
+    '',
+    -1, // shortSaleSlot, designatedLocation, exemptCode
+    UNSET,
+    UNSET,
+    UNSET, // startingPrice, stockRefPrice, delta
+    UNSET,
+    UNSET, // stockRangeLower, stockRangeUpper
     '', // displaySize
-    false, false, // sweepToFill, allOrNone
+    false,
+    false, // sweepToFill, allOrNone
     '', // minQty
     0, // ocaType
     0, // triggerMethod
-    UNSET, 0, '', UNSET, // volatility, volatilityType, deltaNeutralOrderType, deltaNeutralAuxPrice
-    false, 0, // continuousUpdate, referencePriceType
-    UNSET, UNSET, // trailStopPrice, trailingPercent
-    '', 0, 0, // comboLegsDescription, comboLegs count, orderComboLegs count
+    UNSET,
+    0,
+    '',
+    UNSET, // volatility, volatilityType, deltaNeutralOrderType, deltaNeutralAuxPrice
+    false,
+    0, // continuousUpdate, referencePriceType
+    UNSET,
+    UNSET, // trailStopPrice, trailingPercent
+    '',
+    0,
+    0, // comboLegsDescription, comboLegs count, orderComboLegs count
     0, // smartComboRoutingParams count
-    '', '', UNSET, // scale
+    '',
+    '',
+    UNSET, // scale
     '', // hedgeType
-    '', '', // clearingAccount, clearingIntent
+    '',
+    '', // clearingAccount, clearingIntent
     false, // notHeld
     false, // deltaNeutralContract present
     '', // algoStrategy
     false, // solicited
     o.status,
-    false, false, // randomizeSize, randomizePrice
+    false,
+    false, // randomizeSize, randomizePrice
     ...since(v, MIN.PEGGED_TO_BENCHMARK, 0), // conditions count
-    UNSET, UNSET, // trailStopPrice, lmtPriceOffset
+    UNSET,
+    UNSET, // trailStopPrice, lmtPriceOffset
     ...since(v, MIN.CASH_QTY, UNSET),
     ...since(v, MIN.AUTO_PRICE_FOR_HEDGE, false),
     ...since(v, MIN.ORDER_CONTAINER, false), // isOmsContainer

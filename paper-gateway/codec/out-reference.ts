@@ -69,7 +69,11 @@ export interface SymbolSample {
 }
 
 /** symbolSamples. */
-export function symbolSamples(reqId: number, samples: readonly SymbolSample[], v = MAX_SUPPORTED_VERSION): Field[] {
+export function symbolSamples(
+  reqId: number,
+  samples: readonly SymbolSample[],
+  v = MAX_SUPPORTED_VERSION,
+): Field[] {
   return [
     IN.SYMBOL_SAMPLES,
     reqId,
@@ -117,8 +121,16 @@ export function secDefOptParameterEnd(reqId: number): Field[] {
 }
 
 /** marketRule: price increments from each low edge up. */
-export function marketRule(marketRuleId: number, increments: ReadonlyArray<{ lowEdge: number; increment: number }>): Field[] {
-  return [IN.MARKET_RULE, marketRuleId, increments.length, ...increments.flatMap((i) => [i.lowEdge, i.increment])];
+export function marketRule(
+  marketRuleId: number,
+  increments: ReadonlyArray<{ lowEdge: number; increment: number }>,
+): Field[] {
+  return [
+    IN.MARKET_RULE,
+    marketRuleId,
+    increments.length,
+    ...increments.flatMap((i) => [i.lowEdge, i.increment]),
+  ];
 }
 
 /** headTimestamp: the earliest data available. */
@@ -127,8 +139,20 @@ export function headTimestamp(reqId: number, timestamp: string): Field[] {
 }
 
 /** pnl (account). */
-export function pnl(reqId: number, daily: number, unrealized: number, realized: number, v = MAX_SUPPORTED_VERSION): Field[] {
-  return [IN.PNL, reqId, daily, ...since(v, MIN.UNREALIZED_PNL, unrealized), ...since(v, MIN.REALIZED_PNL, realized)];
+export function pnl(
+  reqId: number,
+  daily: number,
+  unrealized: number,
+  realized: number,
+  v = MAX_SUPPORTED_VERSION,
+): Field[] {
+  return [
+    IN.PNL,
+    reqId,
+    daily,
+    ...since(v, MIN.UNREALIZED_PNL, unrealized),
+    ...since(v, MIN.REALIZED_PNL, realized),
+  ];
 }
 
 /** pnlSingle (one position). */

@@ -109,7 +109,13 @@ export type ClientMessage =
   | { type: 'cancelHistoricalData'; reqId: number }
   | { type: 'reqPositionsMulti'; reqId: number; account: string; modelCode: string }
   | { type: 'cancelPositionsMulti'; reqId: number }
-  | { type: 'reqAccountUpdatesMulti'; reqId: number; account: string; modelCode: string; ledgerAndNlv: boolean }
+  | {
+      type: 'reqAccountUpdatesMulti';
+      reqId: number;
+      account: string;
+      modelCode: string;
+      ledgerAndNlv: boolean;
+    }
   | { type: 'cancelAccountUpdatesMulti'; reqId: number }
   | { type: 'reqPnL'; reqId: number; account: string; modelCode: string }
   | { type: 'cancelPnL'; reqId: number }
@@ -193,9 +199,18 @@ export function decodeClientMessage(fields: readonly string[], v = MAX_SUPPORTED
 type Done = <T extends ClientMessage>(message: T, name: string) => T;
 
 /** Messages of a fixed layout at every supported version. */
-function decodeSimple(id: number, r: FieldReader, v: number, fields: readonly string[], done: Done): ClientMessage {
+function decodeSimple(
+  id: number,
+  r: FieldReader,
+  v: number,
+  fields: readonly string[],
+  done: Done,
+): ClientMessage {
   const versioned = (): void => void r.int('version');
-  const reqIdOnly = (type: Extract<ClientMessage, { type: `cancel${string}` }>['type'], withVersion: boolean) => {
+  const reqIdOnly = (
+    type: Extract<ClientMessage, { type: `cancel${string}` }>['type'],
+    withVersion: boolean,
+  ) => {
     if (withVersion) versioned();
     return done({ type, reqId: r.int('reqId') } as ClientMessage, type);
   };
@@ -242,7 +257,10 @@ function decodeSimple(id: number, r: FieldReader, v: number, fields: readonly st
       return done({ type: 'reqCurrentTime' }, 'reqCurrentTime');
     case OUT.REQ_MARKET_DATA_TYPE:
       versioned();
-      return done({ type: 'reqMarketDataType', marketDataType: r.int('marketDataType') }, 'reqMarketDataType');
+      return done(
+        { type: 'reqMarketDataType', marketDataType: r.int('marketDataType') },
+        'reqMarketDataType',
+      );
     case OUT.REQ_POSITIONS:
       versioned();
       return done({ type: 'reqPositions' }, 'reqPositions');
@@ -264,7 +282,12 @@ function decodeSimple(id: number, r: FieldReader, v: number, fields: readonly st
     case OUT.REQ_POSITIONS_MULTI:
       versioned();
       return done(
-        { type: 'reqPositionsMulti', reqId: r.int('reqId'), account: r.str('account'), modelCode: r.str('modelCode') },
+        {
+          type: 'reqPositionsMulti',
+          reqId: r.int('reqId'),
+          account: r.str('account'),
+          modelCode: r.str('modelCode'),
+        },
         'reqPositionsMulti',
       );
     case OUT.CANCEL_POSITIONS_MULTI:
@@ -304,7 +327,10 @@ function decodeSimple(id: number, r: FieldReader, v: number, fields: readonly st
     case OUT.CANCEL_PNL_SINGLE:
       return reqIdOnly('cancelPnLSingle', false);
     case OUT.REQ_MATCHING_SYMBOLS:
-      return done({ type: 'reqMatchingSymbols', reqId: r.int('reqId'), pattern: r.str('pattern') }, 'reqMatchingSymbols');
+      return done(
+        { type: 'reqMatchingSymbols', reqId: r.int('reqId'), pattern: r.str('pattern') },
+        'reqMatchingSymbols',
+      );
     case OUT.REQ_SEC_DEF_OPT_PARAMS:
       return done(
         {

@@ -87,3 +87,24 @@ export function unservedRequest(fields: readonly string[], v: number): UnservedR
   return { name: entry.name, reqId, silent: entry.silent === true };
 }
 
+/** Served messages whose request (or order) id follows a message version field. */
+const ID_AFTER_VERSION = new Set([1, 2, 7, 9, 25, 62, 63, 74, 75, 76, 77]);
+/** Served messages whose request id comes first. */
+const ID_FIRST = new Set([78, 81, 87, 90, 92, 93, 94, 95]);
+
+/**
+ * The request or order id a message carries, found without decoding it (for answering a
+ * message that fails to decode on its own id), or -1.
+ */
+export function requestIdOf(fields: readonly string[], v: number): number {
+  const id = Number(fields[0]);
+  let at: number | undefined;
+  if (id === 3) at = v >= MIN.ORDER_CONTAINER ? 1 : 2;
+  else if (id === 4) at = v >= MIN.CME_TAGGING_FIELDS ? 1 : 2;
+  else if (id === 20) at = v >= MIN.SYNT_REALTIME_BARS ? 1 : 2;
+  else if (ID_AFTER_VERSION.has(id)) at = 2;
+  else if (ID_FIRST.has(id)) at = 1;
+  else return unservedRequest(fields, v)?.reqId ?? -1;
+  const raw = fields[at];
+  return raw !== undefined && /^-?\d+$/.test(raw) ? Number(raw) : -1;
+}

@@ -36,10 +36,15 @@ describe('bin/paper-gateway.ts', () => {
           'control line',
         ),
       );
+      const token = await waitFor(() => /control token: (\S+)/.exec(output)?.[1], 'token line');
       const c = await new TestClient(port, 1).connect();
       const id = c.place(stock('AAPL'), order('BUY', 5, 'MKT', { orderRef: 'cli-1' }));
       await waitFor(() => c.statuses(id).includes('Filled'), 'filled');
-      const orders = (await (await fetch(`http://127.0.0.1:${controlPort}/orders`)).json()) as Array<{
+      expect((await fetch(`http://127.0.0.1:${controlPort}/orders`)).status).toBe(401);
+      const authorized = await fetch(`http://127.0.0.1:${controlPort}/orders`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      const orders = (await authorized.json()) as Array<{
         orderRef: string;
       }>;
       expect(orders.map((o) => o.orderRef)).toEqual(['cli-1']);

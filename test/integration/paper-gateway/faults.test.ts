@@ -230,8 +230,10 @@ describe('faults', () => {
 
   it('exposes the same operations over HTTP on 127.0.0.1', async () => {
     const base = `http://127.0.0.1:${gw.controlPort}`;
+    const headers = { authorization: `Bearer ${gw.controlToken}` };
     const post = (path: string, body: unknown) =>
-      fetch(base + path, { method: 'POST', body: JSON.stringify(body) });
+      fetch(base + path, { method: 'POST', body: JSON.stringify(body), headers });
+    const get = (path: string) => fetch(base + path, { headers });
     const c = await client(11);
     expect((await post('/reject-next-order', { code: 460, reason: 'Order size too large' })).status).toBe(
       200,
@@ -243,12 +245,12 @@ describe('faults', () => {
       symbol: string;
     }>;
     expect(quotes.map((q) => q.symbol)).toEqual(['IBM']);
-    const orders = (await (await fetch(`${base}/orders`)).json()) as Array<{
+    const orders = (await (await get('/orders')).json()) as Array<{
       orderRef: string;
       status: string;
     }>;
     expect(orders.find((o) => o.orderRef === 'http-1')?.status).toBe('Inactive');
-    const counts = (await (await fetch(`${base}/placements-by-order-ref`)).json()) as Record<
+    const counts = (await (await get('/placements-by-order-ref')).json()) as Record<
       string,
       { placed: number }
     >;
@@ -256,8 +258,57 @@ describe('faults', () => {
     const bad = await post('/set-price', { symbol: 'NOPE', last: 1 });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { detail: string }).detail).toBe('unknown symbol NOPE');
-    expect((await fetch(`${base}/nothing`)).status).toBe(404);
+    expect((await get('/nothing')).status).toBe(404);
     expect((await post('/drop-connections', { clientId: 11 })).status).toBe(200);
     await waitFor(() => !c.connected, 'dropped over HTTP');
+  });
+
+  it('sets a price over HTTP: the quote moves and a resting order fills against it', async () => {
+    const base = `http://127.0.0.1:${gw.controlPort}`;
+    const headers = { authorization: `Bearer ${gw.controlToken}` };
+    const c = await client(12);
+    const q = gw.control.quote('AMZN');
+    const cents = (n: number): number => Number(n.toFixed(2));
+    const id = c.place(
+      stock('AMZN'),
+      order('BUY', 10, 'LMT', { lmtPrice: cents(q.bid - 1), orderRef: 'http-set' }),
+    );
+    await waitFor(() => c.statuses(id).includes('Submitted'), 'resting');
+    const res = await fetch(`${base}/set-price`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({
+        symbol: 'AMZN',
+        bid: cents(q.bid - 1.05),
+        ask: cents(q.bid - 1.01),
+        last: cents(q.bid - 1.03),
+      }),
+    });
+    expect(res.status).toBe(200);
+    const moved = (await res.json()) as { symbol: string; ask: number; last: number };
+    expect(moved).toMatchObject({ symbol: 'AMZN', ask: cents(q.bid - 1.01) });
+    expect(gw.control.quote('AMZN').ask).toBe(moved.ask);
+    await waitFor(() => c.statuses(id).includes('Filled'), 'filled at the new price');
+    const read = await fetch(`${base}/quote?symbol=AMZN`, { headers });
+    expect(((await read.json()) as { last: number }).last).toBe(moved.last);
+  });
+
+  it('refuses every control request without the token (401), whatever the route', async () => {
+    const base = `http://127.0.0.1:${gw.controlPort}`;
+    const before = gw.control.quote('TSLA');
+    const unauthenticated = await fetch(`${base}/set-price`, {
+      method: 'POST',
+      body: JSON.stringify({ symbol: 'TSLA', last: 1 }),
+    });
+    expect(unauthenticated.status).toBe(401);
+    expect(unauthenticated.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    const wrong = await fetch(`${base}/drop-connections`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${gw.controlToken.slice(0, -1)}x` },
+    });
+    expect(wrong.status).toBe(401);
+    expect((await fetch(`${base}/orders`)).status).toBe(401);
+    expect((await fetch(`${base}/nothing`)).status).toBe(401);
+    expect(gw.control.quote('TSLA')).toEqual(before);
   });
 });

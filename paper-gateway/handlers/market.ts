@@ -1,0 +1,83 @@
+/**
+ * Market data and contract requests: reqMktData, reqContractDetails, and the tick fan-out.
+ */
+import type { Connection } from '../connection.ts';
+import type { ContractFields } from '../decoder.ts';
+import * as enc from '../encoder.ts';
+import { barTime as barTimeOf } from '../history.ts';
+import type { Quote } from '../prices.ts';
+import type { PaperGatewayServer } from '../server.ts';
+import { tradingHoursFrom } from '../sessions.ts';
+import { NO_SECURITY } from './orders.ts';
+
+/** The universe symbol a contract names (by conId, or by symbol for a stock), or undefined. */
+export function resolveSymbol(
+  gw: PaperGatewayServer,
+  contract: Pick<ContractFields, 'conId' | 'symbol' | 'secType'>,
+): string | undefined {
+  if (contract.secType !== '' && contract.secType.toUpperCase() !== 'STK') return undefined;
+  if (contract.conId) {
+    const bySymbol = gw.prices.symbolForConId(contract.conId);
+    if (!bySymbol) return undefined;
+    if (contract.symbol && contract.symbol.toUpperCase() !== bySymbol) return undefined;
+    return bySymbol;
+  }
+  return gw.prices.has(contract.symbol) ? gw.prices.spec(contract.symbol).symbol : undefined;
+}
+
+/** reqContractDetails: the stock's details with the week's sessions from the simulated clock. */
+export function contractDetails(
+  gw: PaperGatewayServer,
+  conn: Connection,
+  reqId: number,
+  contract: ContractFields,
+): void {
+  const symbol = resolveSymbol(gw, contract);
+  if (symbol === undefined) {
+    conn.send(enc.errorMessage(reqId, 200, NO_SECURITY, conn.v));
+    return;
+  }
+  conn.send(enc.contractData(reqId, gw.prices.spec(symbol), conn.v, tradingHoursFrom(gw.clock.now())));
+  conn.send(enc.contractDataEnd(reqId));
+}
+
+/** reqMktData: the current quote at once, then every change (unless a snapshot). */
+export function mktData(
+  gw: PaperGatewayServer,
+  conn: Connection,
+  reqId: number,
+  contract: ContractFields,
+  snapshot: boolean,
+): void {
+  const symbol = resolveSymbol(gw, contract);
+  if (symbol === undefined) {
+    conn.send(enc.errorMessage(reqId, 200, NO_SECURITY, conn.v));
+    return;
+  }
+  const delayed = conn.marketDataType === 3 || conn.marketDataType === 4;
+  conn.send(enc.marketDataType(reqId, conn.marketDataType));
+  for (const t of enc.quoteTicks(reqId, gw.prices.quote(symbol), delayed)) conn.send(t);
+  if (snapshot) {
+    conn.send(enc.tickSnapshotEnd(reqId));
+    return;
+  }
+  conn.marketData.set(reqId, { symbol, delayed });
+}
+
+/** Sends a new quote to its subscribers and extends their keepUpToDate bars. */
+export function broadcastTicks(gw: PaperGatewayServer, quote: Quote): void {
+  if (gw.connectivityLost) return;
+  for (const c of gw.connections) {
+    for (const [reqId, sub] of c.marketData) {
+      if (sub.symbol !== quote.symbol) continue;
+      for (const t of enc.quoteTicks(reqId, quote, sub.delayed)) c.send(t);
+    }
+    for (const [reqId, sub] of c.bars) {
+      if (sub.symbol !== quote.symbol) continue;
+      const bar = gw.history.currentBar(sub.symbol, gw.clock.now(), sub.barSize, gw.inSession(sub.useRth));
+      if (!bar) continue;
+      const time = barTimeOf(bar.start, sub.barSize, sub.formatDate);
+      c.send(enc.historicalDataUpdate(reqId, { ...bar, time }));
+    }
+  }
+}

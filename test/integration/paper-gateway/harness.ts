@@ -63,6 +63,17 @@ export function order(
   };
 }
 
+/**
+ * Makes an IBApi offer a chosen version range at its handshake instead of its own v100..193.
+ * @stoqey/ib encodes and decodes every message by the negotiated server version (as IB's own
+ * clients do), so a client offering `v100..176` then speaks exactly 176, like an older ibapi.
+ */
+export function offerVersions(api: InstanceType<typeof IBApi>, min: number, max: number): void {
+  const socket = (api as unknown as { controller: { socket: { buildVersionString: () => string } } })
+    .controller.socket;
+  socket.buildVersionString = () => (min < max ? `v${min}..${max}` : `v${min}`);
+}
+
 /** An IBApi client that records everything it receives. */
 export class TestClient {
   readonly api: InstanceType<typeof IBApi>;
@@ -72,8 +83,9 @@ export class TestClient {
   nextValidId = -1;
   connected = false;
 
-  constructor(port: number, clientId: number, maxReqPerSec = 1000) {
+  constructor(port: number, clientId: number, maxReqPerSec = 1000, versions?: { min: number; max: number }) {
     this.api = new IBApi({ host: '127.0.0.1', port, clientId, maxReqPerSec });
+    if (versions) offerVersions(this.api, versions.min, versions.max);
     this.api.on(EventName.all, (name: string, args: unknown[]) => {
       if (name !== EventName.received && name !== EventName.sent) this.events.push({ name, args });
     });

@@ -108,6 +108,7 @@ export function makeControl(gw: PaperGatewayServer): PaperGatewayControl {
       gw.history.record(quote.symbol, gw.clock.now(), quote.last, quote.lastSize);
       broadcastTicks(gw, quote);
       dispatch(gw, gw.engine.onQuote(quote.symbol));
+      pushPnl(gw);
       gw.scheduleSave();
       return gw.prices.quote(quote.symbol);
     },

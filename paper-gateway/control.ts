@@ -15,19 +15,19 @@ import type {
   RestartOptions,
   TradingHoursMode,
 } from './server-types.ts';
-import type { PaperGatewayServer } from './server.ts';
+import type { GatewayContext } from './context.ts';
 
-function clockState(gw: PaperGatewayServer): {
+function clockState(gw: GatewayContext): {
   now: number;
   iso: string;
-  session: ReturnType<PaperGatewayServer['session']>;
+  session: ReturnType<GatewayContext['session']>;
 } {
   const now = gw.clock.now();
   return { now, iso: new Date(now).toISOString(), session: gw.session() };
 }
 
 /** Builds the control interface of a gateway. */
-export function makeControl(gw: PaperGatewayServer): PaperGatewayControl {
+export function makeControl(gw: GatewayContext): PaperGatewayControl {
   return {
     dropConnections: (clientId?: number): number => {
       let n = 0;

@@ -9,6 +9,7 @@ import net from 'node:net';
 import { Account } from './accounts.ts';
 import { parseInstant, SimulatedClock } from './clock.ts';
 import type { Connection } from './connection.ts';
+import type { GatewayContext } from './context.ts';
 import { makeControl } from './control.ts';
 import { ControlError } from './errors.ts';
 import { Faults } from './faults.ts';
@@ -28,7 +29,7 @@ import type {
 export type * from './server-types.ts';
 
 /** The gateway: listener, book, and control. */
-export class PaperGatewayServer {
+export class PaperGatewayServer implements GatewayContext {
   readonly host: string;
   port: number;
   readonly account: string;

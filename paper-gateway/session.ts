@@ -11,7 +11,7 @@ import { decodeClientMessage, type ClientMessage } from './decoder.ts';
 import * as enc from './encoder.ts';
 import { DecodeError, FramingError } from './errors.ts';
 import { handleRequest } from './handlers/router.ts';
-import type { PaperGatewayServer } from './server.ts';
+import type { GatewayContext } from './context.ts';
 import { MAX_SUPPORTED_VERSION, MIN_SUPPORTED_VERSION, negotiate } from './versions.ts';
 import type { VersionRange } from './framing.ts';
 
@@ -26,7 +26,7 @@ const FARM_NOTICES: ReadonlyArray<[number, string]> = [
 const REFUSAL_GRACE_MS = 200;
 
 /** Wires a new socket into the gateway. */
-export function acceptConnection(gw: PaperGatewayServer, socket: net.Socket): void {
+export function acceptConnection(gw: GatewayContext, socket: net.Socket): void {
   socket.setNoDelay(true);
   const conn = new Connection(socket);
   gw.connections.add(conn);
@@ -38,7 +38,7 @@ export function acceptConnection(gw: PaperGatewayServer, socket: net.Socket): vo
   });
 }
 
-function onData(gw: PaperGatewayServer, conn: Connection, chunk: Buffer): void {
+function onData(gw: GatewayContext, conn: Connection, chunk: Buffer): void {
   if (conn.closed) return;
   let events;
   try {
@@ -58,7 +58,7 @@ function onData(gw: PaperGatewayServer, conn: Connection, chunk: Buffer): void {
   }
 }
 
-function handshake(gw: PaperGatewayServer, conn: Connection, range: VersionRange): void {
+function handshake(gw: GatewayContext, conn: Connection, range: VersionRange): void {
   const result = negotiate(range);
   gw.log?.(
     JSON.stringify({
@@ -87,7 +87,7 @@ function handshake(gw: PaperGatewayServer, conn: Connection, range: VersionRange
   conn.send(enc.serverHello(result.version, gw.clock.now()));
 }
 
-function onMessage(gw: PaperGatewayServer, conn: Connection, fields: string[]): void {
+function onMessage(gw: GatewayContext, conn: Connection, fields: string[]): void {
   if (conn.version <= 0) {
     conn.close();
     return;
@@ -120,7 +120,7 @@ function onMessage(gw: PaperGatewayServer, conn: Connection, fields: string[]): 
 }
 
 /** Sliding one-second window per connection; the excess gets error 100 and is dropped. */
-function withinPacing(gw: PaperGatewayServer, conn: Connection): boolean {
+function withinPacing(gw: GatewayContext, conn: Connection): boolean {
   const limit = gw.pacingLimit;
   if (limit <= 0 || conn.clientId === null || gw.unpaced.has(conn.clientId)) return true;
   const now = performance.now();
@@ -135,7 +135,7 @@ function withinPacing(gw: PaperGatewayServer, conn: Connection): boolean {
   return false;
 }
 
-function startApi(gw: PaperGatewayServer, conn: Connection, clientId: number): void {
+function startApi(gw: GatewayContext, conn: Connection, clientId: number): void {
   if (conn.clientId !== null) return;
   if ([...gw.connections].some((c) => c !== conn && c.clientId === clientId && !c.closed)) {
     conn.send(enc.errorMessage(-1, 326, CLIENT_ID_IN_USE, conn.v));

@@ -5,18 +5,18 @@
 import { LEDGER_TAGS, SUMMARY_TAGS } from '../accounts.ts';
 import type { Connection } from '../connection.ts';
 import * as enc from '../encoder.ts';
-import type { PaperGatewayServer } from '../server.ts';
+import type { GatewayContext } from '../context.ts';
 
 const LEDGER_AND_NLV = new Set(['NetLiquidation', ...LEDGER_TAGS]);
 
-function values(gw: PaperGatewayServer): Record<string, string> {
+function values(gw: GatewayContext): Record<string, string> {
   return gw.mainAccount.summary((s) => gw.prices.quote(s).last);
 }
 
 const currencyOf = (key: string): string => (key === 'AccountType' ? '' : 'USD');
 
 /** reqAccountSummary: the asked tags, then the end marker. */
-export function accountSummary(gw: PaperGatewayServer, conn: Connection, reqId: number, tags: string): void {
+export function accountSummary(gw: GatewayContext, conn: Connection, reqId: number, tags: string): void {
   const all = values(gw);
   const wanted = new Set<string>();
   for (const raw of tags
@@ -35,7 +35,7 @@ export function accountSummary(gw: PaperGatewayServer, conn: Connection, reqId: 
 }
 
 /** reqAccountUpdates: every value, the portfolio, the time, then the end marker. */
-export function sendAccountUpdates(gw: PaperGatewayServer, conn: Connection): void {
+export function sendAccountUpdates(gw: GatewayContext, conn: Connection): void {
   for (const [key, value] of Object.entries(values(gw))) {
     conn.send(enc.accountValue(key, value, currencyOf(key), gw.account));
   }
@@ -44,7 +44,7 @@ export function sendAccountUpdates(gw: PaperGatewayServer, conn: Connection): vo
   conn.send(enc.accountDownloadEnd(gw.account));
 }
 
-function sendPortfolio(gw: PaperGatewayServer, conn: Connection, symbol: string): void {
+function sendPortfolio(gw: GatewayContext, conn: Connection, symbol: string): void {
   const p = gw.mainAccount.position(symbol);
   if (!p) return;
   const last = gw.prices.quote(symbol).last;
@@ -59,7 +59,7 @@ function sendPortfolio(gw: PaperGatewayServer, conn: Connection, symbol: string)
 }
 
 /** reqPositions: every position, then the end marker; updates follow every fill. */
-export function sendPositions(gw: PaperGatewayServer, conn: Connection): void {
+export function sendPositions(gw: GatewayContext, conn: Connection): void {
   conn.positionsSubscribed = true;
   for (const p of gw.mainAccount.positions()) {
     const spec = gw.prices.spec(p.symbol);
@@ -69,13 +69,13 @@ export function sendPositions(gw: PaperGatewayServer, conn: Connection): void {
 }
 
 /** Whether a multi request's account names the gateway's account (empty means all). */
-function ownAccount(gw: PaperGatewayServer, account: string): boolean {
+function ownAccount(gw: GatewayContext, account: string): boolean {
   return account === '' || account.toUpperCase() === 'ALL' || account === gw.account;
 }
 
 /** reqPositionsMulti. */
 export function positionsMulti(
-  gw: PaperGatewayServer,
+  gw: GatewayContext,
   conn: Connection,
   reqId: number,
   account: string,
@@ -95,7 +95,7 @@ export function positionsMulti(
 
 /** reqAccountUpdatesMulti: the values (only NLV and the cash ledger when asked), then the end marker. */
 export function accountUpdatesMulti(
-  gw: PaperGatewayServer,
+  gw: GatewayContext,
   conn: Connection,
   reqId: number,
   account: string,
@@ -108,7 +108,7 @@ export function accountUpdatesMulti(
 }
 
 function sendAccountMultiValues(
-  gw: PaperGatewayServer,
+  gw: GatewayContext,
   conn: Connection,
   reqId: number,
   modelCode: string,
@@ -121,7 +121,7 @@ function sendAccountMultiValues(
 }
 
 /** Daily, unrealized and realized P&L of the account (daily: against the day's opening prices). */
-function accountPnl(gw: PaperGatewayServer): { daily: number; unrealized: number; realized: number } {
+function accountPnl(gw: GatewayContext): { daily: number; unrealized: number; realized: number } {
   let daily = 0;
   let unrealized = 0;
   let realized = 0;
@@ -137,13 +137,13 @@ function accountPnl(gw: PaperGatewayServer): { daily: number; unrealized: number
 }
 
 /** reqPnL: the account's P&L now and after every fill and price step. */
-export function sendPnl(gw: PaperGatewayServer, conn: Connection, reqId: number): void {
+export function sendPnl(gw: GatewayContext, conn: Connection, reqId: number): void {
   const p = accountPnl(gw);
   conn.send(enc.pnl(reqId, p.daily, p.unrealized, p.realized, conn.v));
 }
 
 /** reqPnLSingle: one position's P&L (zeros for a contract without a position). */
-export function sendPnlSingle(gw: PaperGatewayServer, conn: Connection, reqId: number, conId: number): void {
+export function sendPnlSingle(gw: GatewayContext, conn: Connection, reqId: number, conId: number): void {
   const symbol = gw.prices.symbolForConId(conId);
   const p = symbol ? gw.mainAccount.position(symbol) : undefined;
   if (!symbol || !p) {
@@ -168,7 +168,7 @@ export function sendPnlSingle(gw: PaperGatewayServer, conn: Connection, reqId: n
 }
 
 /** After a fill: position, portfolio and multi subscribers hear of the changed position. */
-export function pushPosition(gw: PaperGatewayServer, symbol: string): void {
+export function pushPosition(gw: GatewayContext, symbol: string): void {
   const p = gw.mainAccount.position(symbol);
   if (!p) return;
   const spec = gw.prices.spec(symbol);
@@ -188,7 +188,7 @@ export function pushPosition(gw: PaperGatewayServer, symbol: string): void {
 }
 
 /** After a price step or fill: P&L subscribers get fresh figures, as IB sends them about once a second. */
-export function pushPnl(gw: PaperGatewayServer): void {
+export function pushPnl(gw: GatewayContext): void {
   for (const c of gw.connections) {
     if (c.closed) continue;
     for (const reqId of c.pnl) sendPnl(gw, c, reqId);

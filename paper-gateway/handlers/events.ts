@@ -6,16 +6,16 @@ import type { Connection } from '../connection.ts';
 import * as enc from '../encoder.ts';
 import type { Field } from '../framing.ts';
 import type { EngineEvent, ExecutionRecord, OrderRecord } from '../matching.ts';
-import type { PaperGatewayServer } from '../server.ts';
+import type { GatewayContext } from '../context.ts';
 import { pushPnl, pushPosition } from './account.ts';
 
-function recipients(gw: PaperGatewayServer, order: OrderRecord): Connection[] {
+function recipients(gw: GatewayContext, order: OrderRecord): Connection[] {
   if (order.manual) return [...gw.connections].filter((c) => c.clientId === 0 && c.autoBind && !c.closed);
   return gw.connectionsOf(order.clientId);
 }
 
 /** Sends what the engine reports to whoever must hear it. */
-export function dispatch(gw: PaperGatewayServer, events: readonly EngineEvent[]): void {
+export function dispatch(gw: GatewayContext, events: readonly EngineEvent[]): void {
   const commissions: ExecutionRecord[] = [];
   const touched = new Set<string>();
   for (const event of events) {
@@ -42,7 +42,7 @@ export function dispatch(gw: PaperGatewayServer, events: readonly EngineEvent[])
 }
 
 function sendStatus(
-  gw: PaperGatewayServer,
+  gw: GatewayContext,
   targets: Connection[],
   order: OrderRecord,
   withOpenOrder: boolean,
@@ -73,6 +73,6 @@ function sendStatus(
 }
 
 /** A connection-level notice (id -1) to every started connection. */
-export function broadcast(gw: PaperGatewayServer, code: number, message: string): void {
+export function broadcast(gw: GatewayContext, code: number, message: string): void {
   for (const c of gw.connections) if (c.clientId !== null) c.send(enc.errorMessage(-1, code, message, c.v));
 }

@@ -6,28 +6,13 @@ import type { ContractFields } from '../decoder.ts';
 import * as enc from '../encoder.ts';
 import { barTime as barTimeOf } from '../history.ts';
 import type { Quote } from '../prices.ts';
-import type { PaperGatewayServer } from '../server.ts';
+import type { GatewayContext } from '../context.ts';
 import { tradingHoursFrom } from '../sessions.ts';
-import { NO_SECURITY } from './orders.ts';
-
-/** The universe symbol a contract names (by conId, or by symbol for a stock), or undefined. */
-export function resolveSymbol(
-  gw: PaperGatewayServer,
-  contract: Pick<ContractFields, 'conId' | 'symbol' | 'secType'>,
-): string | undefined {
-  if (contract.secType !== '' && contract.secType.toUpperCase() !== 'STK') return undefined;
-  if (contract.conId) {
-    const bySymbol = gw.prices.symbolForConId(contract.conId);
-    if (!bySymbol) return undefined;
-    if (contract.symbol && contract.symbol.toUpperCase() !== bySymbol) return undefined;
-    return bySymbol;
-  }
-  return gw.prices.has(contract.symbol) ? gw.prices.spec(contract.symbol).symbol : undefined;
-}
+import { NO_SECURITY, resolveSymbol } from './contracts.ts';
 
 /** reqContractDetails: the stock's details with the week's sessions from the simulated clock. */
 export function contractDetails(
-  gw: PaperGatewayServer,
+  gw: GatewayContext,
   conn: Connection,
   reqId: number,
   contract: ContractFields,
@@ -43,7 +28,7 @@ export function contractDetails(
 
 /** reqMktData: the current quote at once, then every change (unless a snapshot). */
 export function mktData(
-  gw: PaperGatewayServer,
+  gw: GatewayContext,
   conn: Connection,
   reqId: number,
   contract: ContractFields,
@@ -65,7 +50,7 @@ export function mktData(
 }
 
 /** Sends a new quote to its subscribers and extends their keepUpToDate bars. */
-export function broadcastTicks(gw: PaperGatewayServer, quote: Quote): void {
+export function broadcastTicks(gw: GatewayContext, quote: Quote): void {
   if (gw.connectivityLost) return;
   for (const c of gw.connections) {
     for (const [reqId, sub] of c.marketData) {

@@ -21,14 +21,11 @@ import {
   type OrderRecord,
 } from '../matching.ts';
 import type { Placement } from '../server-types.ts';
-import type { PaperGatewayServer } from '../server.ts';
+import type { GatewayContext } from '../context.ts';
 import { dispatch } from './events.ts';
-import { resolveSymbol } from './market.ts';
+import { NO_SECURITY, resolveSymbol } from './contracts.ts';
 
-/** IB's text for an unknown contract. */
-export const NO_SECURITY = 'No security definition has been found for the request';
-
-export function placeOrder(gw: PaperGatewayServer, conn: Connection, req: PlaceOrderRequest): void {
+export function placeOrder(gw: GatewayContext, conn: Connection, req: PlaceOrderRequest): void {
   const clientId = conn.clientId ?? 0;
   const key = `${clientId}:${req.orderId}`;
   const existing = gw.engine.get(key);
@@ -160,7 +157,7 @@ export function placeOrder(gw: PaperGatewayServer, conn: Connection, req: PlaceO
 }
 
 function rejectOrder(
-  gw: PaperGatewayServer,
+  gw: GatewayContext,
   conn: Connection,
   input: NewOrder,
   code: number,
@@ -172,7 +169,7 @@ function rejectOrder(
   gw.scheduleSave();
 }
 
-export function cancelOrder(gw: PaperGatewayServer, conn: Connection, orderId: number): void {
+export function cancelOrder(gw: GatewayContext, conn: Connection, orderId: number): void {
   const key = `${conn.clientId ?? 0}:${orderId}`;
   const order = gw.engine.get(key);
   if (!order) {
@@ -211,7 +208,7 @@ export function cancelOrder(gw: PaperGatewayServer, conn: Connection, orderId: n
   gw.scheduleSave();
 }
 
-export function globalCancel(gw: PaperGatewayServer): void {
+export function globalCancel(gw: GatewayContext): void {
   const events: EngineEvent[] = [];
   for (const o of gw.engine.orders()) {
     if (!gw.engine.isWorking(o)) continue;
@@ -222,7 +219,7 @@ export function globalCancel(gw: PaperGatewayServer): void {
 }
 
 export function sendOpenOrders(
-  gw: PaperGatewayServer,
+  gw: GatewayContext,
   conn: Connection,
   include: (o: OrderRecord) => boolean,
 ): void {
@@ -234,7 +231,7 @@ export function sendOpenOrders(
   conn.send(enc.openOrderEnd());
 }
 
-export function autoOpenOrders(gw: PaperGatewayServer, conn: Connection, autoBind: boolean): void {
+export function autoOpenOrders(gw: GatewayContext, conn: Connection, autoBind: boolean): void {
   if (conn.clientId !== 0) {
     conn.send(
       enc.errorMessage(
@@ -255,7 +252,7 @@ export function autoOpenOrders(gw: PaperGatewayServer, conn: Connection, autoBin
   }
 }
 
-export function sendExecutions(gw: PaperGatewayServer, conn: Connection, f: ExecutionFilterRequest): void {
+export function sendExecutions(gw: GatewayContext, conn: Connection, f: ExecutionFilterRequest): void {
   const since = parseFilterTime(f.time);
   for (const e of gw.engine.executions()) {
     if (f.clientId && e.clientId !== f.clientId) continue;
@@ -276,7 +273,7 @@ export function sendExecutions(gw: PaperGatewayServer, conn: Connection, f: Exec
 }
 
 /** reqCompletedOrders: every finished order (API ones only when asked). */
-export function sendCompletedOrders(gw: PaperGatewayServer, conn: Connection, apiOnly: boolean): void {
+export function sendCompletedOrders(gw: GatewayContext, conn: Connection, apiOnly: boolean): void {
   for (const o of gw.engine.orders()) {
     if (gw.engine.isWorking(o) || (apiOnly && o.manual)) continue;
     conn.send(enc.completedOrder(o, conn.v));

@@ -8,10 +8,9 @@ import type { Connection } from '../connection.ts';
 import type { ContractFields, HistoricalDataRequest } from '../decoder.ts';
 import * as enc from '../encoder.ts';
 import { BAR_SIZES, barTime, MAX_BARS, parseDuration, parseEndDateTime } from '../history.ts';
-import type { PaperGatewayServer } from '../server.ts';
+import type { GatewayContext } from '../context.ts';
 import { eastern, easternStamp } from '../sessions.ts';
-import { resolveSymbol } from './market.ts';
-import { NO_SECURITY } from './orders.ts';
+import { NO_SECURITY, resolveSymbol } from './contracts.ts';
 
 const SHOWABLE = new Set(['TRADES', 'MIDPOINT', 'BID', 'ASK', 'ADJUSTED_LAST']);
 /** The earliest data the simulated history offers, as IB's head timestamp. */
@@ -22,7 +21,7 @@ function invalid(conn: Connection, reqId: number, cause: string): void {
 }
 
 /** reqHistoricalData: bars of the seeded path; with keepUpToDate, the forming bar on every tick. */
-export function historicalData(gw: PaperGatewayServer, conn: Connection, r: HistoricalDataRequest): void {
+export function historicalData(gw: GatewayContext, conn: Connection, r: HistoricalDataRequest): void {
   const symbol = resolveSymbol(gw, r.contract);
   if (symbol === undefined) {
     conn.send(enc.errorMessage(r.reqId, 200, NO_SECURITY, conn.v));
@@ -75,7 +74,7 @@ function adjustment(whatToShow: string, tick: number): number {
 
 /** reqHeadTimestamp. */
 export function headTimestamp(
-  gw: PaperGatewayServer,
+  gw: GatewayContext,
   conn: Connection,
   reqId: number,
   contract: ContractFields,
@@ -89,12 +88,7 @@ export function headTimestamp(
 }
 
 /** reqMatchingSymbols: symbols starting with, or names containing, the pattern. */
-export function matchingSymbols(
-  gw: PaperGatewayServer,
-  conn: Connection,
-  reqId: number,
-  pattern: string,
-): void {
+export function matchingSymbols(gw: GatewayContext, conn: Connection, reqId: number, pattern: string): void {
   const p = pattern.trim().toUpperCase();
   const samples = gw.prices
     .symbols()
@@ -135,7 +129,7 @@ function expirations(now: number): string[] {
 
 /** reqSecDefOptParams: the option chain of a stock of the universe, on SMART. */
 export function secDefOptParams(
-  gw: PaperGatewayServer,
+  gw: GatewayContext,
   conn: Connection,
   reqId: number,
   underlyingSymbol: string,

@@ -4,7 +4,7 @@
 import type { Connection } from '../connection.ts';
 import type { ClientMessage } from '../decoder.ts';
 import * as enc from '../encoder.ts';
-import type { PaperGatewayServer } from '../server.ts';
+import type { GatewayContext } from '../context.ts';
 import {
   accountSummary,
   accountUpdatesMulti,
@@ -35,7 +35,7 @@ import {
 
 /** Handles one request of a started connection. */
 export function handleRequest(
-  gw: PaperGatewayServer,
+  gw: GatewayContext,
   conn: Connection,
   m: Exclude<ClientMessage, { type: 'startApi' }>,
 ): void {

@@ -81,7 +81,7 @@ describe.each(CASES.map((c, i) => ({ ...c, clientId: 100 + i })))(
         await waitFor(() => c.statuses(lmt).includes('Cancelled'), 'limit order cancelled');
 
         // Executions, positions and account values.
-        c.api.reqExecutions(7, { clientId });
+        c.api.reqExecutions(7, { clientId: String(clientId) });
         await waitFor(() => c.named(EventName.execDetailsEnd).length > 0, 'execDetailsEnd');
         const execs = c.named(EventName.execDetails).filter((a) => a[0] === 7);
         expect(execs.length).toBeGreaterThan(0);

@@ -50,7 +50,7 @@ export function historicalData(gw: GatewayContext, conn: Connection, r: Historic
   }
   const barSize = r.barSize.trim();
   const start = end - duration;
-  const bars = gw.history.bars(symbol, start, Math.min(end, now + 1), barSize, gw.inSession(r.useRth));
+  const bars = gw.history.bars(symbol, start, end >= now ? now + 1 : end, barSize, gw.inSession(r.useRth));
   const offset = adjustment(r.whatToShow.toUpperCase(), gw.prices.spec(symbol).tick);
   const fields = bars.map((b) => ({
     ...b,

@@ -104,10 +104,9 @@ describe.each([176, 193])('at server version %i', (version) => {
         low: a[4] as number,
       }));
     expect(bars.length).toBeGreaterThan(30);
-    for (const { minute, last } of lasts) {
-      const bar = bars.find((b) => b.minute === minute);
-      expect(bar?.close).toBe(last);
-    }
+    expect(
+      lasts.map(({ minute }) => ({ minute, close: bars.find((b) => b.minute === minute)?.close })),
+    ).toEqual(lasts.map(({ minute, last }) => ({ minute, close: last })));
     expect(bars.at(-1)?.close).toBe(gw.control.quote('IBM').last);
     for (const b of bars) expect(b.high).toBeGreaterThanOrEqual(b.low);
 

@@ -69,7 +69,7 @@ export function decodeClientMessage(fields: readonly string[], v = MAX_SUPPORTED
       return done({ type: 'reqContractDetails', reqId, contract }, 'reqContractDetails');
     }
     case OUT.REQ_MKT_DATA:
-      return done({ type: 'reqMktData', request: readMktData(r) }, 'reqMktData');
+      return done({ type: 'reqMktData', request: readMktData(r, v) }, 'reqMktData');
     case OUT.REQ_HISTORICAL_DATA:
       return done({ type: 'reqHistoricalData', request: readHistorical(r, v) }, 'reqHistoricalData');
     default:
@@ -245,7 +245,7 @@ function decodeSimple(
   }
 }
 
-function readMktData(r: FieldReader): MktDataRequest {
+function readMktData(r: FieldReader, v: number): MktDataRequest {
   r.int('version');
   const reqId = r.int('reqId');
   const contract = readContract(r);
@@ -265,7 +265,7 @@ function readMktData(r: FieldReader): MktDataRequest {
   }
   const genericTickList = r.str('genericTickList');
   const snapshot = r.bool('snapshot');
-  const regulatorySnapshot = r.bool('regulatorySnapshot');
+  const regulatorySnapshot = v >= MIN.REQ_SMART_COMPONENTS ? r.bool('regulatorySnapshot') : false;
   r.str('mktDataOptions');
   return { reqId, contract, genericTickList, snapshot, regulatorySnapshot };
 }

@@ -11,10 +11,10 @@ function flatten(tokens: unknown[]): unknown[] {
 }
 
 /** Field lists as the client's socket writes them (booleans as 0/1, undefined as empty). */
-export function clientFields(call: (encoder: Encoder) => void): string[][] {
+export function clientFields(call: (encoder: Encoder) => void, serverVersion = 193): string[][] {
   const sent: string[][] = [];
   const encoder = new Encoder({
-    serverVersion: 193,
+    serverVersion,
     sendMsg: (tokens: unknown[]) => sent.push(flatten(tokens).map((t) => formatField(t as Field))),
     emitError: (message: string) => {
       throw new Error(`client encoder refused: ${message}`);
@@ -31,10 +31,10 @@ export interface Decoded {
 }
 
 /** Runs server messages through the client's decoder and returns its events and layout errors. */
-export function decodeAsClient(messages: readonly Field[][]): Decoded {
+export function decodeAsClient(messages: readonly Field[][], serverVersion = 193): Decoded {
   const result: Decoded = { events: [], errors: [] };
   const decoder = new Decoder({
-    serverVersion: 193,
+    serverVersion,
     emitEvent: (name: string, ...args: unknown[]) => result.events.push({ name, args }),
     emitError: (message: string, code: number) => result.errors.push({ message, code }),
     emitInfo: (message: string, code: number) => result.events.push({ name: 'info', args: [message, code] }),

@@ -74,6 +74,16 @@ const SCALES: ReadonlyArray<[number, number]> = [
   [30 * 86_400_000, 120],
 ];
 
+/** A seeded value in [-1, 1] for a (symbol key, scale, knot index): integer mixing, no strings. */
+function knot(key: number, scaleIndex: number, k: number): number {
+  let h = Math.imul(key ^ Math.imul(scaleIndex + 1, 0x9e3779b1), 0x85ebca6b) ^ Math.imul(k | 0, 0xc2b2ae35);
+  h ^= Math.floor(k / 4294967296);
+  h = Math.imul(h ^ (h >>> 16), 0x7feb352d);
+  h = Math.imul(h ^ (h >>> 15), 0x846ca68b);
+  h ^= h >>> 16;
+  return ((h >>> 0) / 4294967295) * 2 - 1;
+}
+
 interface Tick {
   t: number;
   price: number;
@@ -87,6 +97,8 @@ export class PriceHistory {
   readonly #t0: number;
   readonly #ticks = new Map<string, Tick[]>();
   readonly #maxTicks: number;
+  readonly #keys = new Map<string, number>();
+  readonly #anchors = new Map<string, number[]>();
 
   constructor(prices: PriceBook, seed: number, t0: number, maxTicksPerSymbol = 200_000) {
     this.#prices = prices;
@@ -106,22 +118,36 @@ export class PriceHistory {
   /** The synthetic path's price before t0. */
   pastPrice(symbol: string, t: number): number {
     const spec = this.#prices.spec(symbol);
+    const key = this.#symbolKey(symbol);
+    let anchor = this.#anchors.get(symbol);
+    if (!anchor) {
+      anchor = SCALES.map(([scale], i) => this.#noise(key, i, scale, this.#t0));
+      this.#anchors.set(symbol, anchor);
+    }
     let offset = 0;
-    for (const [scale, weight] of SCALES) {
+    for (let i = 0; i < SCALES.length; i++) {
+      const [scale, weight] = SCALES[i] as [number, number];
       const amplitude = Math.min(spec.volatility * weight, 0.08);
-      offset += amplitude * (this.#noise(symbol, scale, t) - this.#noise(symbol, scale, this.#t0));
+      offset += amplitude * (this.#noise(key, i, scale, t) - (anchor[i] as number));
     }
     const ticks = Math.max(1, Math.round((spec.price * Math.exp(offset)) / spec.tick));
     return Number((ticks * spec.tick).toFixed(8));
   }
 
+  #symbolKey(symbol: string): number {
+    let key = this.#keys.get(symbol);
+    if (key === undefined) {
+      key = hashString(`${this.#seed}:${symbol}`);
+      this.#keys.set(symbol, key);
+    }
+    return key;
+  }
+
   /** Smooth value noise in [-1, 1]: seeded knots every `scale` ms, linearly interpolated. */
-  #noise(symbol: string, scale: number, t: number): number {
+  #noise(key: number, scaleIndex: number, scale: number, t: number): number {
     const k = Math.floor(t / scale);
     const f = t / scale - k;
-    const knot = (i: number): number =>
-      (hashString(`${this.#seed}:${symbol}:${scale}:${i}`) / 4294967295) * 2 - 1;
-    return knot(k) * (1 - f) + knot(k + 1) * f;
+    return knot(key, scaleIndex, k) * (1 - f) + knot(key, scaleIndex, k + 1) * f;
   }
 
   /** The bucket an instant falls in for a bar size. */
@@ -156,7 +182,8 @@ export class PriceHistory {
   ): Bar[] {
     const sizeMs = BAR_SIZES[barSize] as number;
     const spec = this.#prices.spec(symbol);
-    const step = Math.max(1_000, Math.floor(Math.min(sizeMs / 20, 300_000) / 1_000) * 1_000);
+    // Ten samples a bar (a second at least, half an hour at most) give each bar its own OHLC.
+    const step = Math.max(1_000, Math.floor(Math.min(sizeMs / 10, 1_800_000) / 1_000) * 1_000);
     const pastEnd = Math.min(end, this.#t0);
     const stride = Math.max(step, Math.ceil((pastEnd - start) / MAX_SAMPLES / 1_000) * 1_000);
     const byBucket = new Map<number, Bar>();
@@ -184,8 +211,9 @@ export class PriceHistory {
       bar.wap += price * size;
       bar.count += 1;
     };
+    const key = this.#symbolKey(symbol);
     for (let t = Math.ceil(start / stride) * stride; t < pastEnd; t += stride) {
-      const lots = 1 + (hashString(`${this.#seed}:${symbol}:v:${t}`) % 5);
+      const lots = 1 + Math.floor(((knot(key, 99, t / 1000) + 1) / 2) * 4.999);
       add(t, this.pastPrice(symbol, t), lots * spec.lotSize);
     }
     for (const tick of this.#ticks.get(symbol) ?? []) {

@@ -51,17 +51,31 @@ export const EXCHANGE_HOLIDAYS: Readonly<Record<string, 'closed' | 'early-close'
 /** The exchange's time zone, as IB names it in contract details. */
 export const EXCHANGE_TIME_ZONE = 'US/Eastern';
 
-const EASTERN = new Intl.DateTimeFormat('en-US', {
-  timeZone: 'America/New_York',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hourCycle: 'h23',
-  weekday: 'short',
-});
+const HOUR = 3_600_000;
+
+/** Per year: when summer time starts and ends, in epoch milliseconds. */
+const SUMMER_TIME = new Map<number, [number, number]>();
+
+/** The n-th Sunday (1-based) of a UTC month, as a day of the month. */
+function nthSunday(year: number, month: number, n: number): number {
+  const firstWeekday = new Date(Date.UTC(year, month, 1)).getUTCDay();
+  return 1 + ((7 - firstWeekday) % 7) + (n - 1) * 7;
+}
+
+/**
+ * US/Eastern's offset from UTC at an instant, in hours: -4 from the second Sunday of March at
+ * 02:00 EST to the first Sunday of November at 02:00 EDT, else -5. Plain arithmetic, because
+ * bar building asks for every sample.
+ */
+function easternOffsetHours(epochMs: number): number {
+  const year = new Date(epochMs).getUTCFullYear();
+  let summer = SUMMER_TIME.get(year);
+  if (!summer) {
+    summer = [Date.UTC(year, 2, nthSunday(year, 2, 2), 7), Date.UTC(year, 10, nthSunday(year, 10, 1), 6)];
+    SUMMER_TIME.set(year, summer);
+  }
+  return epochMs >= summer[0] && epochMs < summer[1] ? -4 : -5;
+}
 
 /** An instant seen in exchange time. */
 export interface EasternTime {
@@ -73,13 +87,15 @@ export interface EasternTime {
   weekend: boolean;
 }
 
+/** The instant in exchange time. */
 export function eastern(epochMs: number): EasternTime {
-  const parts = Object.fromEntries(EASTERN.formatToParts(new Date(epochMs)).map((p) => [p.type, p.value]));
+  const local = new Date(epochMs + easternOffsetHours(epochMs) * HOUR);
+  const weekday = local.getUTCDay();
   return {
-    date: `${parts.year}-${parts.month}-${parts.day}`,
-    minutes: Number(parts.hour) * 60 + Number(parts.minute),
-    seconds: Number(parts.second),
-    weekend: parts.weekday === 'Sat' || parts.weekday === 'Sun',
+    date: local.toISOString().slice(0, 10),
+    minutes: local.getUTCHours() * 60 + local.getUTCMinutes(),
+    seconds: local.getUTCSeconds(),
+    weekend: weekday === 0 || weekday === 6,
   };
 }
 
@@ -162,6 +178,8 @@ export function easternStamp(epochMs: number): string {
 
 /** Epoch milliseconds of the exchange-time midnight starting the instant's exchange date. */
 export function easternMidnight(epochMs: number): number {
-  const t = eastern(epochMs);
-  return epochMs - (epochMs % 1000) - (t.minutes * 60 + t.seconds) * 1000;
+  const offset = easternOffsetHours(epochMs) * HOUR;
+  const midnightLocal = Math.floor((epochMs + offset) / 86_400_000) * 86_400_000;
+  // The offset at midnight may differ from the instant's on a daylight-saving day.
+  return midnightLocal - easternOffsetHours(midnightLocal - offset) * HOUR;
 }

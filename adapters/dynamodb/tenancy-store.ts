@@ -2,11 +2,13 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  TransactWriteCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { ulid } from 'ulid';
-import { tenancyKeys } from '../../core/store/keys.ts';
+import { systemKeys, tenancyKeys } from '../../core/store/keys.ts';
 import type { Role, Scope } from '../../core/access/caller.ts';
 import {
   ApiKeyAlreadyRevokedError,
@@ -56,21 +58,120 @@ export class TenancyStore {
     return new TenancyStore(awsClients().doc, resources().tableName);
   }
 
-  /** Creates a tenant record; fails with a conflict if the id exists. */
-  async createTenant(tenant: Tenant): Promise<void> {
+  /**
+   * Creates a tenant and its first admin's directory entry in one transaction (both or neither);
+   * a conflict if the id exists. The tenant joins the operator's registry (GSI1).
+   */
+  async createTenant(tenant: Tenant, admin: TenantUser): Promise<void> {
     try {
       await guardDynamo('creating a tenant', () =>
         this.doc.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: { ...tenancyKeys.tenant(tenant.id), entity: 'tenant', ...tenant },
-            ConditionExpression: 'attribute_not_exists(pk)',
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: this.tableName,
+                  Item: {
+                    ...tenancyKeys.tenant(tenant.id),
+                    entity: 'tenant',
+                    gsi1pk: systemKeys.tenantRegistry(),
+                    gsi1sk: `${tenant.createdAt}#${tenant.id}`,
+                    ...tenant,
+                  },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+              {
+                Put: {
+                  TableName: this.tableName,
+                  Item: { ...tenancyKeys.user(tenant.id, admin.username), entity: 'user', ...admin },
+                },
+              },
+            ],
           }),
         ),
       );
     } catch (error) {
-      if (isConditionFailure(error))
+      if (isConditionFailure(error) || error instanceof TransactionCanceledException)
         throw new ConflictError('TENANT_EXISTS', `Tenant ${tenant.id} exists`, { id: tenant.id });
+      throw error;
+    }
+  }
+
+  /** The tenant, or undefined. */
+  async findTenant(tenantId: string): Promise<Tenant | undefined> {
+    const { Item } = await guardDynamo('reading a tenant', () =>
+      this.doc.send(
+        new GetCommand({ TableName: this.tableName, Key: tenancyKeys.tenant(tenantId), ConsistentRead: true }),
+      ),
+    );
+    return Item ? (strip(Item) as unknown as Tenant) : undefined;
+  }
+
+  /** A user of a tenant's directory, or undefined. */
+  async findUser(tenantId: string, username: string): Promise<TenantUser | undefined> {
+    const { Item } = await guardDynamo('reading a user', () =>
+      this.doc.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: tenancyKeys.user(tenantId, username.toLowerCase()),
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return Item ? (strip(Item) as unknown as TenantUser) : undefined;
+  }
+
+  /** Every tenant, oldest first, for the platform operator. */
+  async listTenants(limit: number, cursor?: string): Promise<Page<Tenant>> {
+    const pk = systemKeys.tenantRegistry();
+    const start = await decodeSkCursor(cursor, '', pk);
+    const { Items, LastEvaluatedKey } = await guardDynamo('listing tenants', () =>
+      this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': pk },
+          Limit: limit,
+          ...(start
+            ? {
+                ExclusiveStartKey: {
+                  gsi1pk: pk,
+                  gsi1sk: start,
+                  ...tenancyKeys.tenant(start.slice(start.lastIndexOf('#') + 1)),
+                },
+              }
+            : {}),
+        }),
+      ),
+    );
+    const items = (Items ?? []).map((item) => strip(item) as unknown as Tenant);
+    return {
+      items,
+      nextCursor: LastEvaluatedKey ? await encodeSkCursor(String(LastEvaluatedKey.gsi1sk), pk) : null,
+    };
+  }
+
+  /** Sets a tenant's status; 404 when there is no such tenant. */
+  async setTenantStatus(tenantId: string, status: Tenant['status'], now: Date): Promise<Tenant> {
+    try {
+      const { Attributes } = await guardDynamo('updating a tenant', () =>
+        this.doc.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: tenancyKeys.tenant(tenantId),
+            UpdateExpression: 'SET #status = :status, updatedAt = :now',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':status': status, ':now': now.toISOString() },
+            ReturnValues: 'ALL_NEW',
+          }),
+        ),
+      );
+      return strip(Attributes ?? {}) as unknown as Tenant;
+    } catch (error) {
+      if (isConditionFailure(error)) throw new TenantNotFoundError(tenantId);
       throw error;
     }
   }
@@ -148,7 +249,12 @@ export class TenantScope {
       this.doc.send(
         new PutCommand({
           TableName: this.table,
-          Item: { ...tenancyKeys.user(this.tenantId, user.username), entity: 'user', ...user },
+          Item: {
+            ...tenancyKeys.user(this.tenantId, user.username.toLowerCase()),
+            entity: 'user',
+            ...user,
+            username: user.username.toLowerCase(),
+          },
         }),
       ),
     );
@@ -159,7 +265,7 @@ export class TenantScope {
       this.doc.send(
         new GetCommand({
           TableName: this.table,
-          Key: tenancyKeys.user(this.tenantId, username),
+          Key: tenancyKeys.user(this.tenantId, username.toLowerCase()),
           ConsistentRead: true,
         }),
       ),
@@ -192,7 +298,7 @@ export class TenantScope {
         this.doc.send(
           new UpdateCommand({
             TableName: this.table,
-            Key: tenancyKeys.user(this.tenantId, username),
+            Key: tenancyKeys.user(this.tenantId, username.toLowerCase()),
             UpdateExpression: `SET ${sets.join(', ')}`,
             ConditionExpression: 'attribute_exists(pk)',
             ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
@@ -307,7 +413,7 @@ export class TenantScope {
   /** The audit log, newest first. */
   async listAudit(limit: number, cursor?: string, type?: AuditEventType): Promise<Page<AuditEvent>> {
     const pk = tenancyKeys.auditPk(this.tenantId);
-    const startSk = decodeSkCursor(cursor, 'AUDIT#');
+    const startSk = await decodeSkCursor(cursor, 'AUDIT#', pk);
     const { Items, LastEvaluatedKey } = await guardDynamo('reading the audit log', () =>
       this.doc.send(
         new QueryCommand({
@@ -325,7 +431,7 @@ export class TenantScope {
     );
     return {
       items: (Items ?? []).map((item) => strip(item) as unknown as AuditEvent),
-      nextCursor: LastEvaluatedKey ? encodeSkCursor(String(LastEvaluatedKey.sk)) : null,
+      nextCursor: LastEvaluatedKey ? await encodeSkCursor(String(LastEvaluatedKey.sk), pk) : null,
     };
   }
 
@@ -336,7 +442,7 @@ export class TenantScope {
     forward: boolean,
     map: (item: Record<string, unknown>) => T,
   ): Promise<Page<T>> {
-    const startSk = decodeSkCursor(cursor, key.skPrefix);
+    const startSk = await decodeSkCursor(cursor, key.skPrefix, key.pk);
     const { Items, LastEvaluatedKey } = await guardDynamo('listing', () =>
       this.doc.send(
         new QueryCommand({
@@ -351,7 +457,7 @@ export class TenantScope {
     );
     return {
       items: (Items ?? []).map(map),
-      nextCursor: LastEvaluatedKey ? encodeSkCursor(String(LastEvaluatedKey.sk)) : null,
+      nextCursor: LastEvaluatedKey ? await encodeSkCursor(String(LastEvaluatedKey.sk), key.pk) : null,
     };
   }
 }

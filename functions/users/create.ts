@@ -12,7 +12,7 @@ export const handler = httpHandler(async (request) => {
   const input = request.body(body);
   const user = await createUser(
     { identity: identityProvider(), tenant: tenancyStore().forTenant(caller.tenantId) },
-    { ...input, actor: caller.principal, sourceIp: sourceIp(request) },
+    { ...input, actor: caller.principal, sourceIp: sourceIp(request), grantor: caller },
   );
   return json(201, user);
 });

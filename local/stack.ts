@@ -15,31 +15,12 @@ import { webhookEnv } from '../adapters/webhooks/config.ts';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startOutboxDrainer } from '../adapters/outbox/drain.ts';
-import { authorizer, env } from '../core/topology.ts';
+import { authorizer } from '../core/topology.ts';
+import { withoutSecretsOf } from './secrets.ts';
 import { startLocalIdentity, type LocalIdentity } from './identity/index.ts';
 import { startPaperGateway, type PaperGateway } from '../paper-gateway/index.ts';
 import { superviseBridge, type SupervisedBridge } from '../ib-bridge/supervisor.ts';
 import { projectRoot } from './lambda.ts';
-
-/**
- * Secrets this process holds for the handlers it runs in-process, and which child may keep each:
- * none. The bridge signs no tokens and pages no listings, so it never sees the identity
- * provider's private key or the cursor key (a child inherits this process's environment, so they
- * are blanked explicitly).
- */
-const PROCESS_SECRETS: Record<string, ReadonlyArray<'bridge'>> = {
-  [env.localIdpKey]: [],
-  [env.cursorKey]: [],
-};
-
-/** Environment overrides that keep from a child the secrets it does not need. */
-export function withoutSecretsOf(child: 'bridge'): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(PROCESS_SECRETS)
-      .filter(([, allowed]) => !allowed.includes(child))
-      .map(([name]) => [name, '']),
-  );
-}
 
 export interface LocalStackOptions {
   /** HTTP gateway port; 0 picks a free one. */

@@ -7,7 +7,8 @@ import type { StoredApiKey, TenantUser } from '../tenancy/model.ts';
 import { ROLE_SCOPES, type Scope } from './caller.ts';
 
 /** Why a key holds less than its scopes; null when it holds all of them. */
-export type PowerLimit = 'creator_deleted' | 'creator_disabled' | 'creator_role' | 'creator_key_limited' | null;
+export type PowerLimit =
+  'creator_deleted' | 'creator_disabled' | 'creator_role' | 'creator_key_limited' | null;
 
 /** The records permissions are derived from, read at the moment of the request. */
 export interface PrincipalDirectory {
@@ -18,44 +19,48 @@ export interface PrincipalDirectory {
 // Keys making keys could form a long chain; past this depth nothing is granted.
 const MAX_CHAIN = 8;
 
-/** Memoizes lookups within one request or one listing. */
-export type PowerCache = Map<string, Promise<ReadonlySet<Scope>>>;
+/** Memoizes resolved principals within one request or one listing. */
+export type PowerCache = Map<string, ReadonlySet<Scope>>;
 
 function keyIsLive(key: StoredApiKey | undefined, now: Date): key is StoredApiKey {
   return (
-    key !== undefined &&
-    !key.revokedAt &&
-    !(key.expiresAt && Date.parse(key.expiresAt) <= now.getTime())
+    key !== undefined && !key.revokedAt && !(key.expiresAt && Date.parse(key.expiresAt) <= now.getTime())
   );
 }
 
 /** The scopes a principal (`user:<name>` or `apikey:<id>`) of a tenant holds now. */
-export function principalScopes(
+export async function principalScopes(
   dir: PrincipalDirectory,
   tenantId: string,
   principal: string,
   now: Date,
   cache: PowerCache = new Map(),
-  depth = 0,
+  path: ReadonlySet<string> = new Set(),
 ): Promise<ReadonlySet<Scope>> {
   const cached = cache.get(principal);
   if (cached) return cached;
-  const resolved = (async (): Promise<ReadonlySet<Scope>> => {
-    if (depth > MAX_CHAIN) return new Set();
-    if (principal.startsWith('user:')) {
-      const user = await dir.findUser(tenantId, principal.slice('user:'.length));
-      return user?.status === 'active' ? new Set(ROLE_SCOPES[user.role]) : new Set();
+  // A chain too long, or one that loops back, grants nothing.
+  if (path.has(principal) || path.size > MAX_CHAIN) return new Set();
+  let scopes: ReadonlySet<Scope> = new Set();
+  if (principal.startsWith('user:')) {
+    const user = await dir.findUser(tenantId, principal.slice('user:'.length));
+    if (user?.status === 'active') scopes = new Set(ROLE_SCOPES[user.role]);
+  } else if (principal.startsWith('apikey:')) {
+    const key = await dir.findApiKey(tenantId, principal.slice('apikey:'.length));
+    if (keyIsLive(key, now)) {
+      const creator = await principalScopes(
+        dir,
+        tenantId,
+        key.createdBy,
+        now,
+        cache,
+        new Set([...path, principal]),
+      );
+      scopes = new Set(key.scopes.filter((s) => creator.has(s)));
     }
-    if (principal.startsWith('apikey:')) {
-      const key = await dir.findApiKey(tenantId, principal.slice('apikey:'.length));
-      if (!keyIsLive(key, now)) return new Set();
-      const creator = await principalScopes(dir, tenantId, key.createdBy, now, cache, depth + 1);
-      return new Set(key.scopes.filter((s) => creator.has(s)));
-    }
-    return new Set();
-  })();
-  cache.set(principal, resolved);
-  return resolved;
+  }
+  cache.set(principal, scopes);
+  return scopes;
 }
 
 /** A key's effective scopes (its scopes ∩ its creator's, now) and why they are fewer, if they are. */
@@ -66,7 +71,7 @@ export async function keyPowers(
   now: Date,
   cache: PowerCache = new Map(),
 ): Promise<{ effectiveScopes: Scope[]; limitedBy: PowerLimit }> {
-  const creator = await principalScopes(dir, tenantId, key.createdBy, now, cache, 1);
+  const creator = await principalScopes(dir, tenantId, key.createdBy, now, cache);
   const effectiveScopes = key.scopes.filter((s) => creator.has(s));
   if (effectiveScopes.length === key.scopes.length) return { effectiveScopes, limitedBy: null };
   if (key.createdBy.startsWith('user:')) {

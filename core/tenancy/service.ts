@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { ROLE_SCOPES, scopesBeyond, type Caller, type Role, type Scope } from '../access/caller.ts';
 import { generateApiKey, apiKeyHint } from '../access/api-keys.ts';
+import { RateLimitExceededError, UsernameTakenError } from '../access/errors.ts';
+import type { RateLimit, RateLimiterPort } from '../access/rate-limits.ts';
 import { ScopeEscalationError, SelfLockoutError } from './errors.ts';
 import type { IdentityProvider } from './ports.ts';
 import type { ApiKeyRecord, AuditEvent, AuditEventType, StoredApiKey, Tenant, TenantUser } from './model.ts';
@@ -42,9 +44,18 @@ export function newTenantId(): string {
   return `t${randomBytes(6).toString('hex')}`;
 }
 
-/** Creates a user in the identity provider (password, tenant, role group) and the tenant's directory. */
+/**
+ * Creates a user in the identity provider (password, tenant, role group) and the tenant's
+ * directory. Usernames are one namespace for the platform (as in a Cognito pool), so "taken" says
+ * the name exists somewhere: with `conflicts`, a tenant hears it only so often, which keeps
+ * anyone from listing other tenants' users by trying names.
+ */
 export async function createUser(
-  deps: { identity: Pick<IdentityProvider, 'createUser'>; tenant: TenantStorePort },
+  deps: {
+    identity: Pick<IdentityProvider, 'createUser'>;
+    tenant: TenantStorePort;
+    conflicts?: { limiter: RateLimiterPort; limit: RateLimit };
+  },
   input: {
     username: string;
     password: string | undefined;
@@ -58,13 +69,23 @@ export async function createUser(
 ): Promise<TenantUser> {
   if (input.grantor) assertMayGrantRole(input.grantor, input.role);
   const username = input.username.toLowerCase();
+  const conflicts = { tenantId: deps.tenant.tenantId, bucket: 'username-taken' };
+  if (deps.conflicts) await deps.conflicts.limiter.check(conflicts, deps.conflicts.limit);
   // The identity provider enforces username uniqueness, so it goes first.
-  await deps.identity.createUser({
-    username,
-    password: input.password,
-    tenantId: deps.tenant.tenantId,
-    groups: [input.role],
-  });
+  try {
+    await deps.identity.createUser({
+      username,
+      password: input.password,
+      tenantId: deps.tenant.tenantId,
+      groups: [input.role],
+    });
+  } catch (error) {
+    if (error instanceof UsernameTakenError && deps.conflicts)
+      await deps.conflicts.limiter.hit(conflicts, deps.conflicts.limit).catch((e: unknown) => {
+        if (!(e instanceof RateLimitExceededError)) throw e;
+      });
+    throw error;
+  }
   const user: TenantUser = {
     username,
     role: input.role,

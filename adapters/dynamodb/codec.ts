@@ -48,6 +48,12 @@ export async function openCursor(cursor: string, binding: string): Promise<unkno
   const [body, tag, ...rest] = cursor.split('.');
   if (!body || !tag || rest.length || cursor.length > 4096) throw invalidCursor();
   const presented = Buffer.from(tag, 'base64url');
+  // Base64 ignores the spare bits of its last character: only the canonical spelling is ours.
+  if (
+    presented.toString('base64url') !== tag ||
+    Buffer.from(body, 'base64url').toString('base64url') !== body
+  )
+    throw invalidCursor();
   const expected = await mac(body, binding);
   if (presented.length !== expected.length || !timingSafeEqual(presented, expected)) throw invalidCursor();
   try {
@@ -80,6 +86,7 @@ export async function decodeCursor(
   if (names.join() !== [...expect.keys].sort().join()) throw invalidCursor();
   if (!names.every((n) => typeof record[n] === 'string' && (record[n] as string).length <= 1024))
     throw invalidCursor();
-  if (!(record[expect.partition.name] as string).startsWith(expect.partition.startsWith)) throw invalidCursor();
+  if (!(record[expect.partition.name] as string).startsWith(expect.partition.startsWith))
+    throw invalidCursor();
   return marshall(record);
 }

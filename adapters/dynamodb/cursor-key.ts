@@ -3,7 +3,6 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { systemKeys } from '../../core/store/keys.ts';
 import { env } from '../../core/topology.ts';
 import { awsClients, resources } from '../aws.ts';
-import { isConditionFailure } from './errors.ts';
 
 let fromTable: { tableName: string; key: Promise<Buffer> } | undefined;
 
@@ -44,7 +43,8 @@ async function loadOrCreate(tableName: string): Promise<Buffer> {
       }),
     );
   } catch (error) {
-    if (!isConditionFailure(error)) throw error;
+    // Another runtime created it first: read theirs.
+    if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
   }
   const created = await read();
   if (!created) throw new Error('The cursor key could not be created');

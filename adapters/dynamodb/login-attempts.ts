@@ -40,17 +40,31 @@ export class LoginAttemptsStore implements LoginAttemptsPort {
   }
 
   async recordFailure(username: string, sourceIp: string, now: Date): Promise<void> {
-    await this.update('recording a failed login', username, sourceIp, now, 'ADD failures :one SET lastFailureAt = :at, #ttl = :ttl', {
-      ':one': 1,
-      ':at': now.getTime(),
-    });
+    await this.update(
+      'recording a failed login',
+      username,
+      sourceIp,
+      now,
+      'ADD failures :one SET lastFailureAt = :at, #ttl = :ttl',
+      {
+        ':one': 1,
+        ':at': now.getTime(),
+      },
+    );
   }
 
   async recordSuccess(username: string, sourceIp: string, now: Date): Promise<void> {
-    await this.update('recording a login', username, sourceIp, now, 'SET failures = :zero, succeededAt = :iso, #ttl = :ttl', {
-      ':zero': 0,
-      ':iso': now.toISOString(),
-    });
+    await this.update(
+      'recording a login',
+      username,
+      sourceIp,
+      now,
+      'SET failures = :zero, succeededAt = :iso, #ttl = :ttl',
+      {
+        ':zero': 0,
+        ':iso': now.toISOString(),
+      },
+    );
   }
 
   private async update(
@@ -68,7 +82,10 @@ export class LoginAttemptsStore implements LoginAttemptsPort {
           Key: authKeys.loginAttempts(username, sourceIp),
           UpdateExpression: expression,
           ExpressionAttributeNames: { '#ttl': table.ttlAttribute },
-          ExpressionAttributeValues: { ...values, ':ttl': Math.floor(now.getTime() / 1000) + REMEMBER_SECONDS },
+          ExpressionAttributeValues: {
+            ...values,
+            ':ttl': Math.floor(now.getTime() / 1000) + REMEMBER_SECONDS,
+          },
         }),
       ),
     );

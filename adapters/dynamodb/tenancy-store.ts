@@ -10,12 +10,7 @@ import { systemKeys, tenancyKeys } from '../../core/store/keys.ts';
 import type { Scope } from '../../core/access/caller.ts';
 import { TenantNotFoundError } from '../../core/tenancy/errors.ts';
 import { ConflictError } from '../../core/errors.ts';
-import type {
-  Page,
-  StoredApiKey,
-  Tenant,
-  TenantUser,
-} from '../../core/tenancy/model.ts';
+import type { Page, StoredApiKey, Tenant, TenantUser } from '../../core/tenancy/model.ts';
 import { awsClients, resources } from '../aws.ts';
 import { decodeSkCursor, encodeSkCursor, guardDynamo, isConditionFailure } from './errors.ts';
 import { strip, TenantScope } from './tenant-scope.ts';
@@ -84,7 +79,11 @@ export class TenancyStore {
   async findTenant(tenantId: string): Promise<Tenant | undefined> {
     const { Item } = await guardDynamo('reading a tenant', () =>
       this.doc.send(
-        new GetCommand({ TableName: this.tableName, Key: tenancyKeys.tenant(tenantId), ConsistentRead: true }),
+        new GetCommand({
+          TableName: this.tableName,
+          Key: tenancyKeys.tenant(tenantId),
+          ConsistentRead: true,
+        }),
       ),
     );
     return Item ? (strip(Item) as unknown as Tenant) : undefined;

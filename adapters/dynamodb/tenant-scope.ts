@@ -1,4 +1,10 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { tenancyKeys } from '../../core/store/keys.ts';
 import type { Role } from '../../core/access/caller.ts';
@@ -18,7 +24,6 @@ import type {
   TenantUser,
 } from '../../core/tenancy/model.ts';
 import { decodeSkCursor, encodeSkCursor, guardDynamo, isConditionFailure } from './errors.ts';
-import type { TenancyStore } from './tenancy-store.ts';
 
 /** An item without its key and bookkeeping attributes. */
 export const strip = <T extends Record<string, unknown>>(item: T, ...names: string[]) => {
@@ -32,12 +37,18 @@ function toApiKey(item: Record<string, unknown>): ApiKeyRecord {
   return rest;
 }
 
+/** The table a tenant's view works on (the TenancyStore). */
+export interface TenancyTable {
+  readonly doc: DynamoDBDocumentClient;
+  readonly tableName: string;
+}
+
 /** One tenant's view of the store; the tenant id is fixed at construction. */
 export class TenantScope {
-  readonly store: TenancyStore;
+  readonly store: TenancyTable;
   readonly tenantId: string;
 
-  constructor(store: TenancyStore, tenantId: string) {
+  constructor(store: TenancyTable, tenantId: string) {
     this.store = store;
     this.tenantId = tenantId;
   }
@@ -275,4 +286,3 @@ export class TenantScope {
     };
   }
 }
-

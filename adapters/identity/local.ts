@@ -174,7 +174,10 @@ export class LocalIdentityProvider implements IdentityProvider {
 
   async deleteUser(username: string): Promise<void> {
     await this.options.doc.send(
-      new DeleteCommand({ TableName: this.options.tableName, Key: authKeys.identityUser(username.toLowerCase()) }),
+      new DeleteCommand({
+        TableName: this.options.tableName,
+        Key: authKeys.identityUser(username.toLowerCase()),
+      }),
     );
   }
 

@@ -76,7 +76,12 @@ async function admit(deps: LoginDeps, limits: LoginLimits, username: string, sou
   const delay = loginDelaySeconds(attempts.failures, ceiling ? 1 : FREE_FAILURES);
   const waited = attempts.lastFailureAt === null ? Infinity : (now - attempts.lastFailureAt) / 1000;
   if (delay > waited) {
-    throw new RateLimitExceededError('login-source', FREE_FAILURES, delay, Math.max(1, Math.ceil(delay - waited)));
+    throw new RateLimitExceededError(
+      'login-source',
+      FREE_FAILURES,
+      delay,
+      Math.max(1, Math.ceil(delay - waited)),
+    );
   }
   return userBucket;
 }

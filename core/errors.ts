@@ -83,3 +83,12 @@ export class RateLimitedError extends DomainError {
 export class DependencyError extends DomainError {
   readonly code = 'DEPENDENCY_FAILED';
 }
+
+/** The request body is larger than any route accepts. */
+export class PayloadTooLargeError extends DomainError {
+  readonly code = 'PAYLOAD_TOO_LARGE';
+
+  constructor(limit: number) {
+    super(`The body is larger than ${limit} characters`, { details: { limit } });
+  }
+}

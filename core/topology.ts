@@ -120,6 +120,22 @@ export const routes: RouteSpec[] = [
   },
   { method: 'POST', path: '/api/v1/auth/login', handler: 'functions/auth/login.ts', auth: 'public' },
   { method: 'POST', path: '/api/v1/auth/refresh', handler: 'functions/auth/refresh.ts', auth: 'public' },
+  { method: 'POST', path: '/api/v1/auth/logout', handler: 'functions/auth/logout.ts', auth: 'public' },
+  {
+    method: 'GET',
+    path: '/health/ready/details',
+    handler: 'functions/health/details.ts',
+    auth: 'caller',
+    access: ['table:read', 'orders:send'],
+  },
+  { method: 'GET', path: '/api/v1/tenants', handler: 'functions/tenants/list.ts', auth: 'caller' },
+  {
+    method: 'PATCH',
+    path: '/api/v1/tenants/{id}',
+    handler: 'functions/tenants/update.ts',
+    auth: 'caller',
+    access: ['table:read', 'table:write', 'orders:send'],
+  },
   {
     method: 'POST',
     path: '/api/v1/tenants',
@@ -370,6 +386,10 @@ export const env = {
   rateLimitAuthFailuresPerMinute: 'OMS_RATE_LIMIT_AUTH_FAILURES_PER_MINUTE',
   rateLimitLoginPerUser: 'OMS_RATE_LIMIT_LOGIN_FAILURES_PER_USER',
   rateLimitLoginPerIp: 'OMS_RATE_LIMIT_LOGIN_PER_IP',
+  rateLimitUserPerMinute: 'OMS_RATE_LIMIT_USER_PER_MINUTE',
+  rateLimitEmergencyPerMinute: 'OMS_RATE_LIMIT_EMERGENCY_PER_MINUTE',
+  /** The key page cursors are authenticated with (HMAC); unset in AWS, where the table keeps one. */
+  cursorKey: 'OMS_CURSOR_KEY',
 } as const;
 
 /** The Lambda authorizer run before every `caller` route (no identity source, no caching). */

@@ -266,6 +266,8 @@ export class OmsStack extends Stack {
       this.identity.userPool.grant(
         role,
         'cognito-idp:AdminCreateUser',
+        // Undoes the admin of a tenant whose creation failed (creation is all or nothing).
+        'cognito-idp:AdminDeleteUser',
         'cognito-idp:AdminSetUserPassword',
         'cognito-idp:AdminAddUserToGroup',
         'cognito-idp:AdminRemoveUserFromGroup',

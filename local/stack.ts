@@ -16,6 +16,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startOutboxDrainer } from '../adapters/outbox/drain.ts';
 import { authorizer } from '../core/topology.ts';
+import { withoutSecretsOf } from './secrets.ts';
 import { startLocalIdentity, type LocalIdentity } from './identity/index.ts';
 import { startPaperGateway, type PaperGateway } from '../paper-gateway/index.ts';
 import { superviseBridge, type SupervisedBridge } from '../ib-bridge/supervisor.ts';
@@ -199,6 +200,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           IB_CLIENT_ID: process.env.IB_CLIENT_ID || '1',
           ...(process.env.IB_ACCOUNT ? { IB_ACCOUNT: process.env.IB_ACCOUNT } : {}),
           BRIDGE_HEALTH_PORT: process.env.BRIDGE_HEALTH_PORT ?? '0',
+          ...withoutSecretsOf('bridge'),
         },
         log,
       });

@@ -1,6 +1,8 @@
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { ValidationError } from '../../core/errors.ts';
+import { cursorKey } from './cursor-key.ts';
 
 /** Plain object → DynamoDB item; undefined fields are left out. */
 export function toItem(value: Record<string, unknown>): Record<string, AttributeValue> {
@@ -17,35 +19,74 @@ export function decimalNumber(value: { toFixed(): string }): AttributeValue {
   return { N: value.toFixed() };
 }
 
-/** An opaque page cursor: the last evaluated key, base64url JSON. */
-export function encodeCursor(key: Record<string, AttributeValue> | undefined): string | undefined {
-  return key ? Buffer.from(JSON.stringify(unmarshall(key))).toString('base64url') : undefined;
+function invalidCursor(): ValidationError {
+  return new ValidationError('The cursor is not valid; use the nextCursor of a previous page', [
+    { path: 'query.cursor', message: 'invalid' },
+  ]);
+}
+
+const MAC_BYTES = 16;
+
+async function mac(body: string, binding: string): Promise<Buffer> {
+  return createHmac('sha256', await cursorKey())
+    .update(`${binding}\n${body}`)
+    .digest()
+    .subarray(0, MAC_BYTES);
 }
 
 /**
- * Decodes a cursor and checks it belongs to the caller's partition, so a forged cursor can neither
+ * An opaque cursor: the payload as base64url JSON and an HMAC over it and `binding` (the caller's
+ * partition and listing), so a cursor can be neither forged nor replayed by another tenant.
+ */
+export async function sealCursor(payload: unknown, binding: string): Promise<string> {
+  const body = Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
+  return `${body}.${(await mac(body, binding)).toString('base64url')}`;
+}
+
+/** The payload of a cursor sealed for `binding`; a 400 for anything else. */
+export async function openCursor(cursor: string, binding: string): Promise<unknown> {
+  const [body, tag, ...rest] = cursor.split('.');
+  if (!body || !tag || rest.length || cursor.length > 4096) throw invalidCursor();
+  const presented = Buffer.from(tag, 'base64url');
+  // Base64 ignores the spare bits of its last character: only the canonical spelling is ours.
+  if (
+    presented.toString('base64url') !== tag ||
+    Buffer.from(body, 'base64url').toString('base64url') !== body
+  )
+    throw invalidCursor();
+  const expected = await mac(body, binding);
+  if (presented.length !== expected.length || !timingSafeEqual(presented, expected)) throw invalidCursor();
+  try {
+    return JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as unknown;
+  } catch {
+    throw invalidCursor();
+  }
+}
+
+/** An opaque page cursor for the last evaluated key, bound to the caller's partition. */
+export async function encodeCursor(
+  key: Record<string, AttributeValue> | undefined,
+  binding: string,
+): Promise<string | undefined> {
+  return key ? sealCursor(unmarshall(key), binding) : undefined;
+}
+
+/**
+ * Opens a cursor and checks it belongs to the caller's partition, so a forged cursor can neither
  * break the query nor start it inside another tenant's data.
  */
-export function decodeCursor(
+export async function decodeCursor(
   cursor: string,
-  expect: { keys: readonly string[]; partition: { name: string; startsWith: string } },
-): Record<string, AttributeValue> {
-  const invalid = () =>
-    new ValidationError('The cursor is not valid; use the nextCursor of a previous page', [
-      { path: 'query.cursor', message: 'invalid' },
-    ]);
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw invalid();
-  }
-  if (decoded === null || typeof decoded !== 'object' || Array.isArray(decoded)) throw invalid();
+  expect: { keys: readonly string[]; partition: { name: string; startsWith: string }; binding: string },
+): Promise<Record<string, AttributeValue>> {
+  const decoded = await openCursor(cursor, expect.binding);
+  if (decoded === null || typeof decoded !== 'object' || Array.isArray(decoded)) throw invalidCursor();
   const record = decoded as Record<string, unknown>;
   const names = Object.keys(record).sort();
-  if (names.join() !== [...expect.keys].sort().join()) throw invalid();
+  if (names.join() !== [...expect.keys].sort().join()) throw invalidCursor();
   if (!names.every((n) => typeof record[n] === 'string' && (record[n] as string).length <= 1024))
-    throw invalid();
-  if (!(record[expect.partition.name] as string).startsWith(expect.partition.startsWith)) throw invalid();
+    throw invalidCursor();
+  if (!(record[expect.partition.name] as string).startsWith(expect.partition.startsWith))
+    throw invalidCursor();
   return marshall(record);
 }

@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DependencyError, DomainError, ValidationError } from '../../core/errors.ts';
+import { openCursor, sealCursor } from './codec.ts';
 
 /** A write refused by its condition expression. */
 export function isConditionFailure(error: unknown): boolean {
@@ -23,20 +24,23 @@ export async function guardDynamo<T>(what: string, fn: () => Promise<T>): Promis
   }
 }
 
-/** A page cursor that carries only the sort key; the partition always comes from the caller's tenant. */
-export function encodeSkCursor(sk: string): string {
-  return Buffer.from(JSON.stringify({ sk }), 'utf8').toString('base64url');
+/**
+ * A page cursor that carries only the sort key, authenticated and bound to the listing's partition:
+ * the partition always comes from the caller's tenant, and another's cursor is refused.
+ */
+export function encodeSkCursor(sk: string, pk: string): Promise<string> {
+  return sealCursor({ sk }, pk);
 }
 
-/** The sort key of a cursor issued for a listing under `skPrefix`, or a 400 for anything else. */
-export function decodeSkCursor(cursor: string | undefined, skPrefix: string): string | undefined {
+/** The sort key of a cursor issued for a listing of `pk` under `skPrefix`, or a 400 for anything else. */
+export async function decodeSkCursor(
+  cursor: string | undefined,
+  skPrefix: string,
+  pk: string,
+): Promise<string | undefined> {
   if (cursor === undefined) return undefined;
-  try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { sk?: unknown };
-    if (typeof parsed.sk === 'string' && parsed.sk.startsWith(skPrefix)) return parsed.sk;
-  } catch {
-    // falls through to the validation error
-  }
+  const parsed = (await openCursor(cursor, pk)) as { sk?: unknown } | null;
+  if (typeof parsed?.sk === 'string' && parsed.sk.startsWith(skPrefix)) return parsed.sk;
   throw new ValidationError('Invalid cursor', [
     { path: 'query.cursor', message: 'not a cursor this listing issued' },
   ]);

@@ -510,7 +510,10 @@ export class DynamoOrderStore implements OrderStore {
       filters.push('side = :side');
       values[':side'] = { S: query.side };
     }
-    let startKey = query.cursor ? decodeCursor(query.cursor, { keys: cursorKeys, partition }) : undefined;
+    const binding = `orders|${index ?? 'table'}|${range.pk}`;
+    let startKey = query.cursor
+      ? await decodeCursor(query.cursor, { keys: cursorKeys, partition, binding })
+      : undefined;
     const items: Order[] = [];
     // Filters apply after the read limit, so a filtered page may need a few reads to fill.
     for (let reads = 0; reads < 20 && items.length < query.limit; reads++) {
@@ -531,7 +534,7 @@ export class DynamoOrderStore implements OrderStore {
       startKey = page.LastEvaluatedKey;
       if (!startKey) break;
     }
-    const nextCursor = encodeCursor(startKey);
+    const nextCursor = await encodeCursor(startKey, binding);
     return nextCursor ? { items, nextCursor } : { items };
   }
 

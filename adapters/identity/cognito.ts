@@ -1,6 +1,7 @@
 import {
   AdminAddUserToGroupCommand,
   AdminCreateUserCommand,
+  AdminDeleteUserCommand,
   AdminDisableUserCommand,
   AdminEnableUserCommand,
   AdminListGroupsForUserCommand,
@@ -8,6 +9,7 @@ import {
   AdminSetUserPasswordCommand,
   CognitoIdentityProviderClient,
   InitiateAuthCommand,
+  RevokeTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { CredentialRejectedError, UsernameTakenError } from '../../core/access/errors.ts';
 import { DependencyError, ValidationError } from '../../core/errors.ts';
@@ -157,6 +159,31 @@ export class CognitoIdentityProvider implements IdentityProvider {
     } catch (error) {
       translate(error, username);
     }
+  }
+
+  async deleteUser(username: string): Promise<void> {
+    try {
+      await this.client.send(new AdminDeleteUserCommand({ UserPoolId: this.userPoolId, Username: username }));
+    } catch (error) {
+      if (error instanceof Error && error.name === 'UserNotFoundException') return;
+      translate(error, username);
+    }
+  }
+
+  /**
+   * RevokeToken ends the refresh token and every access token issued from it (Cognito's own
+   * family). Cognito does not say whose token it was, so nothing is returned for the audit log.
+   */
+  async logout(refreshToken: string): Promise<undefined> {
+    try {
+      await this.client.send(new RevokeTokenCommand({ ClientId: this.clientId, Token: refreshToken }));
+    } catch (error) {
+      const name = error instanceof Error ? error.name : '';
+      // An unknown or already revoked token: the session is over either way.
+      if (name === 'InvalidParameterException' || name === 'UnsupportedTokenTypeException') return undefined;
+      translate(error, '');
+    }
+    return undefined;
   }
 
   async login(

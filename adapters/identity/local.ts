@@ -13,7 +13,12 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { CredentialRejectedError, UsernameTakenError } from '../../core/access/errors.ts';
+import {
+  CredentialRejectedError,
+  RefreshTokenReplayedError,
+  UsernameTakenError,
+} from '../../core/access/errors.ts';
+import { normalizeUsername } from '../../core/access/usernames.ts';
 import { authKeys } from '../../core/store/keys.ts';
 import { table } from '../../core/topology.ts';
 import type { AuthenticatedIdentity, AuthTokens, IdentityProvider } from '../../core/tenancy/ports.ts';
@@ -86,8 +91,10 @@ export interface LocalIdentityOptions {
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 
 /**
- * The laptop's Cognito: users with scrypt-hashed passwords in DynamoDB, RS256 tokens with
- * Cognito's claims, and opaque refresh tokens stored only as hashes and rotated on every use.
+ * The laptop's Cognito: users with scrypt-hashed passwords in DynamoDB (usernames in lower case,
+ * as Cognito compares them), RS256 tokens with Cognito's claims, and opaque refresh tokens stored
+ * only as hashes and rotated on every use. The tokens descending from one login form a family: a
+ * rotated token presented again revokes the family, so a thief who refreshes first loses too.
  */
 export class LocalIdentityProvider implements IdentityProvider {
   readonly options: LocalIdentityOptions;
@@ -112,7 +119,7 @@ export class LocalIdentityProvider implements IdentityProvider {
     groups: string[];
   }): Promise<void> {
     const item: IdentityUserItem = {
-      username: input.username,
+      username: input.username.toLowerCase(),
       sub: randomUUID(),
       ...(input.tenantId ? { tenantId: input.tenantId } : {}),
       groups: input.groups,
@@ -124,7 +131,7 @@ export class LocalIdentityProvider implements IdentityProvider {
       await this.options.doc.send(
         new PutCommand({
           TableName: this.options.tableName,
-          Item: { ...authKeys.identityUser(input.username), entity: 'identityUser', ...item },
+          Item: { ...authKeys.identityUser(item.username), entity: 'identityUser', ...item },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -140,7 +147,7 @@ export class LocalIdentityProvider implements IdentityProvider {
       await this.options.doc.send(
         new UpdateCommand({
           TableName: this.options.tableName,
-          Key: authKeys.identityUser(username),
+          Key: authKeys.identityUser(username.toLowerCase()),
           UpdateExpression: expression,
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeValues: values,
@@ -165,11 +172,23 @@ export class LocalIdentityProvider implements IdentityProvider {
     return this.update(username, 'SET enabled = :e', { ':e': enabled });
   }
 
+  async deleteUser(username: string): Promise<void> {
+    await this.options.doc.send(
+      new DeleteCommand({
+        TableName: this.options.tableName,
+        Key: authKeys.identityUser(username.toLowerCase()),
+      }),
+    );
+  }
+
   private async getUser(username: string): Promise<IdentityUserItem | undefined> {
+    const canonical = normalizeUsername(username);
+    // A name no user can have (a `#` in it) never reaches a key.
+    if (!canonical) return undefined;
     const { Item } = await this.options.doc.send(
       new GetCommand({
         TableName: this.options.tableName,
-        Key: authKeys.identityUser(username),
+        Key: authKeys.identityUser(canonical),
         ConsistentRead: true,
       }),
     );
@@ -195,32 +214,87 @@ export class LocalIdentityProvider implements IdentityProvider {
         'The refresh token is invalid, expired or already used',
       );
     if (!/^[A-Za-z0-9_-]{20,200}$/.test(refreshToken)) throw rejected();
-    let username: string;
+    const key = authKeys.refreshToken(sha256(refreshToken));
+    let token: { username: string; family: string };
     try {
-      // Deleting with a condition consumes the token exactly once, even under concurrent refreshes.
+      // Marking the token used with a condition consumes it exactly once, even under concurrent
+      // refreshes; the used token stays until it expires, so a replay is recognised.
       const { Attributes } = await this.options.doc.send(
-        new DeleteCommand({
+        new UpdateCommand({
           TableName: this.options.tableName,
-          Key: authKeys.refreshToken(sha256(refreshToken)),
-          ConditionExpression: 'attribute_exists(pk) AND #exp > :now',
+          Key: key,
+          UpdateExpression: 'SET usedAt = :used',
+          ConditionExpression: 'attribute_exists(pk) AND #exp > :now AND attribute_not_exists(usedAt)',
           ExpressionAttributeNames: { '#exp': table.ttlAttribute },
-          ExpressionAttributeValues: { ':now': Math.floor(this.now() / 1000) },
-          ReturnValues: 'ALL_OLD',
+          ExpressionAttributeValues: {
+            ':now': Math.floor(this.now() / 1000),
+            ':used': new Date(this.now()).toISOString(),
+          },
+          ReturnValues: 'ALL_NEW',
         }),
       );
-      username = String(Attributes?.username);
+      token = { username: String(Attributes?.username), family: String(Attributes?.family) };
     } catch (error) {
-      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') throw rejected();
-      throw error;
+      if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
+      const { Item } = await this.options.doc.send(
+        new GetCommand({ TableName: this.options.tableName, Key: key, ConsistentRead: true }),
+      );
+      if (Item?.usedAt === undefined) throw rejected();
+      await this.revokeFamily(String(Item.family));
+      const user = await this.getUser(String(Item.username));
+      throw new RefreshTokenReplayedError(String(Item.username), user?.tenantId);
     }
-    const user = await this.getUser(username);
-    if (!user?.enabled) throw rejected();
+    const [user, family] = await Promise.all([
+      this.getUser(token.username),
+      this.options.doc.send(
+        new GetCommand({
+          TableName: this.options.tableName,
+          Key: authKeys.refreshFamily(token.family),
+          ConsistentRead: true,
+        }),
+      ),
+    ]);
+    if (!user?.enabled || family.Item?.revoked === true) throw rejected();
     const identity = { username: user.username, tenantId: user.tenantId, groups: user.groups };
-    return { tokens: await this.issueTokens({ ...identity, sub: user.sub }), identity };
+    return { tokens: await this.issueTokens({ ...identity, sub: user.sub }, token.family), identity };
+  }
+
+  async logout(refreshToken: string): Promise<AuthenticatedIdentity | undefined> {
+    if (!/^[A-Za-z0-9_-]{20,200}$/.test(refreshToken)) return undefined;
+    const { Item } = await this.options.doc.send(
+      new GetCommand({
+        TableName: this.options.tableName,
+        Key: authKeys.refreshToken(sha256(refreshToken)),
+        ConsistentRead: true,
+      }),
+    );
+    if (!Item) return undefined;
+    await this.revokeFamily(String(Item.family));
+    const user = await this.getUser(String(Item.username));
+    return user ? { username: user.username, tenantId: user.tenantId, groups: user.groups } : undefined;
+  }
+
+  /** Revokes every refresh token of a family, for as long as the longest of them could live. */
+  private async revokeFamily(family: string): Promise<void> {
+    const refreshSeconds = this.options.refreshTokenSeconds ?? 30 * 24 * 3600;
+    await this.options.doc.send(
+      new PutCommand({
+        TableName: this.options.tableName,
+        Item: {
+          ...authKeys.refreshFamily(family),
+          entity: 'refreshFamily',
+          revoked: true,
+          [table.ttlAttribute]: Math.floor(this.now() / 1000) + refreshSeconds,
+        },
+      }),
+    );
   }
 
   /** Signs an access and an id token for a user; tests use it to get callers without a password. */
-  async issueTokens(user: AuthenticatedIdentity & { sub?: string }): Promise<AuthTokens> {
+  async issueTokens(
+    user: AuthenticatedIdentity & { sub?: string },
+    family: string = randomUUID(),
+  ): Promise<AuthTokens> {
     const refreshToken = randomBytes(32).toString('base64url');
     const refreshSeconds = this.options.refreshTokenSeconds ?? 30 * 24 * 3600;
     await this.options.doc.send(
@@ -230,6 +304,7 @@ export class LocalIdentityProvider implements IdentityProvider {
           ...authKeys.refreshToken(sha256(refreshToken)),
           entity: 'refreshToken',
           username: user.username,
+          family,
           [table.ttlAttribute]: Math.floor(this.now() / 1000) + refreshSeconds,
         },
       }),

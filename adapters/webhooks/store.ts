@@ -384,7 +384,7 @@ export class DynamoWebhookStore implements WebhookStore {
     page: { limit: number; cursor?: string },
     forward: boolean,
   ): Promise<Page<T>> {
-    const after = decodeSkCursor(page.cursor, skPrefix);
+    const after = await decodeSkCursor(page.cursor, skPrefix, pk);
     const { Items = [], LastEvaluatedKey } = await guardDynamo('listing', () =>
       this.doc.send(
         new QueryCommand({
@@ -398,9 +398,10 @@ export class DynamoWebhookStore implements WebhookStore {
       ),
     );
     const last = Items[Items.length - 1];
+    const nextCursor = LastEvaluatedKey && last ? await encodeSkCursor(String(last.sk), pk) : undefined;
     return {
       items: Items.map((i) => strip<T>(i)),
-      ...(LastEvaluatedKey && last ? { nextCursor: encodeSkCursor(String(last.sk)) } : {}),
+      ...(nextCursor ? { nextCursor } : {}),
     };
   }
 }

@@ -41,3 +41,15 @@ export class UsernameTakenError extends ConflictError {
     super('USERNAME_TAKEN', `The username ${username} is taken`, { username });
   }
 }
+
+/** A refresh token already rotated was presented again: a sign of theft, so its family is revoked. */
+export class RefreshTokenReplayedError extends CredentialRejectedError {
+  readonly username: string;
+  readonly tenantId: string | undefined;
+
+  constructor(username: string, tenantId: string | undefined) {
+    super('INVALID_REFRESH_TOKEN', 'The refresh token is invalid, expired or already used');
+    this.username = username;
+    this.tenantId = tenantId;
+  }
+}

@@ -25,6 +25,10 @@ export function tenantPk(tenantId: string): string {
 /** Items that belong to the platform rather than a tenant (bridge heartbeat, tenant registry). */
 export const systemKeys = {
   bridgeStatus: (): ItemKey => ({ pk: 'SYSTEM', sk: 'BRIDGE' }),
+  /** The key page cursors are authenticated with, when the deployment configures none. */
+  cursorKey: (): ItemKey => ({ pk: 'SYSTEM', sk: 'CURSOR_KEY' }),
+  /** Tenants listed for the platform operator (a GSI1 partition of its own). */
+  tenantRegistry: (): string => 'SYSTEM#TENANTS',
 };
 
 /** Tenancy and access items (tenants, users, API keys, security audit, rate-limit windows). */
@@ -67,6 +71,16 @@ export const authKeys = {
   refreshToken: (tokenHash: string): ItemKey => ({
     pk: `IDP${SEP}REFRESH${SEP}${assertSafe(tokenHash, 'token hash')}`,
     sk: 'REFRESH',
+  }),
+  /** The refresh tokens descending from one login; revoked as a whole on logout or replay. */
+  refreshFamily: (familyId: string): ItemKey => ({
+    pk: `IDP${SEP}FAMILY${SEP}${assertSafe(familyId, 'token family')}`,
+    sk: 'FAMILY',
+  }),
+  /** What one source has done signing in as one username: failures in a row, past success. */
+  loginAttempts: (username: string, sourceIp: string): ItemKey => ({
+    pk: `IDP${SEP}LOGIN${SEP}${assertSafe(username, 'username')}`,
+    sk: `SOURCE${SEP}${assertSafe(sourceIp, 'source address')}`,
   }),
   /** A rate-limit counter for something outside any tenant (a source address, a login name). */
   platformRate: (bucket: string, windowStart: number): ItemKey => ({

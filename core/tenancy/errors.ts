@@ -1,4 +1,4 @@
-import { ConflictError, ForbiddenError, NotFoundError } from '../errors.ts';
+import { ConflictError, DomainError, ForbiddenError, NotFoundError } from '../errors.ts';
 
 /** The caller's tenant record is missing (a token naming a deleted tenant). */
 export class TenantNotFoundError extends NotFoundError {
@@ -36,5 +36,14 @@ export class ScopeEscalationError extends ForbiddenError {
 export class SelfLockoutError extends ConflictError {
   constructor() {
     super('SELF_LOCKOUT', 'Admins cannot demote or disable themselves; ask another admin');
+  }
+}
+
+/** The platform operator suspended the tenant: every caller of it is refused until reactivated. */
+export class TenantSuspendedError extends DomainError {
+  readonly code = 'TENANT_SUSPENDED';
+
+  constructor(tenantId: string) {
+    super(`Tenant ${tenantId} is suspended; ask the platform operator`, { details: { tenantId } });
   }
 }

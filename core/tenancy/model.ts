@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { ROLES, SCOPES, type Role, type Scope } from '../access/caller.ts';
 
-/** Usernames: what Cognito accepts, minus the key separator. */
+/** Usernames: what Cognito accepts, minus the key separator; case-insensitive, kept in lower case. */
 export const usernameSchema = z
   .string()
   .min(3)
@@ -67,6 +67,8 @@ export const AUDIT_EVENT_TYPES = [
   'auth.login_failed',
   'auth.login_rate_limited',
   'auth.refreshed',
+  'auth.refresh_replayed',
+  'auth.logged_out',
   'auth.api_key_rejected',
   'user.created',
   'user.role_changed',
@@ -74,6 +76,8 @@ export const AUDIT_EVENT_TYPES = [
   'user.enabled',
   'api_key.created',
   'api_key.revoked',
+  'tenant.suspended',
+  'tenant.reactivated',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

@@ -31,6 +31,14 @@ export interface IdentityProvider {
   setGroups(username: string, groups: string[]): Promise<void>;
   setPassword(username: string, password: string): Promise<void>;
   setEnabled(username: string, enabled: boolean): Promise<void>;
+  /** Removes a user (undoes a createUser whose tenant could not be created); absent is fine. */
+  deleteUser(username: string): Promise<void>;
   login(username: string, password: string): Promise<{ tokens: AuthTokens; identity: AuthenticatedIdentity }>;
+  /**
+   * Rotates a refresh token. Replaying one already rotated revokes its whole family (every token
+   * descended from the same login) and throws RefreshTokenReplayedError.
+   */
   refresh(refreshToken: string): Promise<{ tokens: AuthTokens; identity: AuthenticatedIdentity }>;
+  /** Ends the session the refresh token belongs to; unknown or expired tokens are ignored. */
+  logout(refreshToken: string): Promise<AuthenticatedIdentity | undefined>;
 }

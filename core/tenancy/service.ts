@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import type { Caller, Role, Scope } from '../access/caller.ts';
+import { ROLE_SCOPES, scopesBeyond, type Caller, type Role, type Scope } from '../access/caller.ts';
 import { generateApiKey, apiKeyHint } from '../access/api-keys.ts';
-import { SelfLockoutError } from './errors.ts';
+import { RateLimitExceededError, UsernameTakenError } from '../access/errors.ts';
+import type { RateLimit, RateLimiterPort } from '../access/rate-limits.ts';
+import { ScopeEscalationError, SelfLockoutError } from './errors.ts';
 import type { IdentityProvider } from './ports.ts';
 import type { ApiKeyRecord, AuditEvent, AuditEventType, StoredApiKey, Tenant, TenantUser } from './model.ts';
 
@@ -26,8 +28,15 @@ export interface TenantStorePort {
 }
 
 export interface TenancyStorePort {
-  createTenant(tenant: Tenant): Promise<void>;
+  /** The tenant and its first admin's directory entry in one transaction: both or neither. */
+  createTenant(tenant: Tenant, admin: TenantUser): Promise<void>;
   forTenant(tenantId: string): TenantStorePort;
+}
+
+/** Throws ScopeEscalationError unless `grantor` holds every scope of `role` at this moment. */
+export function assertMayGrantRole(grantor: Pick<Caller, 'kind' | 'roles' | 'scopes'>, role: Role): void {
+  const beyond = scopesBeyond({ tenantId: '', principal: '', ...grantor }, ROLE_SCOPES[role]);
+  if (beyond.length) throw new ScopeEscalationError(beyond);
 }
 
 /** A new tenant id: `t` and 12 hex digits. */
@@ -35,27 +44,50 @@ export function newTenantId(): string {
   return `t${randomBytes(6).toString('hex')}`;
 }
 
-/** Creates a user in the identity provider (password, tenant, role group) and the tenant's directory. */
+/**
+ * Creates a user in the identity provider (password, tenant, role group) and the tenant's
+ * directory. Usernames are one namespace for the platform (as in a Cognito pool), so "taken" says
+ * the name exists somewhere: with `conflicts`, a tenant hears it only so often, which keeps
+ * anyone from listing other tenants' users by trying names.
+ */
 export async function createUser(
-  deps: { identity: Pick<IdentityProvider, 'createUser'>; tenant: TenantStorePort },
+  deps: {
+    identity: Pick<IdentityProvider, 'createUser'>;
+    tenant: TenantStorePort;
+    conflicts?: { limiter: RateLimiterPort; limit: RateLimit };
+  },
   input: {
     username: string;
     password: string | undefined;
     role: Role;
     actor: string;
     sourceIp?: string | undefined;
+    /** The caller creating the user: it cannot make a user who may do more than itself. */
+    grantor?: Pick<Caller, 'kind' | 'roles' | 'scopes'>;
   },
   now = new Date(),
 ): Promise<TenantUser> {
+  if (input.grantor) assertMayGrantRole(input.grantor, input.role);
+  const username = input.username.toLowerCase();
+  const conflicts = { tenantId: deps.tenant.tenantId, bucket: 'username-taken' };
+  if (deps.conflicts) await deps.conflicts.limiter.check(conflicts, deps.conflicts.limit);
   // The identity provider enforces username uniqueness, so it goes first.
-  await deps.identity.createUser({
-    username: input.username,
-    password: input.password,
-    tenantId: deps.tenant.tenantId,
-    groups: [input.role],
-  });
+  try {
+    await deps.identity.createUser({
+      username,
+      password: input.password,
+      tenantId: deps.tenant.tenantId,
+      groups: [input.role],
+    });
+  } catch (error) {
+    if (error instanceof UsernameTakenError && deps.conflicts)
+      await deps.conflicts.limiter.hit(conflicts, deps.conflicts.limit).catch((e: unknown) => {
+        if (!(e instanceof RateLimitExceededError)) throw e;
+      });
+    throw error;
+  }
   const user: TenantUser = {
-    username: input.username,
+    username,
     role: input.role,
     status: 'active',
     createdAt: now.toISOString(),
@@ -83,13 +115,20 @@ export async function updateUser(
     change: { role?: Role | undefined; status?: TenantUser['status'] | undefined };
     actor: string;
     sourceIp?: string | undefined;
+    /** The caller: it can neither raise a user above itself nor touch a user above itself. */
+    grantor?: Pick<Caller, 'kind' | 'roles' | 'scopes'>;
   },
   now = new Date(),
 ): Promise<TenantUser> {
-  const { username, change } = input;
+  const { change } = input;
+  const username = input.username.toLowerCase();
   // 404 for a user of another tenant, before the identity provider is touched.
   const before = await deps.tenant.getUser(username);
   if (input.actor === `user:${username}`) throw new SelfLockoutError();
+  if (input.grantor) {
+    assertMayGrantRole(input.grantor, before.role);
+    if (change.role) assertMayGrantRole(input.grantor, change.role);
+  }
   const newRole = change.role !== undefined && change.role !== before.role ? change.role : undefined;
   const newStatus =
     change.status !== undefined && change.status !== before.status ? change.status : undefined;
@@ -116,9 +155,13 @@ export async function updateUser(
   return after;
 }
 
-/** Creates a tenant with its first admin. */
+/**
+ * Creates a tenant with its first admin, or nothing: the identity provider (which owns username
+ * uniqueness) first, then the tenant and the admin's directory entry in one transaction; if that
+ * fails, the identity user is deleted again.
+ */
 export async function createTenant(
-  deps: { identity: Pick<IdentityProvider, 'createUser'>; store: TenancyStorePort },
+  deps: { identity: Pick<IdentityProvider, 'createUser' | 'deleteUser'>; store: TenancyStorePort },
   input: {
     name: string;
     admin: { username: string; password: string | undefined };
@@ -135,25 +178,30 @@ export async function createTenant(
     createdAt: now.toISOString(),
     createdBy: input.actor,
   };
-  await deps.store.createTenant(tenant);
-  const scope = deps.store.forTenant(tenant.id);
-  await scope.audit({
-    type: 'tenant.created',
-    actor: input.actor,
-    sourceIp: input.sourceIp,
-    data: { name: tenant.name },
+  const admin: TenantUser = {
+    username: input.admin.username.toLowerCase(),
+    role: 'admin',
+    status: 'active',
+    createdAt: now.toISOString(),
+    createdBy: input.actor,
+    updatedAt: now.toISOString(),
+  };
+  await deps.identity.createUser({
+    username: admin.username,
+    password: input.admin.password,
+    tenantId: tenant.id,
+    groups: ['admin'],
   });
-  const admin = await createUser(
-    { identity: deps.identity, tenant: scope },
-    {
-      username: input.admin.username,
-      password: input.admin.password,
-      role: 'admin',
-      actor: input.actor,
-      sourceIp: input.sourceIp,
-    },
-    now,
-  );
+  try {
+    await deps.store.createTenant(tenant, admin);
+  } catch (error) {
+    await deps.identity.deleteUser(admin.username);
+    throw error;
+  }
+  const scope = deps.store.forTenant(tenant.id);
+  const audit = { actor: input.actor, sourceIp: input.sourceIp };
+  await scope.audit({ ...audit, type: 'tenant.created', data: { name: tenant.name } });
+  await scope.audit({ ...audit, type: 'user.created', data: { username: admin.username, role: 'admin' } });
   return { tenant, admin };
 }
 
@@ -191,4 +239,38 @@ export async function createApiKey(
     data: { id: keyId, name: record.name, scopes: record.scopes },
   });
   return { ...record, key: value };
+}
+
+/**
+ * Suspends or reactivates a tenant (platform operator). A suspended tenant's tokens and keys are
+ * refused by the authorizer, so it can place no order; `cancelWorkingOrders` asks to cancel the
+ * orders it has working at the broker in the same call.
+ */
+export async function setTenantStatus(
+  deps: {
+    store: TenancyStorePort & {
+      setTenantStatus(tenantId: string, status: Tenant['status'], now: Date): Promise<Tenant>;
+    };
+    cancelWorkingOrders(tenantId: string, actor: string): Promise<number>;
+  },
+  input: {
+    tenantId: string;
+    status: Tenant['status'];
+    cancelWorkingOrders: boolean;
+    actor: string;
+    sourceIp?: string | undefined;
+  },
+  now = new Date(),
+): Promise<Tenant & { cancelledOrders: number }> {
+  const tenant = await deps.store.setTenantStatus(input.tenantId, input.status, now);
+  await deps.store.forTenant(input.tenantId).audit({
+    type: input.status === 'suspended' ? 'tenant.suspended' : 'tenant.reactivated',
+    actor: input.actor,
+    sourceIp: input.sourceIp,
+    data: { cancelWorkingOrders: input.cancelWorkingOrders },
+  });
+  const cancelledOrders = input.cancelWorkingOrders
+    ? await deps.cancelWorkingOrders(input.tenantId, input.actor)
+    : 0;
+  return { ...tenant, cancelledOrders };
 }

@@ -11,12 +11,15 @@ import { authenticate, type CallerLimits } from '../../core/access/authenticate.
 import { OPERATOR_SCOPE, type Caller } from '../../core/access/caller.ts';
 import { CredentialRejectedError, RateLimitExceededError } from '../../core/access/errors.ts';
 import { env } from '../../core/topology.ts';
+import { TenantSuspendedError } from '../../core/tenancy/errors.ts';
 import { TenancyStore } from '../../adapters/dynamodb/tenancy-store.ts';
 import { RateLimiter, limitFromEnv, type RateLimit } from '../../adapters/dynamodb/rate-limiter.ts';
 import { verifyAccessToken } from '../../adapters/identity/verifier.ts';
 import { logger } from '../shared/observability.ts';
 
 export interface AuthorizerEvent {
+  /** `METHOD /path/{param}`: the emergency routes draw on a budget of their own. */
+  routeKey?: string;
   headers?: Record<string, string | undefined>;
   requestContext?: { http?: { sourceIp?: string } };
 }
@@ -32,6 +35,8 @@ export function limits(): CallerLimits {
     tenant: perMinute('tenant', limitFromEnv(env.rateLimitTenantPerMinute, 6000)),
     apiKey: (own: number | null | undefined) =>
       perMinute('api-key', own ?? limitFromEnv(env.rateLimitApiKeyPerMinute, 1200)),
+    user: perMinute('user', limitFromEnv(env.rateLimitUserPerMinute, 1200)),
+    emergency: perMinute('emergency', limitFromEnv(env.rateLimitEmergencyPerMinute, 600)),
     authFailures: perMinute('auth-failures', limitFromEnv(env.rateLimitAuthFailuresPerMinute, 30)),
   };
 }
@@ -66,6 +71,7 @@ export async function resolveCaller(event: AuthorizerEvent): Promise<Caller> {
       authorization: header(event, 'authorization'),
       apiKey: header(event, 'x-api-key'),
       sourceIp: event.requestContext?.http?.sourceIp ?? 'unknown',
+      route: event.routeKey,
     },
   );
 }
@@ -95,6 +101,8 @@ export function refusalContext(error: unknown): Context {
   }
   if (error instanceof CredentialRejectedError)
     return { authError: error.reason, authMessage: error.message };
+  if (error instanceof TenantSuspendedError)
+    return { authError: error.code, authMessage: error.message, tenantId: String(error.details?.tenantId) };
   if (error instanceof DependencyError)
     return { authError: 'UNAVAILABLE', authMessage: 'Authentication is temporarily unavailable' };
   logger.error('Authorizer failed', { error: error as Error });

@@ -3,6 +3,7 @@ import {
   RateLimitExceededError,
   UsernameTakenError,
 } from '../../core/access/errors.ts';
+import { TenantSuspendedError } from '../../core/tenancy/errors.ts';
 import { registerProblem } from '../shared/problems.ts';
 
 // Every 401 tells the client how to authenticate (RFC 9110 requires WWW-Authenticate on 401).
@@ -27,3 +28,5 @@ registerProblem(RateLimitExceededError, {
 });
 
 registerProblem(UsernameTakenError, { status: 409, title: 'Conflict with the current state' });
+
+registerProblem(TenantSuspendedError, { status: 403, title: 'Not allowed' });

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { TenancyStore } from '../../adapters/dynamodb/tenancy-store.ts';
 import { RateLimiter } from '../../adapters/dynamodb/rate-limiter.ts';
+import { LoginAttemptsStore } from '../../adapters/dynamodb/login-attempts.ts';
 import { identityProvider } from '../../adapters/identity/index.ts';
 import type { LoginDeps } from '../../core/access/login.ts';
 import { env } from '../../core/topology.ts';
@@ -8,6 +9,7 @@ import type { HttpRequest } from '../shared/http.ts';
 
 let store: TenancyStore | undefined;
 let limiter: RateLimiter | undefined;
+let attempts: LoginAttemptsStore | undefined;
 
 /** The tenancy store of this runtime's table. */
 export function tenancyStore(): TenancyStore {
@@ -25,7 +27,9 @@ export { identityProvider };
 
 /** What login and refresh need, on this runtime's clients. */
 export function loginDeps(): LoginDeps {
-  return { identity: identityProvider(), limiter: rateLimiter(), tenants: tenancyStore() };
+  if (!attempts || attempts.tableName !== process.env[env.tableName])
+    attempts = LoginAttemptsStore.fromEnvironment();
+  return { identity: identityProvider(), limiter: rateLimiter(), attempts, tenants: tenancyStore() };
 }
 
 /** The client's address as API Gateway saw it. */

@@ -5,11 +5,11 @@ import { dirname, join } from 'node:path';
 import { NotFoundError } from '../../core/errors.ts';
 import { httpHandler } from '../shared/http.ts';
 
-/** The only files served: what the reference page loads. */
-const ASSETS: Record<string, string> = {
-  'swagger-ui.css': 'text/css; charset=utf-8',
-  'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
-};
+/** The only files served: what the reference page loads. A Map, so `__proto__` names nothing. */
+const ASSETS = new Map<string, string>([
+  ['swagger-ui.css', 'text/css; charset=utf-8'],
+  ['swagger-ui-bundle.js', 'text/javascript; charset=utf-8'],
+]);
 
 /**
  * In Lambda the files sit beside the bundle (the topology's `files`, copied at synth); run from
@@ -27,7 +27,7 @@ const cache = new Map<string, string>();
 /** GET /api/docs/{asset}: Swagger UI's own files. */
 export const handler = httpHandler(async (request) => {
   const name = request.path('asset');
-  const type = ASSETS[name];
+  const type = ASSETS.get(name);
   if (!type) throw new NotFoundError('Asset', name);
   let text = cache.get(name);
   if (text === undefined) {

@@ -9,6 +9,8 @@ import { CreateWebhookRequest, PageQuery as WebhookPageQuery } from '../../core/
 import { ListOrdersQuery } from '../orders/schemas.ts';
 import { body as loginBody } from '../auth/login.ts';
 import { body as refreshBody } from '../auth/refresh.ts';
+import { body as logoutBody } from '../auth/logout.ts';
+import { body as updateTenantBody } from '../tenants/update.ts';
 import { body as createTenantBody } from '../tenants/create.ts';
 import { body as createUserBody } from '../users/create.ts';
 import { body as updateUserBody } from '../users/update.ts';
@@ -323,6 +325,33 @@ export const catalog: Record<string, RouteDoc> = {
       'Served from the cache with a stale flag. With nothing cached, the bridge takes a snapshot, waited for a few seconds; 404 MARKET_DATA_UNAVAILABLE when none comes.',
     query: QuoteQuery,
     success: ok('The quote', QuoteViewSchema),
+  },
+  'POST /api/v1/auth/logout': {
+    summary: 'End the session of a refresh token',
+    tag: 'auth',
+    description:
+      'Revokes the refresh token and every token rotated from the same login (Cognito: RevokeToken). Always 204.',
+    body: logoutBody,
+    success: { status: 204, description: 'The session is over' },
+  },
+  'GET /health/ready/details': {
+    summary: 'Readiness with what each dependency reported (platform operator)',
+    tag: 'service',
+    success: ok('Each check with its detail'),
+  },
+  'GET /api/v1/tenants': {
+    summary: 'List tenants (platform operator)',
+    tag: 'tenancy',
+    query: pageQuery,
+    success: ok('A page of tenants: { items: [{ id, name, status, createdAt }], nextCursor }'),
+  },
+  'PATCH /api/v1/tenants/{id}': {
+    summary: 'Suspend or reactivate a tenant (platform operator)',
+    tag: 'tenancy',
+    description:
+      "A suspended tenant's tokens and keys get 403 TENANT_SUSPENDED. With cancelWorkingOrders, its working orders are cancelled in the same call.",
+    body: updateTenantBody,
+    success: ok('The tenant, with cancelledOrders'),
   },
 };
 

@@ -14,6 +14,8 @@ import {
   type AuthFailure,
 } from '../../core/access/errors.ts';
 import { DependencyError } from '../../core/errors.ts';
+import { TenantSuspendedError } from '../../core/tenancy/errors.ts';
+import { checkJsonShape } from './json-limits.ts';
 import '../auth/problems.ts';
 
 /** What a route handler returns; the wrapper turns it into an API Gateway result. */
@@ -44,6 +46,7 @@ function rejectedByAuthorizer(ctx: Record<string, unknown> | undefined): void {
     );
   }
   if (code === 'UNAVAILABLE') throw new DependencyError(message);
+  if (code === 'TENANT_SUSPENDED') throw new TenantSuspendedError(String(ctx?.tenantId ?? ''));
   const reason: AuthFailure = (AUTH_FAILURES as readonly string[]).includes(code)
     ? (code as AuthFailure)
     : 'INVALID_TOKEN';
@@ -132,6 +135,8 @@ export class HttpRequest {
       throw new ValidationError(`Unsupported content type ${contentType}; send application/json`);
     }
     const text = this.event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+    // Size and nesting are checked on the text: a hostile body never reaches the parser or zod.
+    checkJsonShape(text);
     try {
       return JSON.parse(text) as unknown;
     } catch {
@@ -149,6 +154,9 @@ function toResult(result: HttpResult, requestId: string): APIGatewayProxyStructu
   const isProblem = result.status >= 400;
   const headers: Record<string, string> = {
     'content-type': isProblem ? 'application/problem+json' : 'application/json',
+    // API answers are per caller and may carry tokens or secrets: no cache keeps them unless a
+    // route says otherwise (the docs' static assets).
+    'cache-control': 'no-store',
     'x-request-id': requestId,
     ...result.headers,
   };

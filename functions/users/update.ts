@@ -17,7 +17,7 @@ export const handler = httpHandler(async (request) => {
   if (!usernameSchema.safeParse(username).success) throw new UserNotFoundError(username);
   const user = await updateUser(
     { identity: identityProvider(), tenant: tenancyStore().forTenant(caller.tenantId) },
-    { username, change, actor: caller.principal, sourceIp: sourceIp(request) },
+    { username, change, actor: caller.principal, sourceIp: sourceIp(request), grantor: caller },
   );
   return json(200, user);
 });

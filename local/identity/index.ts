@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { env } from '../../core/topology.ts';
@@ -36,6 +36,18 @@ function loadOrCreateKey(dataDir: string | undefined): SigningKey {
   return key;
 }
 
+/** The key page cursors are authenticated with: beside the signing key, or in memory without a data dir. */
+function loadOrCreateCursorKey(dataDir: string | undefined): string {
+  if (!dataDir) return randomBytes(32).toString('base64url');
+  const dir = join(dataDir, 'identity');
+  const file = join(dir, 'cursor-key');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const key = randomBytes(32).toString('base64url');
+  writeFileSync(file, key, { mode: 0o600 });
+  return key;
+}
+
 /**
  * Starts the local identity provider on a table and points this process's handlers at it
  * (through the same environment variables a Lambda reads), so login, refresh and the authorizer
@@ -51,6 +63,8 @@ export function startLocalIdentity(options: {
   process.env[env.userPoolId] = LOCAL_USER_POOL_ID;
   process.env[env.userPoolClientId] = LOCAL_CLIENT_ID;
   process.env[env.localIdpKey] = JSON.stringify(signingKey);
+  // A test file reuses the key of its process, so cursors stay valid across its restarts.
+  process.env[env.cursorKey] ??= loadOrCreateCursorKey(options.dataDir);
   const client = new DynamoDBClient({
     endpoint: options.dynamodbEndpoint,
     region: 'us-east-1',

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -86,6 +86,31 @@ function documentClient(endpoint: string) {
   return DynamoDBDocumentClient.from(client);
 }
 
+/**
+ * Issue 15, finding 10: each process gets only the secrets it needs. The bridge signs no tokens and
+ * pages no listings, so neither the identity provider's private key nor the cursor key may be in
+ * its environment.
+ */
+function expectNoSecretsInBridge(children: number[]): void {
+  const signingKey = JSON.parse(readFileSync(join(dataDir, 'identity', 'signing-key.json'), 'utf8')) as {
+    privateJwk: { d: string };
+  };
+  const cursorKey = readFileSync(join(dataDir, 'identity', 'cursor-key'), 'utf8').trim();
+  const bridges = children.filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('ib-bridge');
+    } catch {
+      return false;
+    }
+  });
+  expect(bridges.length).toBeGreaterThan(0);
+  for (const pid of bridges) {
+    const environ = readFileSync(`/proc/${pid}/environ`, 'utf8');
+    expect(environ).not.toContain(signingKey.privateJwk.d);
+    expect(environ).not.toContain(cursorKey);
+  }
+}
+
 describe('npm start', () => {
   it('serves /health, stops every child on SIGINT, and keeps its data across restarts', async () => {
     const port = await freePort();
@@ -100,6 +125,7 @@ describe('npm start', () => {
 
     const children = descendants(first.child.pid as number);
     expect(children.length).toBeGreaterThan(0); // the DynamoDB Local JVM at least
+    expectNoSecretsInBridge(children);
     expect(await interrupt(first)).toBe(0);
     await new Promise((r) => setTimeout(r, 200));
     expect(children.filter(alive)).toEqual([]);

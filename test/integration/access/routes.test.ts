@@ -128,7 +128,14 @@ type Need = { scope: Scope } | 'operator' | 'member';
 const uid = () => Math.random().toString(36).slice(2, 10);
 const OWN: Record<
   string,
-  { need: Need; ok: number; body?: () => unknown; path?: (t: TestTenant) => Promise<string> }
+  {
+    need: Need;
+    ok: number;
+    body?: () => unknown;
+    path?: (t: TestTenant) => Promise<string>;
+    /** What a key also needs beyond the route's scope (a user it makes or changes can't outrank it). */
+    keyAlsoNeeds?: readonly Scope[];
+  }
 > = {
   'POST /api/v1/tenants': {
     need: 'operator',
@@ -136,8 +143,16 @@ const OWN: Record<
     body: () => ({ name: 'Matrix', admin: { username: `m-${uid()}`, password: 'Matrix-password-1' } }),
   },
   'GET /api/v1/tenants/me': { need: 'member', ok: 200 },
+  'GET /api/v1/tenants': { need: 'operator', ok: 200 },
+  'PATCH /api/v1/tenants/{id}': {
+    need: 'operator',
+    ok: 200,
+    body: () => ({ status: 'active' }),
+    path: async (t) => `/api/v1/tenants/${t.tenantId}`,
+  },
   'POST /api/v1/users': {
     need: { scope: 'users:write' },
+    keyAlsoNeeds: ROLE_SCOPES.viewer,
     ok: 201,
     body: () => ({ username: `u-${uid()}`, password: 'Matrix-password-1', role: 'viewer' }),
   },
@@ -149,6 +164,7 @@ const OWN: Record<
   },
   'PATCH /api/v1/users/{username}': {
     need: { scope: 'users:write' },
+    keyAlsoNeeds: ROLE_SCOPES.trader,
     ok: 200,
     body: () => ({ role: 'viewer' }),
     path: async (t) => `/api/v1/users/${(await t.addUser('trader')).username}`,
@@ -200,7 +216,11 @@ describe('role and scope matrix of the tenancy routes', () => {
       let headers: Record<string, string>;
       if (who === 'operator') headers = { authorization: `Bearer ${operatorToken(api)}` };
       else if (who === 'key with the scope')
-        headers = { 'x-api-key': await tenant.apiKey(spec.need === 'member' ? ['orders:read'] : [scope]) };
+        headers = {
+          'x-api-key': await tenant.apiKey(
+            spec.need === 'member' ? ['orders:read'] : [scope, ...(spec.keyAlsoNeeds ?? [])],
+          ),
+        };
       else if (who === 'key lacking the scope')
         headers = { 'x-api-key': await tenant.apiKey(SCOPES.filter((s) => s !== scope)) };
       else headers = tenant.headers(who);

@@ -196,4 +196,108 @@ describe('bad input never crashes and never writes', () => {
       { numRuns: 80 },
     );
   });
+
+  // Issue 15, finding 7: cursors, deep bodies, prototype names and impossible usernames.
+  it('forged, foreign or mangled cursors get 4xx on every listing', async () => {
+    const other = await createTestTenant(api);
+    await postOrder(api, other, limitOrder());
+    await postOrder(api, other, limitOrder());
+    const foreign = (await api.request('GET', '/api/v1/orders?limit=1', { headers: other.headers('viewer') }))
+      .body.nextCursor as string;
+    const json = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const cursor = fc.oneof(
+      fc.constant(foreign),
+      fc.string({ minLength: 1 }),
+      fc.base64String({ minLength: 4 }).map((b) => b.replaceAll('=', '')),
+      fc
+        .dictionary(fc.constantFrom('pk', 'sk', 'gsi1pk', 'gsi1sk'), fc.string(), { minKeys: 1 })
+        .map((key) => json({ ...key, pk: tenantPk(other.tenantId) })),
+      fc
+        .nat({ max: foreign.length - 1 })
+        .map((i) => `${foreign.slice(0, i)}${foreign[i] === 'A' ? 'B' : 'A'}${foreign.slice(i + 1)}`),
+      fc.string().map((tail) => `${json({ sk: 'USER#x' })}.${tail}`),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        cursor,
+        fc.constantFrom(
+          '/api/v1/orders',
+          '/api/v1/users',
+          '/api/v1/api-keys',
+          '/api/v1/audit',
+          '/api/v1/webhooks',
+        ),
+        async (value, path) => {
+          const res = await api.request('GET', `${path}?cursor=${encodeURIComponent(value)}`, {
+            headers: tenant.headers('admin'),
+          });
+          expectProblem(res, { value, path });
+        },
+      ),
+      { numRuns: 80 },
+    );
+  });
+
+  it('bodies nested past the limit get 4xx before parsing, on every JSON route', async () => {
+    const before = await tenantItems();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 33, max: 300_000 }),
+        fc.constantFrom('[', '{"a":'),
+        fc.constantFrom(
+          '/api/v1/orders',
+          '/api/v1/users',
+          '/api/v1/api-keys',
+          '/api/v1/auth/login',
+          '/api/v1/webhooks',
+        ),
+        async (depth, open, path) => {
+          const close = open === '[' ? ']' : '}';
+          const res = await api.request('POST', path, {
+            body: `${open.repeat(depth)}1${close.repeat(depth)}`,
+            headers: { ...tenant.headers('admin'), 'idempotency-key': `deep-${depth}` },
+          });
+          expectProblem(res, { depth, open, path });
+        },
+      ),
+      { numRuns: 40 },
+    );
+    expect(await tenantItems()).toBe(before);
+  });
+
+  it('asset names of Object.prototype members get 404, without credentials', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.constantFrom(...Object.getOwnPropertyNames(Object.prototype)),
+          fc.string({ minLength: 1 }).filter((s) => !['swagger-ui.css', 'swagger-ui-bundle.js'].includes(s)),
+        ),
+        async (name) => {
+          const res = await api.request('GET', `/api/docs/${encodeURIComponent(name)}`);
+          if (res.status !== 404 && res.status !== 400) throw new Error(`${name} → ${res.status}`);
+          expectProblem(res, { name });
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('login names no user can have get 4xx', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.string({ minLength: 1, maxLength: 128 }).map((s) => `${s}#`),
+          fc.constantFrom('#', 'IDP#USER#x', 'a#b', '__proto__#'),
+          fc.string({ minLength: 1, maxLength: 2 }),
+        ),
+        async (username) => {
+          const res = await api.request('POST', '/api/v1/auth/login', {
+            body: { username, password: 'Whatever-password-1' },
+          });
+          expectProblem(res, { username });
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
 });

@@ -175,7 +175,7 @@ describe('HTTP API', () => {
   it('login, refresh, health and docs stay public in the real topology', () => {
     const publicRoutes = routeKeys(real).filter((r) => (r.authorizationType ?? 'NONE') === 'NONE');
     for (const { key } of publicRoutes)
-      expect(key).toMatch(/ \/(health|api\/v1\/auth\/(login|refresh)|api\/docs|api\/openapi\.json)/);
+      expect(key).toMatch(/ \/(health|api\/v1\/auth\/(login|refresh|logout)|api\/docs|api\/openapi\.json)/);
   });
 
   it('authorizer: Lambda, simple responses, payload 2.0, no identity source (either header may be used)', () => {

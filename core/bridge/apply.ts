@@ -21,7 +21,7 @@ import { tradingDay } from '../risk/checks.ts';
 import { counterDelta, isZeroDelta, type Contribution } from '../risk/exposure.ts';
 import type { BrokerOrderId } from '../ids.ts';
 import { decideOnFill, type Decision, type Execution } from './mapping.ts';
-import type { OrderRoute, StoredFill } from './ports.ts';
+import type { OrderRoute, StoredFill } from './records.ts';
 
 /** How far the tenant's risk counters (and its symbol's) move. */
 export interface CounterChange {

@@ -4,40 +4,12 @@
  * found. It raises OrderVersionConflictError, PositionVersionConflictError or OrderIdRaceError
  * (core errors), never its SDK's.
  */
-import type { Dec } from '../money.ts';
 import type { Order } from '../orders/order.ts';
 import type { Position } from '../positions/position.ts';
 import type { CommissionOutcome, FillOutcome, OrderChange, RouteClaim } from './apply.ts';
+import type { HousePosition, OrderRoute, StoredFill } from './records.ts';
 
-/** Where an IB order id or orderRef leads. */
-export interface OrderRoute {
-  tenantId: string;
-  orderId: string;
-  clientId: number;
-  brokerOrderId: number;
-}
-
-/** A fill as the store records it. */
-export interface StoredFill {
-  tenantId: string;
-  execId: string;
-  orderId: string;
-  account: string;
-  symbol: string;
-  side: 'buy' | 'sell';
-  quantity: Dec;
-  price: Dec;
-  at: string;
-  day: string;
-  commission?: Dec;
-}
-
-/** The house position (the sum over tenants) of one account and symbol. */
-export interface HousePosition {
-  account: string;
-  symbol: string;
-  quantity: Dec;
-}
+export type { HousePosition, OrderRoute, StoredFill } from './records.ts';
 
 export interface ExecutionStore {
   getOrder(tenantId: string, orderId: string): Promise<Order | undefined>;

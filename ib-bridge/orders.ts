@@ -271,9 +271,9 @@ export class OrderRouter {
     this.#boxes.post(route, { kind: 'settle', session: this.#session });
   }
 
-  /** Number of mailboxes with work queued or running. */
+  /** Number of mailboxes with work queued or running, and of route lookups in flight. */
   get busy(): number {
-    return this.#boxes.busy;
+    return this.#boxes.busy + this.#routes.pending;
   }
 
   /** Resolves once no mailbox has work (reconciliation waits for replies to be applied). */

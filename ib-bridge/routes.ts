@@ -32,6 +32,11 @@ export class RouteBook {
     if (route.clientId === this.#clientId) this.#byBrokerId.set(route.brokerOrderId, route);
   }
 
+  /** Lookups in flight (messages waiting for them are not in any mailbox yet). */
+  get pending(): number {
+    return this.#resolving.size;
+  }
+
   /** The cached route of our order id, if seen. */
   cached(orderId: string): OrderRoute | undefined {
     return this.#byRef.get(orderId);

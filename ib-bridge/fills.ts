@@ -97,7 +97,6 @@ export class FillDesk {
     const key = `${fill.tenantId}|${fill.account}|${fill.symbol}`;
     await this.#locks.run(key, async () => {
       const position = await this.#position(key, fill.tenantId, fill.account, fill.symbol);
-      if (!position) return;
       const outcome = applyCommissionReport(fill, position, commission, this.#d.now());
       if (!outcome) return;
       try {

@@ -5,12 +5,11 @@
  * are then settled, but only while the session that answered is still the current one: what a
  * dropped session said is incomplete, and settling on it would cancel orders the broker still works.
  */
-import { fromIbSymbol } from '../core/bridge/mapping.ts';
 import { Dec } from '../core/money.ts';
 import { sleep } from './keyed.ts';
 import type { Logger } from './log.ts';
 import type { BridgeStateStore, BrokerSession, ExecutionStore, OrderRoute } from './ports.ts';
-import { executionsSince } from './translate.ts';
+import { executionsSince, fromIbSymbol } from './translate.ts';
 
 /** Executions are asked for from a little before the last reconciliation, to cover clock skew. */
 const WATERMARK_MARGIN_MS = 10 * 60_000;

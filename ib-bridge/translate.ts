@@ -2,15 +2,8 @@
  * IB translation: IB's messages into core's reports, core's orders into IB's wire terms. No
  * decisions here; the tables of what IB's statuses and codes mean are core's (core/bridge/mapping.ts).
  */
-import type { ExecutionReport } from '../core/bridge/apply.ts';
-import {
-  effectiveTerms,
-  executionSide,
-  ibSymbol,
-  IB_ORDER_TYPES,
-  IB_TIFS,
-  type StatusReport,
-} from '../core/bridge/mapping.ts';
+import { effectiveTerms, type ExecutionReport } from '../core/bridge/apply.ts';
+import type { StatusReport } from '../core/bridge/mapping.ts';
 import { Dec } from '../core/money.ts';
 import type { Order } from '../core/orders/order.ts';
 import type { Contract, Execution, IbOrder } from './ib.ts';
@@ -117,4 +110,22 @@ export function executionsSince(iso: string | undefined, marginMs: number): stri
   const d = new Date(Date.parse(iso) - marginMs);
   const p = (n: number) => String(n).padStart(2, '0');
   return `${d.getUTCFullYear()}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}-${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`;
+}
+
+/** IB's names for our order types and times in force. */
+export const IB_ORDER_TYPES = { market: 'MKT', limit: 'LMT', stop: 'STP', stop_limit: 'STP LMT' } as const;
+export const IB_TIFS = { day: 'DAY', gtc: 'GTC', ioc: 'IOC', fok: 'FOK' } as const;
+
+/** IB writes class shares with a space (BRK B); we write BRK.B. */
+export function ibSymbol(symbol: string): string {
+  return symbol.replace('.', ' ');
+}
+
+export function fromIbSymbol(symbol: string): string {
+  return symbol.trim().replace(' ', '.');
+}
+
+/** IB execution side (BOT/SLD) → ours. */
+export function executionSide(side: string): 'buy' | 'sell' {
+  return side === 'SLD' || side.toUpperCase() === 'SELL' ? 'sell' : 'buy';
 }

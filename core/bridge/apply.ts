@@ -266,11 +266,12 @@ export function applyExecution(
  */
 export function applyCommissionReport(
   fill: StoredFill,
-  position: Position,
+  position: Position | undefined,
   commission: Dec,
   now: string,
 ): CommissionOutcome | undefined {
-  if (fill.commission !== undefined) return undefined;
+  // An applied fill always left a position behind: without one there is nothing to charge yet.
+  if (fill.commission !== undefined || !position) return undefined;
   const after = applyCommission(position, commission, now);
   return {
     fill,
@@ -342,4 +343,16 @@ export function brokerStep(action: 'check_broker' | 'cancel' | 'modify', atBroke
       // the order goes out under a fresh id with the new terms instead.
       return atBroker ? 'send_modify' : 'place_again';
   }
+}
+
+/** The terms to send: a pending change replaces the order's own. */
+export function effectiveTerms(order: Order): { quantity: Dec; limitPrice?: Dec; stopPrice?: Dec } {
+  const change = order.pendingChange;
+  return {
+    quantity: change?.quantity ?? order.quantity,
+    ...((change?.limitPrice ?? order.limitPrice)
+      ? { limitPrice: change?.limitPrice ?? order.limitPrice }
+      : {}),
+    ...((change?.stopPrice ?? order.stopPrice) ? { stopPrice: change?.stopPrice ?? order.stopPrice } : {}),
+  };
 }

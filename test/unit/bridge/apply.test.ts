@@ -162,6 +162,10 @@ describe('applyCommissionReport', () => {
     expect(out?.positionEvent.cause).toEqual({ kind: 'commission', execId: 'E1', orderId: fill.orderId });
   });
 
+  it('does nothing without a position to charge', () => {
+    expect(applyCommissionReport(fill, undefined, new Dec(1), NOW)).toBeUndefined();
+  });
+
   it('does nothing for a fill charged already', () => {
     expect(
       applyCommissionReport({ ...fill, commission: new Dec(1) }, position, new Dec(1), NOW),

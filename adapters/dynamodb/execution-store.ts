@@ -8,8 +8,6 @@
 import {
   DeleteItemCommand,
   PutItemCommand,
-  TransactWriteItemsCommand,
-  TransactionCanceledException,
   UpdateItemCommand,
   type AttributeValue,
   type TransactWriteItem,
@@ -23,12 +21,12 @@ import {
 } from '../../core/bridge/apply.ts';
 import { OrderIdRaceError, PositionVersionConflictError } from '../../core/bridge/errors.ts';
 import type { BridgeStateStore, ExecutionStore, OrderRoute } from '../../core/bridge/ports.ts';
-import { DependencyError } from '../../core/errors.ts';
 import { OrderVersionConflictError } from '../../core/orders/errors.ts';
 import type { Order } from '../../core/orders/order.ts';
 import type { Position } from '../../core/positions/position.ts';
 import { bridgeKeys, positionKeys, systemKeys } from '../../core/store/keys.ts';
 import { decimalNumber, toItem } from './codec.ts';
+import { isConditionFailure } from './errors.ts';
 import {
   counterUpdates,
   dayPnlUpdates,
@@ -38,6 +36,7 @@ import {
 } from './execution-items.ts';
 import { DynamoOrderStore, eventItem, itemOrder, orderItem } from './order-store.ts';
 import { DynamoPositionReads } from './position-reads.ts';
+import { retry, Retryable, transact, type GuardedItem } from './toolkit.ts';
 
 export { PositionVersionConflictError, OrderIdRaceError };
 export type { OrderRoute };
@@ -46,9 +45,6 @@ export type { StoredDailyPnl } from './position-reads.ts';
 export { itemPosition } from './execution-items.ts';
 
 const NOT_EXISTS = 'attribute_not_exists(pk)';
-
-/** A transaction item and the name of its guard, reported when that guard is what failed. */
-type Guarded = { item: TransactWriteItem; guard?: string };
 
 /** The bridge's store. */
 export class DynamoExecutionStore extends DynamoPositionReads implements ExecutionStore, BridgeStateStore {
@@ -59,24 +55,8 @@ export class DynamoExecutionStore extends DynamoPositionReads implements Executi
     this.orders = new DynamoOrderStore(client, table);
   }
 
-  /** Writes the items at once; the name of the guard that failed, or undefined when written. */
-  private async transact(items: Guarded[]): Promise<string | undefined> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.client.send(new TransactWriteItemsCommand({ TransactItems: items.map((i) => i.item) }));
-        return undefined;
-      } catch (error) {
-        if (!(error instanceof TransactionCanceledException))
-          throw new DependencyError('The bridge store failed', { cause: error });
-        const reasons = error.CancellationReasons ?? [];
-        const failed = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
-        if (failed >= 0) return items[failed]?.guard ?? 'unnamed';
-        const conflict = reasons.some((r) => r.Code === 'TransactionConflict');
-        if (!conflict || attempt >= 8)
-          throw new DependencyError('The bridge transaction was cancelled', { cause: error });
-        await new Promise((r) => setTimeout(r, Math.random() * 15 * attempt));
-      }
-    }
+  private transact(items: GuardedItem[]): Promise<string | undefined> {
+    return transact(this.client, items, 'writing what the broker reported');
   }
 
   private put(item: Record<string, unknown>, condition?: string, values?: Record<string, AttributeValue>) {
@@ -90,14 +70,14 @@ export class DynamoExecutionStore extends DynamoPositionReads implements Executi
     } satisfies TransactWriteItem;
   }
 
-  private orderWrite(next: Order, expectedVersion: number): Guarded {
+  private orderWrite(next: Order, expectedVersion: number): GuardedItem {
     return {
       item: this.put(orderItem(next), 'version = :v', { ':v': { N: String(expectedVersion) } }),
       guard: 'order',
     };
   }
 
-  private positionWrite(next: Position, expectedVersion: number): Guarded {
+  private positionWrite(next: Position, expectedVersion: number): GuardedItem {
     return {
       item:
         expectedVersion === 0
@@ -107,13 +87,13 @@ export class DynamoExecutionStore extends DynamoPositionReads implements Executi
     };
   }
 
-  private unwatch(exit: { clientId: number; orderId: string } | undefined): Guarded[] {
+  private unwatch(exit: { clientId: number; orderId: string } | undefined): GuardedItem[] {
     if (!exit) return [];
     const Key = toItem({ ...bridgeKeys.working(exit.clientId, exit.orderId) });
     return [{ item: { Delete: { TableName: this.table, Key } } }];
   }
 
-  private plain(items: TransactWriteItem[]): Guarded[] {
+  private plain(items: TransactWriteItem[]): GuardedItem[] {
     return items.map((item) => ({ item }));
   }
 
@@ -267,31 +247,35 @@ export class DynamoExecutionStore extends DynamoPositionReads implements Executi
    * restarts and gateways that report a lower nextValidId.
    */
   async reserveOrderIds(clientId: number, atLeast: number, count: number): Promise<number> {
-    for (let attempt = 1; ; attempt++) {
-      const item = await this.getItem(bridgeKeys.state(clientId));
-      const stored = item?.nextOrderId === undefined ? undefined : Number(item.nextOrderId);
-      const start = Math.max(stored ?? 1, atLeast);
-      try {
-        await this.client.send(
-          new UpdateItemCommand({
-            TableName: this.table,
-            Key: toItem({ ...bridgeKeys.state(clientId) }),
-            UpdateExpression: 'SET nextOrderId = :n, clientId = :c',
-            ConditionExpression:
-              stored === undefined ? 'attribute_not_exists(nextOrderId)' : 'nextOrderId = :old',
-            ExpressionAttributeValues: {
-              ':n': { N: String(start + count) },
-              ':c': { N: String(clientId) },
-              ...(stored === undefined ? {} : { ':old': { N: String(stored) } }),
-            },
-          }),
-        );
-        return start;
-      } catch (error) {
-        if ((error as { name?: string }).name !== 'ConditionalCheckFailedException' || attempt >= 5)
-          throw attempt >= 5 ? new OrderIdRaceError(clientId) : error;
-      }
-    }
+    return retry(
+      async () => {
+        const item = await this.getItem(bridgeKeys.state(clientId));
+        const stored = item?.nextOrderId === undefined ? undefined : Number(item.nextOrderId);
+        const start = Math.max(stored ?? 1, atLeast);
+        try {
+          await this.client.send(
+            new UpdateItemCommand({
+              TableName: this.table,
+              Key: toItem({ ...bridgeKeys.state(clientId) }),
+              UpdateExpression: 'SET nextOrderId = :n, clientId = :c',
+              ConditionExpression:
+                stored === undefined ? 'attribute_not_exists(nextOrderId)' : 'nextOrderId = :old',
+              ExpressionAttributeValues: {
+                ':n': { N: String(start + count) },
+                ':c': { N: String(clientId) },
+                ...(stored === undefined ? {} : { ':old': { N: String(stored) } }),
+              },
+            }),
+          );
+          return start;
+        } catch (error) {
+          // Another bridge advanced it between read and write: read again.
+          if (isConditionFailure(error)) throw new Retryable(error);
+          throw error;
+        }
+      },
+      { exhausted: () => new OrderIdRaceError(clientId) },
+    );
   }
 
   /** Remembers how far executions have been read, so a reconnect asks only for newer ones. */
@@ -307,7 +291,7 @@ export class DynamoExecutionStore extends DynamoPositionReads implements Executi
         }),
       )
       .catch((error: unknown) => {
-        if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+        if (!isConditionFailure(error)) throw error;
       });
   }
 
@@ -322,7 +306,7 @@ export class DynamoExecutionStore extends DynamoPositionReads implements Executi
       );
       return true;
     } catch (error) {
-      if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+      if (isConditionFailure(error)) return false;
       throw error;
     }
   }

@@ -2,18 +2,14 @@
  * Reads of what the bridge wrote: positions, fills, day P&L, risk counters, foreign orders and
  * house positions. The positions API reads these; the bridge's store builds on them.
  */
-import {
-  GetItemCommand,
-  QueryCommand,
-  type AttributeValue,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { HousePosition, StoredFill } from '../../core/bridge/ports.ts';
 import type { Dec } from '../../core/money.ts';
 import type { Position } from '../../core/positions/position.ts';
 import { bridgeKeys, positionKeys, riskKeys, type ItemKey } from '../../core/store/keys.ts';
 import { fromItem, toItem } from './codec.ts';
 import { itemFill, itemPosition, num } from './execution-items.ts';
+import { queryAll } from './toolkit.ts';
 
 /** The tenant's P&L for a day as stored (before marking to market). */
 export interface StoredDailyPnl {
@@ -50,26 +46,16 @@ export class DynamoPositionReads {
   }
 
   /** Every item of a partition (under a sort-key prefix when given), read consistently. */
-  protected async query(pk: string, skPrefix?: string): Promise<Array<Record<string, unknown>>> {
-    const out: Array<Record<string, unknown>> = [];
-    let startKey: Record<string, AttributeValue> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: skPrefix === undefined ? 'pk = :p' : 'pk = :p AND begins_with(sk, :s)',
-          ExpressionAttributeValues: {
-            ':p': { S: pk },
-            ...(skPrefix === undefined ? {} : { ':s': { S: skPrefix } }),
-          },
-          ConsistentRead: true,
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      for (const item of page.Items ?? []) out.push(fromItem(item));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return out;
+  protected query(pk: string, skPrefix?: string): Promise<Array<Record<string, unknown>>> {
+    return queryAll(this.client, {
+      TableName: this.table,
+      KeyConditionExpression: skPrefix === undefined ? 'pk = :p' : 'pk = :p AND begins_with(sk, :s)',
+      ExpressionAttributeValues: {
+        ':p': { S: pk },
+        ...(skPrefix === undefined ? {} : { ':s': { S: skPrefix } }),
+      },
+      ConsistentRead: true,
+    });
   }
 
   async getPosition(tenantId: string, account: string, symbol: string): Promise<Position | undefined> {

@@ -49,6 +49,18 @@ module.exports = {
       to: { path: '^(functions|local|lib|bin|test|bench|paper-gateway)/' },
     },
     {
+      name: 'bridge-sees-stores-through-ports',
+      severity: 'error',
+      comment:
+        'The bridge decides nothing about storage and imports no DynamoDB: it uses the ports of ' +
+        'core/bridge/ports.ts, given by the one adapter factory adapters/bridge-stores.ts.',
+      from: { path: '^ib-bridge/' },
+      to: {
+        path: ['^adapters/', '(^|/)node_modules/@aws-sdk/(client-dynamodb|lib-dynamodb|util-dynamodb)/'],
+        pathNot: '^adapters/bridge-stores[.]ts$',
+      },
+    },
+    {
       name: 'paper-gateway-stands-alone',
       severity: 'error',
       comment:

@@ -1,34 +1,24 @@
 /**
- * The bridge: one TWS socket, the orders queue, the order actors, reconciliation on every
+ * The bridge: one TWS socket, the orders queue, the order router, reconciliation on every
  * (re)connect, the outbox drainer, the heartbeat and the health server, wired together.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoExecutionStore } from '../adapters/dynamodb/execution-store.ts';
-import { startOutboxDrainer, type OutboxDrainer } from '../adapters/outbox/drain.ts';
-import { fromIbSymbol } from '../core/bridge/mapping.ts';
-import { Dec } from '../core/money.ts';
+import { bridgeStores, type BridgeStores } from '../adapters/bridge-stores.ts';
+import type { BridgeStateStore, ExecutionStore } from '../core/bridge/ports.ts';
+import { marketDataConfig } from '../core/marketdata/config.ts';
 import type { BridgeConfig } from './config.ts';
 import { BrokerConnection } from './connection.ts';
+import { QueueConsumer } from './consumer.ts';
 import { startHealthServer, type HealthServer } from './health.ts';
 import { OrderIdAllocator } from './ids.ts';
 import { jsonLogger, type Logger } from './log.ts';
-import { OrderRouter } from './orders.ts';
-import { QueueConsumer } from './consumer.ts';
-import { sleep } from './keyed.ts';
-import { DynamoQuoteCache } from '../adapters/dynamodb/quote-cache.ts';
-import { DynamoSubscriptionStore } from '../adapters/dynamodb/subscriptions-store.ts';
-import { marketDataConfig } from '../core/marketdata/config.ts';
 import { followConnection, startMarketData } from './market-data/index.ts';
-
-/** Executions are asked for from a little before the last reconciliation, to cover clock skew. */
-const WATERMARK_MARGIN_MS = 10 * 60_000;
+import { OrderRouter } from './orders.ts';
+import { Reconciler } from './reconcile.ts';
 
 export interface Bridge {
   config: BridgeConfig;
-  store: DynamoExecutionStore;
+  store: ExecutionStore & BridgeStateStore;
   broker: BrokerConnection;
   router: OrderRouter;
   consumer: QueueConsumer;
@@ -44,12 +34,25 @@ export interface Bridge {
 }
 
 /** Starts the bridge; it connects (and reconnects) on its own. */
-export async function startBridge(config: BridgeConfig, options: { log?: Logger } = {}): Promise<Bridge> {
+export async function startBridge(
+  config: BridgeConfig,
+  options: { log?: Logger; stores?: BridgeStores } = {},
+): Promise<Bridge> {
   const log = options.log ?? jsonLogger();
-  const dynamo = new DynamoDBClient({});
   const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
-  const events = new EventBridgeClient({});
-  const store = new DynamoExecutionStore(dynamo, config.tableName);
+  const mdConfig = marketDataConfig(process.env);
+  const stores =
+    options.stores ??
+    bridgeStores({
+      tableName: config.tableName,
+      eventBusName: config.eventBusName,
+      quoteTtlSeconds: mdConfig.quoteTtlSeconds,
+      drainOutbox: config.drainOutbox,
+      outboxIntervalMs: config.outboxIntervalMs,
+      logger: log,
+    });
+  const store = stores.execution;
+  const drainer = stores.drainer;
   const clientId = config.ib.clientId;
   const broker = new BrokerConnection({
     host: config.ib.host,
@@ -63,9 +66,7 @@ export async function startBridge(config: BridgeConfig, options: { log?: Logger 
 
   let ready = false;
   let draining = false;
-  let reconciliations = 0;
   let readyWaiters: Array<() => void> = [];
-  let reconciledWaiters: Array<() => void> = [];
   let queueOk = true;
   const setReady = (value: boolean) => {
     ready = value;
@@ -76,49 +77,25 @@ export async function startBridge(config: BridgeConfig, options: { log?: Logger 
   };
   const whenReady = () => (ready ? Promise.resolve() : new Promise<void>((r) => readyWaiters.push(r)));
 
-  let drainer: OutboxDrainer | undefined;
-  if (config.drainOutbox) {
-    drainer = startOutboxDrainer({
-      doc: DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }),
-      events,
-      tableName: config.tableName,
-      busName: config.eventBusName,
-      intervalMs: config.outboxIntervalMs,
-      logger: log,
-      onError: (error) => log.warn('outbox drain failed; retried next round', { error: String(error) }),
-    });
-  }
-
-  let executionsPending: NodeJS.Timeout | null = null;
-  let watermark: string | undefined;
-  const filterTime = (iso: string | undefined) => {
-    if (!iso) return '';
-    const d = new Date(Date.parse(iso) - WATERMARK_MARGIN_MS);
-    const p = (n: number) => String(n).padStart(2, '0');
-    return `${d.getUTCFullYear()}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}-${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`;
-  };
-  const requestExecutions = () => {
-    if (executionsPending) return;
-    executionsPending = setTimeout(() => {
-      executionsPending = null;
-      if (!broker.up) return;
-      broker
-        .executions({ time: filterTime(watermark) } as never)
-        .catch((error: unknown) => log.warn('executions request failed', { error: String(error) }));
-    }, 200);
-    executionsPending.unref();
-  };
-
-  const router = new OrderRouter({
+  const router: OrderRouter = new OrderRouter({
     store,
     broker,
     ids,
     clientId,
     account: config.ib.account,
     log,
-    requestExecutions,
+    requestExecutions: () => reconciler.requestExecutions(),
     whenReady,
     onCommitted: () => drainer?.kick(),
+  });
+  const reconciler = new Reconciler({
+    broker,
+    store,
+    router,
+    clientId,
+    log,
+    setReady,
+    draining: () => draining,
   });
 
   broker.on('orderStatus', (orderId, status, filled, _remaining, _avg, permId, cid) => {
@@ -139,120 +116,19 @@ export async function startBridge(config: BridgeConfig, options: { log?: Logger 
     if (code >= 2100 && code < 2200) return;
     log.info('broker notice', { code, message });
   });
-
-  let reconciling: Promise<void> | undefined;
-  let reconcileAgain = false;
-  const reconcile = (why: string) => {
-    setReady(false);
-    if (reconciling) {
-      reconcileAgain = true;
-      return;
-    }
-    reconciling = (async () => {
-      do {
-        reconcileAgain = false;
-        const session = broker.sessions;
-        const started = new Date().toISOString();
-        try {
-          await runReconciliation(why, session);
-          if (session !== broker.sessions || !broker.up) continue;
-          reconciliations++;
-          watermark = started;
-          await store.setExecWatermark(clientId, started).catch(() => undefined);
-          for (const w of reconciledWaiters.splice(0)) w();
-          if (!reconcileAgain) setReady(true);
-        } catch (error) {
-          log.warn('reconciliation failed; retried', { why, error: String(error) });
-          if (!broker.up) break;
-          await sleep(1000);
-          reconcileAgain = true;
-        }
-      } while (reconcileAgain && broker.up && !draining);
-    })().finally(() => {
-      reconciling = undefined;
-    });
-  };
-
-  /**
-   * Asks the broker what it holds before anything is placed: open orders (ours, other clients',
-   * hand-entered), orders that ended, executions since the last reconciliation (each applied once),
-   * positions. Routed orders the broker does not hold are then settled, but only while the session
-   * that answered is still the current one: what a dropped session said is incomplete, and
-   * settling on it would cancel orders the broker still works.
-   */
-  async function runReconciliation(why: string, session: number): Promise<void> {
-    const sessionChanged = () => broker.sessions !== session || !broker.up;
-    const t0 = Date.now();
-    const routes = await store.workingRoutes(clientId);
-    for (const r of routes) router.remember(r);
-    if (!watermark) watermark = (await store.state(clientId)).execWatermark;
-    const open = await broker.openOrders();
-    const completed = await broker.completedOrders();
-    const execs = await broker.executions({ time: filterTime(watermark) } as never);
-    await router.idle();
-    if (sessionChanged()) return;
-    let settled = 0;
-    for (const route of routes) {
-      if (router.knownAtBroker(route.orderId)) continue;
-      router.settle(route);
-      settled++;
-    }
-    await router.idle();
-    const mismatches = await comparePositions().catch((error: unknown) => {
-      log.warn('position comparison failed', { error: String(error) });
-      return [];
-    });
-    log.info('reconciled with the broker', {
-      why,
-      ms: Date.now() - t0,
-      working: routes.length,
-      openAtBroker: open.length,
-      completedAtBroker: completed.length,
-      executions: execs.length,
-      settled,
-      positionMismatches: mismatches.length,
-    });
-  }
-
-  /** The broker's positions against the house positions (the sum over tenants). */
-  async function comparePositions() {
-    const [atBroker, house] = await Promise.all([broker.positions(), store.housePositions()]);
-    const key = (account: string, symbol: string) => `${account}|${symbol}`;
-    const ours = new Map(house.map((h) => [key(h.account, h.symbol), h.quantity]));
-    const mismatches: Array<{ account: string; symbol: string; broker: string; oms: string }> = [];
-    for (const p of atBroker) {
-      const symbol = fromIbSymbol(p.contract.symbol ?? '');
-      const k = key(p.account, symbol);
-      const oms = ours.get(k) ?? new Dec(0);
-      ours.delete(k);
-      const theirs = new Dec(String(p.pos));
-      if (!theirs.eq(oms))
-        mismatches.push({ account: p.account, symbol, broker: theirs.toFixed(), oms: oms.toFixed() });
-    }
-    for (const [k, q] of ours) {
-      if (q.isZero()) continue;
-      const [account = '', symbol = ''] = k.split('|');
-      mismatches.push({ account, symbol, broker: '0', oms: q.toFixed() });
-    }
-    // Hand-entered trades explain some; the rest needs a look.
-    if (mismatches.length) log.warn('positions differ between the broker and the OMS', { mismatches });
-    return mismatches;
-  }
-
   broker.on('session', (nextValidId) => {
     ids.raiseFloor(nextValidId);
     router.newSession();
-    reconcile('session');
+    reconciler.reconcile('session');
   });
-  broker.on('restored', (dataLost) => reconcile(dataLost ? '1101' : '1102'));
+  broker.on('restored', (dataLost) => reconciler.reconcile(dataLost ? '1101' : '1102'));
   broker.on('down', () => setReady(false));
 
   // Market data follows the wanted list on its own; each session (and 1101/1102) reopens its lines.
-  const mdConfig = marketDataConfig(process.env);
   const marketData = startMarketData({
     link: broker,
-    quoteCache: new DynamoQuoteCache(dynamo, config.tableName, { ttlSeconds: mdConfig.quoteTtlSeconds }),
-    subscriptions: new DynamoSubscriptionStore(dynamo, config.tableName),
+    quoteCache: stores.quoteCache,
+    subscriptions: stores.subscriptions,
     config: mdConfig,
     logger: log,
   });
@@ -280,7 +156,7 @@ export async function startBridge(config: BridgeConfig, options: { log?: Logger 
         ready,
         state: broker.state,
         sessions: broker.sessions,
-        reconciliations,
+        reconciliations: reconciler.count,
         inFlight: consumer.inFlight,
         ...router.stats,
         pid: process.pid,
@@ -313,7 +189,7 @@ export async function startBridge(config: BridgeConfig, options: { log?: Logger 
         sessions: broker.sessions,
       },
       reconciled: ready,
-      reconciliations,
+      reconciliations: reconciler.count,
       queue: { reachable: queueOk, inFlight: consumer.inFlight, handled: consumer.handled },
       draining,
       stats: router.stats,
@@ -336,9 +212,9 @@ export async function startBridge(config: BridgeConfig, options: { log?: Logger 
       return ready;
     },
     get reconciliations() {
-      return reconciliations;
+      return reconciler.count;
     },
-    reconciled: () => new Promise<void>((r) => reconciledWaiters.push(r)),
+    reconciled: () => reconciler.reconciled(),
     stop: () =>
       (stopping ??= (async () => {
         draining = true;
@@ -349,17 +225,15 @@ export async function startBridge(config: BridgeConfig, options: { log?: Logger 
         setReady(false);
         clearInterval(heartbeat);
         clearInterval(queueCheck);
-        if (executionsPending) clearTimeout(executionsPending);
+        reconciler.close();
         await beat();
         await marketData.stop();
         broker.close();
         router.close();
         readyWaiters = [];
-        reconciledWaiters = [];
         await health.close();
-        dynamo.destroy();
+        stores.destroy();
         sqs.destroy();
-        events.destroy();
         log.info('stopped');
       })()),
   };

@@ -261,6 +261,16 @@ export class BrokerConnection extends EventEmitter<BrokerEvents> {
     fn(this.#api());
   }
 
+  /** Places (or, with the same id, modifies) an order, paced. */
+  placeOrder(id: number, contract: Contract, order: IbOrder): Promise<void> {
+    return this.send((ib) => ib.placeOrder(id, contract, order));
+  }
+
+  /** Cancels an order ahead of other paced messages. */
+  cancelOrder(id: number): Promise<void> {
+    return this.send((ib) => ib.cancelOrder(id), true);
+  }
+
   /** A fresh request id. */
   requestId(): number {
     return this.#nextReqId++;

@@ -1,4 +1,4 @@
-import type { DynamoExecutionStore } from '../adapters/dynamodb/execution-store.ts';
+import type { BridgeStateStore } from './ports.ts';
 import { KeyedMutex } from './keyed.ts';
 
 /** An allocated IB order id: send with it (in id order) or give it up. */
@@ -18,7 +18,7 @@ export interface IdTicket {
  * out in id order: claims run side by side, sends wait for every lower id.
  */
 export class OrderIdAllocator {
-  readonly #store: DynamoExecutionStore;
+  readonly #store: Pick<BridgeStateStore, 'reserveOrderIds'>;
   readonly #clientId: number;
   readonly #block: number;
   readonly #mutex = new KeyedMutex();
@@ -29,7 +29,7 @@ export class OrderIdAllocator {
   readonly #outstanding: number[] = [];
   readonly #startable = new Map<number, () => void>();
 
-  constructor(store: DynamoExecutionStore, clientId: number, block = 50) {
+  constructor(store: Pick<BridgeStateStore, 'reserveOrderIds'>, clientId: number, block = 50) {
     this.#store = store;
     this.#clientId = clientId;
     this.#block = block;

@@ -393,33 +393,3 @@ export function commandAction(kind: 'place' | 'cancel' | 'modify', order: Order)
       return order.status === 'pending_replace' ? 'modify' : 'skip';
   }
 }
-
-/** The terms to send: a pending change replaces the order's own. */
-export function effectiveTerms(order: Order): { quantity: Dec; limitPrice?: Dec; stopPrice?: Dec } {
-  const change = order.pendingChange;
-  return {
-    quantity: change?.quantity ?? order.quantity,
-    ...((change?.limitPrice ?? order.limitPrice)
-      ? { limitPrice: change?.limitPrice ?? order.limitPrice }
-      : {}),
-    ...((change?.stopPrice ?? order.stopPrice) ? { stopPrice: change?.stopPrice ?? order.stopPrice } : {}),
-  };
-}
-
-/** IB's names for our order types and times in force. */
-export const IB_ORDER_TYPES = { market: 'MKT', limit: 'LMT', stop: 'STP', stop_limit: 'STP LMT' } as const;
-export const IB_TIFS = { day: 'DAY', gtc: 'GTC', ioc: 'IOC', fok: 'FOK' } as const;
-
-/** IB writes class shares with a space (BRK B); we write BRK.B. */
-export function ibSymbol(symbol: string): string {
-  return symbol.replace('.', ' ');
-}
-
-export function fromIbSymbol(symbol: string): string {
-  return symbol.trim().replace(' ', '.');
-}
-
-/** IB execution side (BOT/SLD) → ours. */
-export function executionSide(side: string): 'buy' | 'sell' {
-  return side === 'SLD' || side.toUpperCase() === 'SELL' ? 'sell' : 'buy';
-}

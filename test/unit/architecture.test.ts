@@ -90,4 +90,26 @@ describe('dependency rule', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+  it('fails when the bridge imports DynamoDB or a store adapter instead of the ports', () => {
+    const dir = sandbox({
+      'package.json': JSON.stringify({ dependencies: { '@aws-sdk/client-dynamodb': '*' } }),
+      'ib-bridge/a.ts':
+        "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';\nimport { s } from '../adapters/dynamodb/store.ts';\nimport { f } from '../adapters/bridge-stores.ts';\nexport const a = [DynamoDBClient, s, f];\n",
+      'adapters/dynamodb/store.ts': 'export const s = 1;\n',
+      'adapters/bridge-stores.ts': 'export const f = 1;\n',
+    });
+    try {
+      const result = cruise(dir, ['ib-bridge', 'adapters']);
+      expect(result.status).not.toBe(0);
+      expect(result.output).toMatch(
+        /bridge-sees-stores-through-ports: ib-bridge\/a\.ts → \S*node_modules\/@aws-sdk\/client-dynamodb/,
+      );
+      expect(result.output).toMatch(
+        /bridge-sees-stores-through-ports: ib-bridge\/a\.ts → adapters\/dynamodb\/store\.ts/,
+      );
+      expect(result.output).not.toMatch(/ib-bridge\/a\.ts → adapters\/bridge-stores\.ts/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

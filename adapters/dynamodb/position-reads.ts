@@ -1,0 +1,137 @@
+/**
+ * Reads of what the bridge wrote: positions, fills, day P&L, risk counters, foreign orders and
+ * house positions. The positions API reads these; the bridge's store builds on them.
+ */
+import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { HousePosition, StoredFill } from '../../core/bridge/ports.ts';
+import type { Dec } from '../../core/money.ts';
+import type { Position } from '../../core/positions/position.ts';
+import { bridgeKeys, positionKeys, riskKeys, type ItemKey } from '../../core/store/keys.ts';
+import { fromItem, toItem } from './codec.ts';
+import { itemFill, itemPosition, num } from './execution-items.ts';
+import { queryAll } from './toolkit.ts';
+
+/** The tenant's P&L for a day as stored (before marking to market). */
+export interface StoredDailyPnl {
+  day: string;
+  realizedPnl: Dec;
+  grossRealizedPnl: Dec;
+  commissions: Dec;
+  fills: number;
+  bySymbol: Array<{
+    symbol: string;
+    realizedPnl: Dec;
+    grossRealizedPnl: Dec;
+    commissions: Dec;
+    fills: number;
+    boughtQuantity: Dec;
+    soldQuantity: Dec;
+  }>;
+}
+
+export class DynamoPositionReads {
+  readonly client: DynamoDBClient;
+  readonly table: string;
+
+  constructor(client: DynamoDBClient, table: string) {
+    this.client = client;
+    this.table = table;
+  }
+
+  protected async getItem(key: ItemKey): Promise<Record<string, unknown> | undefined> {
+    const { Item } = await this.client.send(
+      new GetItemCommand({ TableName: this.table, Key: toItem({ ...key }), ConsistentRead: true }),
+    );
+    return Item ? fromItem(Item) : undefined;
+  }
+
+  /** Every item of a partition (under a sort-key prefix when given), read consistently. */
+  protected query(pk: string, skPrefix?: string): Promise<Array<Record<string, unknown>>> {
+    return queryAll(this.client, {
+      TableName: this.table,
+      KeyConditionExpression: skPrefix === undefined ? 'pk = :p' : 'pk = :p AND begins_with(sk, :s)',
+      ExpressionAttributeValues: {
+        ':p': { S: pk },
+        ...(skPrefix === undefined ? {} : { ':s': { S: skPrefix } }),
+      },
+      ConsistentRead: true,
+    });
+  }
+
+  async getPosition(tenantId: string, account: string, symbol: string): Promise<Position | undefined> {
+    const item = await this.getItem(positionKeys.position(tenantId, account, symbol));
+    return item ? itemPosition(item) : undefined;
+  }
+
+  /** The stored fill of an execution, if it was applied. */
+  async getFill(tenantId: string, execId: string): Promise<StoredFill | undefined> {
+    const item = await this.getItem(positionKeys.fill(tenantId, execId));
+    return item ? itemFill(item) : undefined;
+  }
+
+  /** Every position of a tenant. */
+  async positions(tenantId: string): Promise<Position[]> {
+    const prefix = positionKeys.positionPrefix(tenantId);
+    return (await this.query(prefix.pk, prefix.skPrefix)).map(itemPosition);
+  }
+
+  /** Every fill of a tenant (tests and reconciliation reports). */
+  async fills(tenantId: string): Promise<StoredFill[]> {
+    const prefix = positionKeys.fillPrefix(tenantId);
+    return (await this.query(prefix.pk, prefix.skPrefix)).map(itemFill);
+  }
+
+  /** The tenant's P&L for a day, with its per-symbol parts. */
+  async dailyPnl(tenantId: string, day: string): Promise<StoredDailyPnl> {
+    const prefix = positionKeys.dailyPnlPrefix(tenantId, day);
+    const items = await this.query(prefix.pk, prefix.skPrefix);
+    const total = items.find((i) => i.sk === riskKeys.dailyPnl(tenantId, day).sk);
+    return {
+      day,
+      realizedPnl: num(total?.realizedPnl),
+      grossRealizedPnl: num(total?.grossRealizedPnl),
+      commissions: num(total?.commissions),
+      fills: Number(total?.fills ?? 0),
+      bySymbol: items
+        .filter((i) => i !== total && typeof i.symbol === 'string')
+        .map((i) => ({
+          symbol: String(i.symbol),
+          realizedPnl: num(i.realizedPnl),
+          grossRealizedPnl: num(i.grossRealizedPnl),
+          commissions: num(i.commissions),
+          fills: Number(i.fills ?? 0),
+          boughtQuantity: num(i.boughtQuantity),
+          soldQuantity: num(i.soldQuantity),
+        })),
+    };
+  }
+
+  /** The tenant's risk counters as stored (tests compare them with the sums they stand for). */
+  async riskCounters(tenantId: string, symbols: string[]) {
+    const counters = await this.getItem(riskKeys.counters(tenantId));
+    const bySymbol: Record<string, { maxLong: Dec; maxShort: Dec; position: Dec }> = {};
+    for (const symbol of symbols) {
+      const item = await this.getItem(riskKeys.symbol(tenantId, symbol));
+      bySymbol[symbol] = {
+        maxLong: num(item?.maxLong),
+        maxShort: num(item?.maxShort),
+        position: num(item?.position),
+      };
+    }
+    return { openOrders: Number(counters?.openOrders ?? 0), exposure: num(counters?.exposure), bySymbol };
+  }
+
+  /** Orders flagged as foreign. */
+  async foreignOrders(): Promise<Array<Record<string, unknown>>> {
+    return this.query(bridgeKeys.foreignPk());
+  }
+
+  /** The house position (sum over tenants) per account and symbol. */
+  async housePositions(): Promise<HousePosition[]> {
+    return (await this.query(bridgeKeys.housePositionPk())).map((r) => ({
+      account: String(r.account),
+      symbol: String(r.symbol),
+      quantity: num(r.quantity),
+    }));
+  }
+}

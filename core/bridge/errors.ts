@@ -1,0 +1,15 @@
+import { ConflictError } from '../errors.ts';
+
+/** The position moved on between read and write: re-read it and apply again. */
+export class PositionVersionConflictError extends ConflictError {
+  constructor(key: string) {
+    super('POSITION_VERSION_CONFLICT', `Position ${key} changed concurrently; retry`, { position: key });
+  }
+}
+
+/** Another bridge took the IB order ids this one meant to use. */
+export class OrderIdRaceError extends ConflictError {
+  constructor(clientId: number) {
+    super('ORDER_ID_RACE', `The next order id of client ${clientId} moved concurrently; retry`, { clientId });
+  }
+}

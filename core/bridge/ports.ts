@@ -1,0 +1,46 @@
+/**
+ * The bridge's persistence port. Core decides every change (core/bridge/apply.ts); a store
+ * persists each one atomically, with the version guards it carries, and reports what the guards
+ * found. It raises OrderVersionConflictError, PositionVersionConflictError or OrderIdRaceError
+ * (core errors), never its SDK's.
+ */
+import type { Order } from '../orders/order.ts';
+import type { Position } from '../positions/position.ts';
+import type { CommissionOutcome, FillOutcome, OrderChange, RouteClaim } from './apply.ts';
+import type { HousePosition, OrderRoute, StoredFill } from './records.ts';
+
+export type { HousePosition, OrderRoute, StoredFill } from './records.ts';
+
+export interface ExecutionStore {
+  getOrder(tenantId: string, orderId: string): Promise<Order | undefined>;
+  getPosition(tenantId: string, account: string, symbol: string): Promise<Position | undefined>;
+  getFill(tenantId: string, execId: string): Promise<StoredFill | undefined>;
+
+  /** Writes the claim, its event and the maps back from IB ids; OrderVersionConflictError if the order moved. */
+  commitClaim(claim: RouteClaim): Promise<void>;
+  /** Writes a status change; OrderVersionConflictError if the order moved. */
+  commitOrderChange(change: OrderChange): Promise<void>;
+  /** Writes a fill exactly once by execId: 'duplicate' if it was applied before. */
+  commitFill(outcome: FillOutcome): Promise<'written' | 'duplicate'>;
+  /** Charges a commission once: 'duplicate' if charged before, 'no-fill' if its fill is not applied. */
+  commitCommission(outcome: CommissionOutcome): Promise<'written' | 'duplicate' | 'no-fill'>;
+
+  routeOfOrderRef(orderId: string): Promise<OrderRoute | undefined>;
+  routeOfBrokerOrder(clientId: number, brokerOrderId: number): Promise<OrderRoute | undefined>;
+  /** Orders routed under this client id and not ended. */
+  workingRoutes(clientId: number): Promise<OrderRoute[]>;
+  /** Takes an order off the working list (it ended while the bridge was away). */
+  forgetWorking(clientId: number, orderId: string): Promise<void>;
+  /** Records an order at the broker the OMS did not place; false if it was flagged before. */
+  flagForeignOrder(permId: number, details: Record<string, unknown>): Promise<boolean>;
+  housePositions(): Promise<HousePosition[]>;
+}
+
+/** The bridge's own state per client id: IB order ids and the executions watermark. */
+export interface BridgeStateStore {
+  state(clientId: number): Promise<{ nextOrderId: number; execWatermark?: string }>;
+  /** Reserves `count` ids at or above both the stored next id and `atLeast`; ids never go back. */
+  reserveOrderIds(clientId: number, atLeast: number, count: number): Promise<number>;
+  setExecWatermark(clientId: number, watermark: string): Promise<void>;
+  heartbeat(status: { brokerConnected: boolean; broker: string; [k: string]: unknown }): Promise<void>;
+}

@@ -24,7 +24,7 @@ import type {
   Tenant,
   TenantUser,
 } from '../../core/tenancy/model.ts';
-import { awsClients, resources } from '../aws.ts';
+import { documentClient, resources } from '../aws.ts';
 import { decodeSkCursor, encodeSkCursor, guardDynamo, isConditionFailure } from './errors.ts';
 
 const strip = <T extends Record<string, unknown>>(item: T, ...names: string[]) => {
@@ -53,7 +53,7 @@ export class TenancyStore {
 
   /** The store of the runtime's table. */
   static fromEnvironment(): TenancyStore {
-    return new TenancyStore(awsClients().doc, resources().tableName);
+    return new TenancyStore(documentClient(), resources().tableName);
   }
 
   /** Creates a tenant record; fails with a conflict if the id exists. */

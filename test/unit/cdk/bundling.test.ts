@@ -126,6 +126,18 @@ describe('bundled synthesis', () => {
     }
   });
 
+  it('only the OpenAPI document route carries the OpenAPI generator and its registry', () => {
+    for (const fn of functions) {
+      const handler = String(fn.Properties.Description).split(' ').pop();
+      const code = readFileSync(path.join(assetDirOf(fn), 'index.mjs'), 'utf8');
+      // An error message of @asteasolutions/zod-to-openapi's registry, which minifying keeps.
+      expect({ handler, openapi: code.includes('already exists in the registry') }).toEqual({
+        handler,
+        openapi: handler === 'functions/docs/spec.ts',
+      });
+    }
+  });
+
   it('a bundled SDK client takes its credentials from the environment, as Lambda sets them', async () => {
     const probe = await esbuild.build({
       ...LAMBDA_ESBUILD,

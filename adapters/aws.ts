@@ -4,30 +4,47 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { env } from '../core/topology.ts';
 
-/**
+/*
  * SDK clients, created once per runtime. Endpoints come from the SDK's own environment variables
  * (AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL_SQS, ...), which the local stack sets, so the same
- * code talks to AWS or to the local stand-ins.
+ * code talks to AWS or to the local stand-ins. One getter per client: a Lambda bundle then holds
+ * only the clients its handler calls for (esbuild drops the others).
  */
-let clients:
-  | { dynamo: DynamoDBClient; doc: DynamoDBDocumentClient; sqs: SQSClient; events: EventBridgeClient }
-  | undefined;
+let dynamo: DynamoDBClient | undefined;
+let doc: DynamoDBDocumentClient | undefined;
+let sqs: SQSClient | undefined;
+let events: EventBridgeClient | undefined;
 
-/** The shared SDK clients. */
+/** The low-level DynamoDB client. */
+export function dynamoClient(): DynamoDBClient {
+  dynamo ??= new DynamoDBClient({});
+  return dynamo;
+}
+
+/** The DynamoDB document client, on the same low-level client. */
+export function documentClient(): DynamoDBDocumentClient {
+  doc ??= DynamoDBDocumentClient.from(dynamoClient(), {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  });
+  return doc;
+}
+
+/** The SQS client. */
+export function sqsClient(): SQSClient {
+  // Queue URLs of some emulators name hosts that don't resolve; the configured endpoint is right everywhere.
+  sqs ??= new SQSClient({ useQueueUrlAsEndpoint: false });
+  return sqs;
+}
+
+/** The EventBridge client. */
+export function eventsClient(): EventBridgeClient {
+  events ??= new EventBridgeClient({});
+  return events;
+}
+
+/** Every shared SDK client at once (a bundle using this holds all four; handlers use the getters above). */
 export function awsClients() {
-  if (!clients) {
-    const dynamo = new DynamoDBClient({});
-    clients = {
-      dynamo,
-      doc: DynamoDBDocumentClient.from(dynamo, {
-        marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
-      }),
-      // Queue URLs of some emulators name hosts that don't resolve; the configured endpoint is right everywhere.
-      sqs: new SQSClient({ useQueueUrlAsEndpoint: false }),
-      events: new EventBridgeClient({}),
-    };
-  }
-  return clients;
+  return { dynamo: dynamoClient(), doc: documentClient(), sqs: sqsClient(), events: eventsClient() };
 }
 
 /** A required environment variable, with a message that names it. */

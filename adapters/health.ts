@@ -2,7 +2,7 @@ import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { systemKeys } from '../core/store/keys.ts';
-import { awsClients, resources } from './aws.ts';
+import { documentClient, dynamoClient, resources, sqsClient } from './aws.ts';
 
 /** How old the bridge's heartbeat may be before the broker counts as disconnected. */
 const BRIDGE_HEARTBEAT_MAX_AGE_MS = 30_000;
@@ -20,7 +20,9 @@ async function check(fn: () => Promise<string | undefined>): Promise<CheckResult
 
 /** Checks that the table, the orders queue and the broker connection (through the bridge) are up. */
 export async function checkDependencies(now = Date.now()): Promise<Record<string, CheckResult>> {
-  const { dynamo, sqs, doc } = awsClients();
+  const dynamo = dynamoClient();
+  const sqs = sqsClient();
+  const doc = documentClient();
   const { tableName, ordersQueueUrl } = resources();
   const [database, queue, broker] = await Promise.all([
     check(async () => {

@@ -1,6 +1,6 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { OmsStack } from '../lib/oms-stack.ts';
+import { OmsApp } from '../lib/oms-app.ts';
 
 const app = new App();
 
@@ -9,12 +9,14 @@ const context = (key: string): string | undefined => {
   return value === undefined || value === null || value === '' ? undefined : String(value);
 };
 
-new OmsStack(app, context('stackName') ?? 'Oms', {
+// Stacks `<stackName>-Data`, `-Messaging`, `-Identity`, `-Api`, `-Api<Group>`, `-Bridge`,
+// `-Monitoring` (lib/oms-app.ts); `cdk deploy --all` deploys them in dependency order.
+new OmsApp(app, {
+  prefix: context('stackName') ?? 'Oms',
   // Environment-agnostic unless the CLI knows the target: nothing here looks anything up.
   ...(process.env.CDK_DEFAULT_ACCOUNT && process.env.CDK_DEFAULT_REGION
     ? { env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION } }
     : {}),
-  description: 'IB OMS: multi-tenant order management for Interactive Brokers',
   ib: {
     host: context('ibHost'),
     port: context('ibPort'),

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { systemKeys } from '../../core/store/keys.ts';
 import { env } from '../../core/topology.ts';
-import { awsClients, resources } from '../aws.ts';
+import { documentClient, resources } from '../aws.ts';
 
 let fromTable: { tableName: string; key: Promise<Buffer> } | undefined;
 
@@ -25,7 +25,7 @@ export function cursorKey(): Promise<Buffer> {
 }
 
 async function loadOrCreate(tableName: string): Promise<Buffer> {
-  const { doc } = awsClients();
+  const doc = documentClient();
   const read = async () => {
     const { Item } = await doc.send(
       new GetCommand({ TableName: tableName, Key: systemKeys.cursorKey(), ConsistentRead: true }),

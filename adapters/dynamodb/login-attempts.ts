@@ -2,7 +2,7 @@ import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk
 import type { LoginAttempts, LoginAttemptsPort } from '../../core/access/login.ts';
 import { authKeys } from '../../core/store/keys.ts';
 import { table } from '../../core/topology.ts';
-import { awsClients, resources } from '../aws.ts';
+import { documentClient, resources } from '../aws.ts';
 import { guardDynamo } from './errors.ts';
 
 // A source is remembered for a user this long after its last sign-in or failure.
@@ -19,7 +19,7 @@ export class LoginAttemptsStore implements LoginAttemptsPort {
   }
 
   static fromEnvironment(): LoginAttemptsStore {
-    return new LoginAttemptsStore(awsClients().doc, resources().tableName);
+    return new LoginAttemptsStore(documentClient(), resources().tableName);
   }
 
   async get(username: string, sourceIp: string): Promise<LoginAttempts> {

@@ -3,7 +3,7 @@ import { RateLimitExceededError } from '../../core/access/errors.ts';
 import { DependencyError } from '../../core/errors.ts';
 import { authKeys, tenancyKeys, type ItemKey } from '../../core/store/keys.ts';
 import { table } from '../../core/topology.ts';
-import { awsClients, resources } from '../aws.ts';
+import { documentClient, resources } from '../aws.ts';
 
 import type { RateLimit, RateLimiterPort, RateSubject } from '../../core/access/rate-limits.ts';
 
@@ -46,7 +46,7 @@ export class RateLimiter implements RateLimiterPort {
   }
 
   static fromEnvironment(): RateLimiter {
-    return new RateLimiter(awsClients().doc, resources().tableName);
+    return new RateLimiter(documentClient(), resources().tableName);
   }
 
   private window(limit: RateLimit) {

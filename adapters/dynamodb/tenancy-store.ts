@@ -11,7 +11,7 @@ import type { Scope } from '../../core/access/caller.ts';
 import { TenantNotFoundError } from '../../core/tenancy/errors.ts';
 import { ConflictError } from '../../core/errors.ts';
 import type { Page, StoredApiKey, Tenant, TenantUser } from '../../core/tenancy/model.ts';
-import { awsClients, resources } from '../aws.ts';
+import { documentClient, resources } from '../aws.ts';
 import { decodeSkCursor, encodeSkCursor, guardDynamo, isConditionFailure } from './errors.ts';
 import { strip, TenantScope } from './tenant-scope.ts';
 
@@ -32,7 +32,7 @@ export class TenancyStore {
 
   /** The store of the runtime's table. */
   static fromEnvironment(): TenancyStore {
-    return new TenancyStore(awsClients().doc, resources().tableName);
+    return new TenancyStore(documentClient(), resources().tableName);
   }
 
   /**

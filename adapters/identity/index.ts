@@ -1,5 +1,5 @@
 import type { IdentityProvider } from '../../core/tenancy/ports.ts';
-import { awsClients, resources } from '../aws.ts';
+import { documentClient, resources } from '../aws.ts';
 import { CognitoIdentityProvider } from './cognito.ts';
 import { identityConfig } from './config.ts';
 import { LocalIdentityProvider } from './local.ts';
@@ -15,7 +15,7 @@ export function identityProvider(): IdentityProvider {
     const provider =
       config.provider === 'local' && config.signingKey
         ? new LocalIdentityProvider({
-            doc: awsClients().doc,
+            doc: documentClient(),
             tableName,
             userPoolId: config.userPoolId,
             clientId: config.clientId,

@@ -1,5 +1,5 @@
 import { WebhookService } from '../../core/webhooks/service.ts';
-import { awsClients, requiredEnv } from '../aws.ts';
+import { requiredEnv, sqsClient } from '../aws.ts';
 import { env } from '../../core/topology.ts';
 import { webhookConfig } from './config.ts';
 import { sqsDeliveryQueue } from './queue.ts';
@@ -16,7 +16,7 @@ export function webhookService(): WebhookService {
     const resolver = resolverOverride;
     service = new WebhookService({
       store: DynamoWebhookStore.fromEnvironment(),
-      queue: sqsDeliveryQueue(awsClients().sqs, requiredEnv(env.webhooksQueueUrl)),
+      queue: sqsDeliveryQueue(sqsClient(), requiredEnv(env.webhooksQueueUrl)),
       sender: httpSender({
         policy: config.policy,
         timeoutMs: config.timeoutMs,

@@ -21,7 +21,7 @@ import type {
   WebhookSubscription,
 } from '../../core/webhooks/model.ts';
 import type { WebhookStore } from '../../core/webhooks/ports.ts';
-import { awsClients, resources } from '../aws.ts';
+import { documentClient, resources } from '../aws.ts';
 import { decodeSkCursor, encodeSkCursor, guardDynamo, isConditionFailure } from '../dynamodb/errors.ts';
 
 /** Deliveries are kept this long, then expire by TTL. */
@@ -43,7 +43,7 @@ export class DynamoWebhookStore implements WebhookStore {
   }
 
   static fromEnvironment(): DynamoWebhookStore {
-    return new DynamoWebhookStore(awsClients().doc, resources().tableName);
+    return new DynamoWebhookStore(documentClient(), resources().tableName);
   }
 
   async createSubscription(s: WebhookSubscription, maxPerTenant: number): Promise<void> {

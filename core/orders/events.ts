@@ -1,28 +1,9 @@
 import * as z from 'zod';
+import { ORDER_EVENT_TYPES, type OrderEventType } from './event-types.ts';
 import type { Order, OrderView } from './order.ts';
 import { orderView } from './order.ts';
 
-/**
- * Audit events of an order, past tense. Each is stored immutably under the order (seq = the
- * order's version after the change) and, through the outbox, published to the event bus.
- */
-export const ORDER_EVENT_TYPES = [
-  'order.accepted',
-  'order.rejected',
-  // The bridge took the order and sent it to the broker under an IB order id; no status change yet.
-  'order.routed',
-  'order.cancel_requested',
-  'order.replace_requested',
-  'order.submitted',
-  'order.partially_filled',
-  'order.filled',
-  'order.cancelled',
-  'order.expired',
-  'order.replaced',
-  'order.cancel_refused',
-  'order.replace_refused',
-] as const;
-export type OrderEventType = (typeof ORDER_EVENT_TYPES)[number];
+export { ORDER_EVENT_TYPES, type OrderEventType };
 
 /** Version of the event detail schema; bump it, and keep reading the old, when the shape changes. */
 export const ORDER_EVENT_SCHEMA_VERSION = 1;

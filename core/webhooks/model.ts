@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ORDER_EVENT_TYPES } from '../orders/events.ts';
+import { ORDER_EVENT_TYPES } from '../orders/event-types.ts';
 
 /** Event types a subscription may name; `webhook.disabled` tells a tenant one of its subscriptions was switched off. */
 export const WEBHOOK_EVENT_TYPES = [

@@ -1,4 +1,4 @@
-import { awsClients, resources } from '../../adapters/aws.ts';
+import { dynamoClient, resources } from '../../adapters/aws.ts';
 import { DynamoQuoteCache } from '../../adapters/dynamodb/quote-cache.ts';
 import { DynamoSubscriptionStore } from '../../adapters/dynamodb/subscriptions-store.ts';
 import { marketDataConfig } from '../../core/marketdata/config.ts';
@@ -18,7 +18,7 @@ let cached: { key: string; deps: MarketDataDeps } | undefined;
 
 /** The market-data use cases' adapters, built once per runtime (again only if the table changes). */
 export function marketDataDeps(): MarketDataDeps {
-  const { dynamo } = awsClients();
+  const dynamo = dynamoClient();
   const { tableName } = resources();
   const config = marketDataConfig(process.env);
   const key = `${tableName} ${JSON.stringify(config)}`;

@@ -1,4 +1,4 @@
-import { awsClients, resources } from '../../adapters/aws.ts';
+import { dynamoClient, resources, sqsClient } from '../../adapters/aws.ts';
 import { DynamoOrderStore } from '../../adapters/dynamodb/order-store.ts';
 import { DynamoQuoteSource } from '../../adapters/dynamodb/quote-source.ts';
 import { SqsOrderQueue } from '../../adapters/sqs/order-queue.ts';
@@ -9,7 +9,8 @@ let cached: { key: string; deps: OrderDeps } | undefined;
 
 /** The order use cases' adapters, built once per runtime (and again only if the resources change). */
 export function orderDeps(): OrderDeps {
-  const { dynamo, sqs } = awsClients();
+  const dynamo = dynamoClient();
+  const sqs = sqsClient();
   const { tableName, ordersQueueUrl } = resources();
   const key = `${tableName} ${ordersQueueUrl}`;
   if (cached?.key !== key) {

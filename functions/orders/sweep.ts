@@ -1,4 +1,4 @@
-import { awsClients, resources } from '../../adapters/aws.ts';
+import { dynamoClient, resources, sqsClient } from '../../adapters/aws.ts';
 import { DynamoPendingOrders } from '../../adapters/dynamodb/pending-orders.ts';
 import { SqsOrderQueue } from '../../adapters/sqs/order-queue.ts';
 import { logger } from '../shared/observability.ts';
@@ -13,7 +13,8 @@ export const RESEND_EVERY_MS = 60_000;
  * message) never strands an order. The bridge's claim makes a duplicate message harmless.
  */
 export async function handler(): Promise<{ requeued: number }> {
-  const { dynamo, sqs } = awsClients();
+  const dynamo = dynamoClient();
+  const sqs = sqsClient();
   const { tableName, ordersQueueUrl } = resources();
   const pending = new DynamoPendingOrders(dynamo, tableName);
   const queue = new SqsOrderQueue(sqs, ordersQueueUrl);

@@ -1,7 +1,7 @@
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { DeliveryMessage } from '../../core/webhooks/model.ts';
 import { env } from '../../core/topology.ts';
-import { awsClients, requiredEnv } from '../../adapters/aws.ts';
+import { requiredEnv, sqsClient } from '../../adapters/aws.ts';
 import { delayRedelivery } from '../../adapters/webhooks/queue.ts';
 import { logger } from '../shared/observability.ts';
 import { webhookService } from './shared.ts';
@@ -19,12 +19,7 @@ export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
       try {
         const retryIn = await handleRecord(record);
         if (retryIn === undefined) return;
-        await delayRedelivery(
-          awsClients().sqs,
-          requiredEnv(env.webhooksQueueUrl),
-          record.receiptHandle,
-          retryIn,
-        );
+        await delayRedelivery(sqsClient(), requiredEnv(env.webhooksQueueUrl), record.receiptHandle, retryIn);
         failures.push({ itemIdentifier: record.messageId });
       } catch (error) {
         logger.error('webhook message failed; it will be received again', {

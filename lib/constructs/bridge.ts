@@ -18,6 +18,8 @@ export interface IbGatewaySettings {
 }
 
 export interface BridgeProps {
+  /** The VPC and cluster every bridge of the deployment runs in. */
+  readonly network: BridgeNetwork;
   readonly table: dynamodb.ITable;
   readonly ordersQueue: sqs.IQueue;
   readonly bus: events.IEventBus;
@@ -30,17 +32,12 @@ export interface BridgeProps {
 /** Port of the bridge's `GET /health` endpoint. */
 export const BRIDGE_HEALTH_PORT = 8080;
 
-/**
- * The IB bridge on Fargate: exactly one task, because IB allows one session per client id and
- * two bridges would race to place the same queued order.
- */
-export class Bridge extends Construct {
+/** The network the bridges share: a VPC with one NAT gateway, and the ECS cluster. */
+export class BridgeNetwork extends Construct {
   readonly vpc: ec2.Vpc;
   readonly cluster: ecs.Cluster;
-  readonly service: ecs.FargateService;
-  readonly taskDefinition: ecs.FargateTaskDefinition;
 
-  constructor(scope: Construct, id: string, props: BridgeProps) {
+  constructor(scope: Construct, id: string) {
     super(scope, id);
 
     const flowLogs = new logs.LogGroup(this, 'FlowLogs', {
@@ -70,6 +67,20 @@ export class Bridge extends Construct {
       vpc: this.vpc,
       containerInsightsV2: ecs.ContainerInsights.ENABLED,
     });
+  }
+}
+
+/**
+ * The IB bridge on Fargate: exactly one task, because IB allows one session per client id and
+ * two bridges would race to place the same queued order.
+ */
+export class Bridge extends Construct {
+  readonly service: ecs.FargateService;
+  readonly taskDefinition: ecs.FargateTaskDefinition;
+
+  constructor(scope: Construct, id: string, props: BridgeProps) {
+    super(scope, id);
+    const { vpc, cluster } = props.network;
 
     this.taskDefinition = new ecs.FargateTaskDefinition(this, 'Task', {
       cpu: 256,
@@ -126,13 +137,13 @@ export class Bridge extends Construct {
     });
 
     const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
-      vpc: this.vpc,
+      vpc,
       description: 'IB bridge: no inbound; outbound to the IB gateway and AWS APIs',
       allowAllOutbound: true,
     });
 
     this.service = new ecs.FargateService(this, 'Service', {
-      cluster: this.cluster,
+      cluster,
       taskDefinition: this.taskDefinition,
       desiredCount: 1,
       // Stop the old task before starting the new one: two bridges must never hold the IB socket at once.

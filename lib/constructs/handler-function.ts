@@ -6,14 +6,10 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { ESM_REQUIRE_BANNER, LAMBDA_ALIASES, LAMBDA_ESBUILD } from '../bundling/options.ts';
 import { projectRoot } from '../topology.ts';
 
-/**
- * esbuild's ESM output has no `require`; CommonJS dependencies bundled into it (parts of the
- * AWS SDK, Powertools) call it, so the bundle gets one built from its own URL.
- */
-export const ESM_REQUIRE_BANNER =
-  "import { createRequire as __omsCreateRequire } from 'node:module'; const require = __omsCreateRequire(import.meta.url);";
+export { ESM_REQUIRE_BANNER };
 
 export interface HandlerFunctionProps {
   /** Handler module relative to the project root (a TypeScript ES module exporting `handler`). */
@@ -71,16 +67,18 @@ export class HandlerFunction extends Construct {
         POWERTOOLS_SERVICE_NAME: 'oms',
       },
       bundling: {
+        // The settings of lib/bundling/options.ts, which the bundle-size test and the bench use too.
         format: nodejs.OutputFormat.ESM,
-        target: 'node24',
-        platform: 'node',
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        minify: true,
+        target: LAMBDA_ESBUILD.target,
+        platform: LAMBDA_ESBUILD.platform,
+        mainFields: [...LAMBDA_ESBUILD.mainFields],
+        banner: LAMBDA_ESBUILD.banner.js,
+        minify: LAMBDA_ESBUILD.minify,
+        esbuildArgs: Object.fromEntries(
+          Object.entries(LAMBDA_ALIASES).map(([module, file]) => [`--alias:${module}`, file]),
+        ),
         sourceMap: true,
         sourcesContent: false,
-        // Bundle the SDK too: the versions pinned in package.json are the ones tested, not
-        // whatever the runtime ships this month.
         externalModules: [],
         ...(props.files?.length
           ? {

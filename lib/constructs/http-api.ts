@@ -9,20 +9,25 @@ import { pascal, type Topology } from '../topology.ts';
 import type { HandlerFunction } from './handler-function.ts';
 
 export interface HttpApiProps {
+  /** Every route the API will serve; `caller` routes need the authorizer. */
   readonly routes: Topology['routes'];
-  /** Function per handler file; every route's handler must be present. */
-  readonly functions: ReadonlyMap<string, HandlerFunction>;
   /** The Lambda authorizer; required as soon as one route is `caller`. */
   readonly authorizer?: HandlerFunction | undefined;
   readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
   readonly logRetention: logs.RetentionDays;
 }
 
-/** The HTTP API: a route per topology route, the authorizer on `caller` routes, a throttled, logged default stage. */
+/**
+ * The HTTP API with a throttled, logged default stage and the authorizer of `caller` routes.
+ * Routes are added with `addRoute`, in the stack of the function that serves them, so the
+ * API's own stack does not grow with the routes.
+ */
 export class OmsHttpApi extends Construct {
   readonly api: apigw.HttpApi;
   readonly stage: apigw.HttpStage;
   readonly accessLogs: logs.LogGroup;
+  private readonly authorizer: HttpLambdaAuthorizer | undefined;
+  private readonly integrations = new Map<string, HttpLambdaIntegration>();
 
   constructor(scope: Construct, id: string, props: HttpApiProps) {
     super(scope, id);
@@ -73,7 +78,7 @@ export class OmsHttpApi extends Construct {
       },
     });
 
-    const authorizer = props.authorizer
+    this.authorizer = props.authorizer
       ? new HttpLambdaAuthorizer('CallerAuthorizer', props.authorizer.fn, {
           responseTypes: [HttpLambdaResponseType.SIMPLE],
           // A caller presents either `Authorization` or `x-api-key`. API Gateway answers 401
@@ -84,43 +89,45 @@ export class OmsHttpApi extends Construct {
           resultsCacheTtl: Duration.seconds(0),
         })
       : undefined;
+  }
 
-    const integrations = new Map<string, HttpLambdaIntegration>();
-    for (const route of props.routes) {
-      const fn = props.functions.get(route.handler);
-      if (!fn) throw new Error(`no function for handler ${route.handler}`);
-      let integration = integrations.get(route.handler);
-      if (!integration) {
-        integration = new HttpLambdaIntegration(`${pascal(route.handler)}Integration`, fn.fn);
-        integrations.set(route.handler, integration);
-      }
-      const [created] = this.api.addRoutes({
-        path: route.path,
-        methods: [apigw.HttpMethod[route.method]],
-        integration,
-        ...(route.auth === 'caller' ? { authorizer } : {}),
+  /** Serves `route` with `fn`; the route, its integration and permission are created in `scope`. */
+  addRoute(scope: Construct, route: Topology['routes'][number], fn: HandlerFunction): void {
+    if (route.auth === 'caller' && !this.authorizer) {
+      throw new Error(`topology.authorizer is not set, but ${route.method} ${route.path} needs a caller`);
+    }
+    let integration = this.integrations.get(route.handler);
+    if (!integration) {
+      integration = new HttpLambdaIntegration(`${pascal(route.handler)}Integration`, fn.fn);
+      this.integrations.set(route.handler, integration);
+    }
+    const created = new apigw.HttpRoute(scope, `${route.method}${pascal(route.path)}Route`, {
+      httpApi: this.api,
+      routeKey: apigw.HttpRouteKey.with(route.path, apigw.HttpMethod[route.method]),
+      integration,
+      ...(route.auth === 'caller' ? { authorizer: this.authorizer } : {}),
+    });
+    if (route.auth === 'public') {
+      Validations.of(created).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason: `${route.method} ${route.path} is public by contract (docs/api-v1.md: login, refresh, health, docs need no caller).`,
       });
-      if (route.auth === 'public' && created) {
-        Validations.of(created).acknowledge({
-          id: 'AwsSolutions-APIG4',
-          reason: `${route.method} ${route.path} is public by contract (docs/api-v1.md: login, refresh, health, docs need no caller).`,
-        });
-        Validations.of(created).acknowledge({
-          id: 'AwsSolutions-COG4',
-          reason: `${route.method} ${route.path} is public by contract; it has no authorizer at all.`,
-        });
-      } else if (created) {
-        Validations.of(created).acknowledge({
-          id: 'AwsSolutions-COG4',
-          reason:
-            'Callers authenticate with a Cognito access token or an API key (x-api-key); a Cognito/JWT authorizer ' +
-            'cannot accept API keys, so one Lambda authorizer verifies both (Cognito tokens with aws-jwt-verify).',
-        });
-      }
+      Validations.of(created).acknowledge({
+        id: 'AwsSolutions-COG4',
+        reason: `${route.method} ${route.path} is public by contract; it has no authorizer at all.`,
+      });
+    } else {
+      Validations.of(created).acknowledge({
+        id: 'AwsSolutions-COG4',
+        reason:
+          'Callers authenticate with a Cognito access token or an API key (x-api-key); a Cognito/JWT authorizer ' +
+          'cannot accept API keys, so one Lambda authorizer verifies both (Cognito tokens with aws-jwt-verify).',
+      });
     }
 
-    // The L2 renders an empty IdentitySource list; leave the property out instead, as the API
-    // Gateway reference describes an uncached REQUEST authorizer.
+    // The authorizer is created with the first route that uses it. The L2 renders an empty
+    // IdentitySource list; leave the property out instead, as the API Gateway reference
+    // describes an uncached REQUEST authorizer.
     for (const child of this.api.node.findAll()) {
       if (child instanceof apigw.CfnAuthorizer) child.addPropertyDeletionOverride('IdentitySource');
     }

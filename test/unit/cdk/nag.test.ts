@@ -17,9 +17,8 @@ describe('cdk-nag AwsSolutions', () => {
   });
 
   it('every acknowledgement carries a specific reason', () => {
-    const { stack } = full;
     const reasons: string[] = [];
-    for (const construct of stack.node.findAll()) {
+    for (const construct of full.app.node.findAll()) {
       for (const entry of construct.node.metadata) {
         if (entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY) {
           reasons.push(...Object.values(entry.data as Record<string, string>));
@@ -31,9 +30,9 @@ describe('cdk-nag AwsSolutions', () => {
   });
 
   it('catches a finding that is not acknowledged, and synthesis with the plugin fails on it', () => {
-    const { app, stack } = synth({ topology: publicOnlyTopology });
+    const { app, oms } = synth({ topology: publicOnlyTopology });
     // A queue without encryption, TLS enforcement or DLQ: three findings nobody acknowledged.
-    new sqs.Queue(stack, 'Careless', { encryption: sqs.QueueEncryption.UNENCRYPTED });
+    new sqs.Queue(oms.messagingStack, 'Careless', { encryption: sqs.QueueEncryption.UNENCRYPTED });
     const rules = nagFindings(app).map((f) => f.rule);
     expect(rules).toEqual(
       expect.arrayContaining(['AwsSolutions-SQS2', 'AwsSolutions-SQS3', 'AwsSolutions-SQS4']),

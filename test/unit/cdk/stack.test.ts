@@ -1,11 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
+import { Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as topology from '../../../core/topology.ts';
 import { GROUPS } from '../../../lib/constructs/identity.ts';
+import { groupOf } from '../../../lib/handlers.ts';
 import { ESM_REQUIRE_BANNER } from '../../../lib/constructs/handler-function.ts';
-import { RESOURCE_ENV, checkSettings, collectHandlers } from '../../../lib/oms-stack.ts';
+import { RESOURCE_ENV, checkSettings, collectHandlers } from '../../../lib/oms-app.ts';
 import type { Topology } from '../../../lib/topology.ts';
-import { fullTopology, publicOnlyTopology, synth } from './support.ts';
+import { fullTopology, logicalIdOf, publicOnlyTopology, synth } from './support.ts';
 
 // One synthesis per topology for the whole file: synthesizing is the slow part.
 const real = synth();
@@ -156,7 +158,7 @@ describe('HTTP API', () => {
   ] as const)(
     '%s topology: the Lambda authorizer on every caller route, none on public routes',
     (_name, s) => {
-      const specs = s.stack.topology.routes;
+      const specs = s.oms.topology.routes;
       const routes = routeKeys(s);
       expect(routes.map((r) => r.key).sort()).toEqual(specs.map((r) => `${r.method} ${r.path}`).sort());
       for (const spec of specs) {
@@ -224,7 +226,7 @@ describe('Lambda functions', () => {
 
   it('one per distinct handler file, nodejs24.x on ARM64 with source maps and the topology env', () => {
     for (const s of [real, full]) {
-      const handlers = collectHandlers(s.stack.topology);
+      const handlers = collectHandlers(s.oms.topology);
       const fns = functionsOf(s);
       expect(fns).toHaveLength(handlers.size);
       const triggers = new Set([...handlers].filter(([, use]) => use.kinds.has('trigger')).map(([h]) => h));
@@ -245,8 +247,8 @@ describe('Lambda functions', () => {
         expect(fn.Properties.LoggingConfig.LogGroup).toBeDefined();
       }
     }
-    // Every function is a NodejsFunction in the real stack too, bundled ESM with the require banner.
-    for (const fn of full.stack.functions.values()) expect(fn.fn.runtime.name).toBe('nodejs24.x');
+    // Every function is a NodejsFunction in the real deployment too, bundled ESM with the require banner.
+    for (const fn of full.oms.functions.values()) expect(fn.fn.runtime.name).toBe('nodejs24.x');
     expect(ESM_REQUIRE_BANNER).toMatch(/createRequire/);
   });
 
@@ -257,8 +259,8 @@ describe('Lambda functions', () => {
 
   it('grants exactly what each handler declares', () => {
     const policyOf = (handler: string) => {
-      const fn = full.stack.functions.get(handler)!;
-      const roleId = full.stack.getLogicalId(fn.role.node.defaultChild as never);
+      const fn = full.oms.functions.get(handler)!;
+      const roleId = logicalIdOf(fn.role);
       const policies = resourcesOf(full, 'AWS::IAM::Policy').filter(([, p]) =>
         (p.Properties.Roles as Array<{ Ref: string }>).some((r) => r.Ref === roleId),
       );
@@ -278,9 +280,8 @@ describe('Lambda functions', () => {
     expect(tenants).not.toContain('dynamodb:GetItem');
     expect(policyOf('test/unit/cdk/fixtures/expire.ts')).toContain('events:PutEvents');
     // No function role falls back to the account-wide managed logging policy.
-    for (const fn of full.stack.functions.values()) {
-      const role =
-        full.template.toJSON().Resources[full.stack.getLogicalId(fn.role.node.defaultChild as never)];
+    for (const fn of full.oms.functions.values()) {
+      const role = full.template.toJSON().Resources[logicalIdOf(fn.role)];
       expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     }
   });
@@ -329,10 +330,10 @@ describe('Cognito', () => {
     const pool = resourcesOf(real, 'AWS::Cognito::UserPool')[0]?.[1];
     const config = pool?.Properties.LambdaConfig.PreTokenGenerationConfig;
     expect(config.LambdaVersion).toBe('V2_0');
-    const trigger = real.stack.functions.get(topology.identityTriggers.preTokenGeneration);
+    const trigger = real.oms.functions.get(topology.identityTriggers.preTokenGeneration);
     expect(trigger).toBeDefined();
     expect(config.LambdaArn).toEqual({
-      'Fn::GetAtt': [real.stack.getLogicalId(trigger!.fn.node.defaultChild as never), 'Arn'],
+      'Fn::GetAtt': [logicalIdOf(trigger!.fn), 'Arn'],
     });
   });
 
@@ -425,9 +426,7 @@ describe('IB bridge on Fargate', () => {
   });
 
   it('task role may use the table, consume the orders queue and put events', () => {
-    const taskRoleId = real.stack.getLogicalId(
-      real.stack.bridge.taskDefinition.taskRole.node.defaultChild as never,
-    );
+    const taskRoleId = logicalIdOf(real.oms.bridge.taskDefinition.taskRole);
     const policies = resourcesOf(real, 'AWS::IAM::Policy').filter(([, p]) =>
       (p.Properties.Roles as Array<{ Ref: string }>).some((r) => r.Ref === taskRoleId),
     );
@@ -480,5 +479,51 @@ describe('observability', () => {
     real.template.hasResourceProperties('AWS::DynamoDB::Table', {
       Tags: Match.arrayWith([{ Key: 'project', Value: 'ib-oms' }]),
     });
+  });
+});
+
+describe('stacks', () => {
+  // CloudFormation refuses a stack of more than 500 resources; a route costs about 8.
+  const LIMIT = 400;
+
+  it.each([
+    ['real', real],
+    ['full', full],
+  ] as const)('%s topology: every stack holds at most 400 resources', (_name, s) => {
+    const counts = [...s.templates].map(
+      ([name, template]) => [name, Object.keys(template.toJSON().Resources ?? {}).length] as const,
+    );
+    expect(counts.length).toBeGreaterThanOrEqual(7);
+    for (const [name, count] of counts) {
+      expect({ name, count, fits: count <= LIMIT }).toEqual({ name, count, fits: true });
+    }
+  });
+
+  it('references point one way: each stack depends only on stacks deployed before it', () => {
+    for (const s of [real, full]) {
+      const order = s.oms.stacks;
+      order.forEach((stack, index) => {
+        for (const dependency of stack.dependencies)
+          expect(order.indexOf(dependency as never)).toBeLessThan(index);
+      });
+      expect(s.oms.dataStack.dependencies).toEqual([]);
+      expect(s.oms.identityStack.dependencies).toEqual([]);
+    }
+  });
+
+  it('each route, with its function, lives in the stack of its function group; the API stack holds none', () => {
+    const routeStack = new Map<string, string>();
+    for (const [name, template] of real.templates) {
+      for (const route of Object.values(template.findResources('AWS::ApiGatewayV2::Route')))
+        routeStack.set(route.Properties.RouteKey as string, name);
+    }
+    expect(
+      real.templates.get(real.oms.apiStack.stackName)!.findResources('AWS::ApiGatewayV2::Route'),
+    ).toEqual({});
+    for (const route of topology.routes) {
+      const fn = real.oms.functions.get(route.handler)!;
+      expect(routeStack.get(`${route.method} ${route.path}`)).toBe(Stack.of(fn).stackName);
+      expect(Stack.of(fn).stackName).toBe(`Oms-Api${groupOf(route.handler)}`);
+    }
   });
 });

@@ -72,7 +72,7 @@ export function watchCommand(ctx: Context): Command {
       await ok(ctx.api().GET('/api/v1/tenants/me'));
       const { url, auth } = ctx.connection();
       if (auth.kind === 'none') throw new UsageError('not logged in: run `oms login` or set OMS_API_KEY');
-      const authMessage =
+      const authMessage: Record<string, string> =
         auth.kind === 'apiKey'
           ? { action: 'auth', apiKey: auth.apiKey }
           : { action: 'auth', token: auth.accessToken };

@@ -117,7 +117,7 @@ function watch(
           attempts = 0;
           ws.send(JSON.stringify({ action: 'subscribe', streams, ...(cursor ? { cursor } : {}) }));
         } else if (message.type === 'subscribed') {
-          if (!ctx.out.json) ctx.out.error(`watching ${streams.join(', ')} (Ctrl-C stops)`);
+          ctx.out.error(`watching ${streams.join(', ')} (Ctrl-C stops)`);
         } else if (message.type === 'reset') {
           ctx.out.error('the stream was reset: events were missed; reload the state (e.g. oms orders list)');
           if (ctx.out.json) ctx.out.print(message);

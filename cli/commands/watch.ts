@@ -43,7 +43,7 @@ export function describeEvent(e: StreamEvent): string {
   const parts = [e.at, e.stream.padEnd(10), e.event.padEnd(22)];
   if (d.orderId)
     parts.push(
-      `${String(d.orderId)} ${order.symbol ?? ''} ${order.status ?? ''} filled ${order.filledQuantity ?? '?'}`,
+      `${String(d.orderId)} ${order.symbol ?? ''} ${order.status ?? ''} filledQuantity=${order.filledQuantity ?? '?'}`,
     );
   else if (d.symbol)
     parts.push(

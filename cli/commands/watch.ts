@@ -120,12 +120,12 @@ function watch(
           ctx.out.error(`watching ${streams.join(', ')} (Ctrl-C stops)`);
         } else if (message.type === 'reset') {
           ctx.out.error('the stream was reset: events were missed; reload the state (e.g. oms orders list)');
-          if (ctx.out.json) ctx.out.print(message);
+          if (ctx.out.json) ctx.out.line(message, () => '');
         } else if (message.type === 'event') {
           const event = message as unknown as StreamEvent;
           cursor = event.cursor;
           if (o.order && detailOf(event).orderId !== o.order) return;
-          ctx.out.print(event, describeEvent);
+          ctx.out.line(event, describeEvent);
           if (o.until && event.event === o.until) finish();
         } else if (message.type === 'error') {
           ctx.out.error(`stream error: ${JSON.stringify(message)}`);

@@ -35,7 +35,17 @@ function sandbox(files: Record<string, string>): string {
 
 describe('dependency rule', () => {
   it('holds for the project as it is', () => {
-    const result = cruise(root, ['core', 'adapters', 'functions', 'local', 'ib-bridge', 'lib', 'bin']);
+    const result = cruise(root, [
+      'core',
+      'adapters',
+      'functions',
+      'local',
+      'ib-bridge',
+      'lib',
+      'bin',
+      'client',
+      'cli',
+    ]);
     expect(result.output).not.toMatch(/error/i);
     expect(result.status).toBe(0);
   });
@@ -108,6 +118,23 @@ describe('dependency rule', () => {
         /bridge-sees-stores-through-ports: ib-bridge\/a\.ts → adapters\/dynamodb\/store\.ts/,
       );
       expect(result.output).not.toMatch(/ib-bridge\/a\.ts → adapters\/bridge-stores\.ts/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('fails when the client reaches into the server or the CLI bypasses the client', () => {
+    const dir = sandbox({
+      'client/index.ts': "import { o } from '../functions/docs/openapi.ts';\nexport const c = o;\n",
+      'functions/docs/openapi.ts': 'export const o = 1;\n',
+      'cli/main.ts': "import { k } from '../core/keys.ts';\nexport const m = k;\n",
+      'core/keys.ts': 'export const k = 1;\n',
+    });
+    try {
+      const result = cruise(dir, ['client', 'cli']);
+      expect(result.status).not.toBe(0);
+      expect(result.output).toContain('client-stands-alone');
+      expect(result.output).toContain('cli-speaks-http-only');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -3,6 +3,8 @@ import { compileErrors, validate } from '@readme/openapi-parser';
 import { startTestApi, type TestApi } from '../../support/api.ts';
 import { routes } from '../../../core/topology.ts';
 import { catalog } from '../../../functions/docs/catalog.ts';
+import { PROBLEM_CODES } from '../../../functions/docs/problem-codes.ts';
+import { ALL_WEBHOOK_EVENTS } from '../../../functions/docs/webhook-events.ts';
 
 let api: TestApi;
 beforeAll(async () => {
@@ -25,6 +27,25 @@ describe('OpenAPI document', () => {
         res.body.paths[route.path]?.[route.method.toLowerCase()] !== undefined,
       ]).toEqual([route.method, route.path, true]);
     }
+  });
+
+  it('puts orders first, names every operation, and enumerates problem codes and webhook events', async () => {
+    const { body } = await api.request('GET', '/api/openapi.json');
+    expect(Object.keys(body.paths)[0]).toBe('/api/v1/orders');
+    expect(body.tags[0].name).toBe('orders');
+    const operations = Object.values(body.paths).flatMap((item) => Object.values(item as object));
+    const ids = operations.map((op) => (op as { operationId?: string }).operationId);
+    expect(ids.every((id) => typeof id === 'string' && /^[a-zA-Z]+$/.test(id))).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(body.components.schemas.ProblemCode.enum).toEqual([...PROBLEM_CODES]);
+    expect(body.components.schemas.WebhookEventType.enum).toEqual([...ALL_WEBHOOK_EVENTS]);
+    expect(Object.keys(body.webhooks)).toEqual([...ALL_WEBHOOK_EVENTS]);
+    for (const op of operations)
+      for (const [status, response] of Object.entries((op as { responses: object }).responses)) {
+        const media = Object.values((response as { content?: object }).content ?? {})[0] as
+          { example?: unknown; schema?: unknown } | undefined;
+        if (media?.schema && Number(status) >= 400) expect(media.example).toBeDefined();
+      }
   });
 
   it('documents every route by hand, not just by path', () => {

@@ -161,16 +161,17 @@ export class StreamService {
     const head = await this.deps.log.head(tenantId);
     if (from < 0) {
       const watermark = connection.streams.length > 0 ? connection.watermark : head;
-      await this.reply(connectionId, { type: 'subscribed', streams, cursor: encodeCursor(watermark) });
+      // Stored before the reply, so every event after `subscribed` reaches the socket.
       await this.deps.connections.setSubscription(tenantId, connectionId, streams, watermark);
+      await this.reply(connectionId, { type: 'subscribed', streams, cursor: encodeCursor(watermark) });
       return;
     }
-    await this.reply(connectionId, { type: 'subscribed', streams, cursor: encodeCursor(from) });
     const missed = from > head ? [] : await this.deps.log.readAfter(tenantId, from, MAX_REPLAY + 1);
     const tooOld =
       from > head || (head > from && (missed[0]?.seq !== from + 1 || missed.length > MAX_REPLAY));
     if (tooOld) {
       await this.deps.connections.setSubscription(tenantId, connectionId, streams, head);
+      await this.reply(connectionId, { type: 'subscribed', streams, cursor: encodeCursor(head) });
       await this.reply(connectionId, {
         type: 'reset',
         reason: from > head ? 'unknown cursor' : 'cursor too old to replay',
@@ -179,6 +180,7 @@ export class StreamService {
       return;
     }
     await this.deps.connections.setSubscription(tenantId, connectionId, streams, from);
+    await this.reply(connectionId, { type: 'subscribed', streams, cursor: encodeCursor(from) });
     await this.deliver({ ...connection, streams, watermark: from }, undefined, missed);
   }
 

@@ -6,7 +6,7 @@
  */
 import { effectiveScopes, type Caller } from '../access/caller.ts';
 import { CredentialRejectedError } from '../access/errors.ts';
-import { ForbiddenError, RateLimitedError } from '../errors.ts';
+import { DependencyError, ForbiddenError, RateLimitedError } from '../errors.ts';
 import {
   CLOSE,
   ClientMessage,
@@ -51,8 +51,23 @@ export class StreamService {
     this.deps = deps;
   }
 
-  /** Handles one client frame. */
+  /** Handles one client frame; a failure of the table or of `@connections` is told to the client, then thrown. */
   async receive(connectionId: string, body: string, sourceIp: string): Promise<void> {
+    try {
+      await this.handle(connectionId, body, sourceIp);
+    } catch (error) {
+      await this.deps.sockets
+        .post(connectionId, {
+          type: 'error',
+          code: error instanceof DependencyError ? 'UNAVAILABLE' : 'INTERNAL',
+          message: 'The stream could not handle this message; send it again',
+        })
+        .catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async handle(connectionId: string, body: string, sourceIp: string): Promise<void> {
     let message: ClientMessage;
     try {
       message = parseMessage(body);

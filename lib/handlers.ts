@@ -1,7 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
+import { streamHandlers } from './constructs/stream.ts';
 import { accessOf, type Access, type Topology } from './topology.ts';
 
-export type HandlerKind = 'route' | 'authorizer' | 'consumer' | 'schedule' | 'trigger';
+export type HandlerKind = 'route' | 'authorizer' | 'consumer' | 'schedule' | 'trigger' | 'stream';
 
 export interface HandlerUse {
   readonly kinds: Set<HandlerKind>;
@@ -18,6 +19,8 @@ export const TIMEOUTS: Record<HandlerKind, Duration> = {
   schedule: Duration.seconds(60),
   // Cognito waits at most 5 s for a trigger.
   trigger: Duration.seconds(5),
+  // The fan-out posts to every subscribed socket of a tenant.
+  stream: Duration.seconds(30),
 };
 
 /** The longest timeout any of a handler's uses needs. */
@@ -51,6 +54,7 @@ export function collectHandlers(topology: Topology): Map<string, HandlerUse> {
   if (preToken) add(preToken, 'trigger', { access: [] });
   for (const consumer of topology.queueConsumers) add(consumer.handler, 'consumer', consumer);
   for (const schedule of topology.schedules) add(schedule.handler, 'schedule', schedule);
+  if (topology.stream) for (const s of streamHandlers(topology.stream)) add(s.handler, 'stream', s);
   return uses;
 }
 
@@ -64,6 +68,8 @@ export const FUNCTION_GROUPS: Readonly<Record<string, readonly string[]>> = {
   Access: ['auth', 'tenants', 'users', 'api-keys', 'audit'],
   Trading: ['orders', 'risk', 'positions', 'pnl', 'marketdata'],
   Platform: ['health', 'docs', 'webhooks'],
+  // The WebSocket API is built in this stack too (OmsApp), beside the functions it integrates.
+  Stream: ['stream'],
 };
 
 /** Group of handler folders not listed in `FUNCTION_GROUPS`. */

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { Tags, type Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Tags, type Stack, type StackProps } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import * as defaultTopology from '../core/topology.ts';
@@ -11,6 +11,7 @@ import type { OmsHttpApi } from './constructs/http-api.ts';
 import type { Identity } from './constructs/identity.ts';
 import type { Messaging } from './constructs/messaging.ts';
 import type { Monitoring } from './constructs/monitoring.ts';
+import { StreamApi } from './constructs/stream.ts';
 import type { GrantTargets } from './grants.ts';
 import { collectHandlers, FUNCTION_GROUPS, groupOf, type HandlerUse } from './handlers.ts';
 import { checkSettings, resourceEnvironment } from './settings.ts';
@@ -71,6 +72,8 @@ export class OmsApp {
   readonly functionStacks = new Map<string, FunctionsStack>();
   readonly bridgeStack: BridgeStack;
   readonly monitoringStack: MonitoringStack;
+  /** The WebSocket stream (in the Stream function group's stack), when the topology has one. */
+  readonly stream: StreamApi | undefined;
   /** Every function by handler file, whichever stack holds it. */
   readonly functions = new Map<string, HandlerFunction>();
 
@@ -168,6 +171,22 @@ export class OmsApp {
       });
       this.functionStacks.set(group, stack);
       for (const [handler, fn] of stack.functions) this.functions.set(handler, fn);
+    }
+
+    // The stream's API lives with its functions: its stage URL is in their environment and its
+    // routes integrate them, so any other stack would make a cycle.
+    const streamStack = this.functionStacks.get('Stream');
+    if (topology.stream && streamStack) {
+      this.stream = new StreamApi(streamStack, 'Stream', {
+        spec: topology.stream,
+        bus: messaging.bus,
+        functions: streamStack.functions,
+        logRetention,
+      });
+      new CfnOutput(streamStack, 'StreamUrl', {
+        value: this.stream.url,
+        description: 'OMS WebSocket stream URL',
+      });
     }
 
     this.bridgeStack = new BridgeStack(scope, `${prefix}-Bridge`, {

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Where the console's sources are and where `vite build` puts the served files. */
@@ -73,8 +73,14 @@ async function withLock<T>(lock: string, work: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Vite's command-line entry (its package exports do not expose the bin file itself). */
+function viteBin(projectRoot: string): string {
+  const manifest = createRequire(join(projectRoot, 'package.json')).resolve('vite/package.json');
+  return join(dirname(manifest), 'bin', 'vite.js');
+}
+
 function runVite(projectRoot: string): Promise<void> {
-  const vite = createRequire(join(projectRoot, 'package.json')).resolve('vite/bin/vite.js');
+  const vite = viteBin(projectRoot);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [vite, 'build', '--config', 'console/vite.config.ts'], {
       cwd: projectRoot,
@@ -104,7 +110,7 @@ export async function ensureConsoleBuilt(projectRoot: string, log: (line: string
   if (!existsSync(join(root, 'index.html'))) return false;
   if (!consoleIsStale(projectRoot)) return true;
   try {
-    createRequire(join(projectRoot, 'package.json')).resolve('vite/bin/vite.js');
+    viteBin(projectRoot);
   } catch {
     log('console          not built: Vite is not installed (npm ci installs it)');
     return false;

@@ -43,7 +43,7 @@ export function Tenants() {
         <h2 id="new-tenant-title">New tenant</h2>
         <form onSubmit={(e) => void submit(e)}>
           <label>
-            Name
+            Tenant name
             <input name="tenant-name" required value={name} onChange={(e) => setName(e.target.value)} />
           </label>
           <label>

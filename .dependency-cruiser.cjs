@@ -58,6 +58,22 @@ module.exports = {
       to: { path: '^(core|adapters|functions|ib-bridge|local|lib|bin)/' },
     },
     {
+      name: 'client-stands-alone',
+      severity: 'error',
+      comment:
+        'The typed client is published from the repo (package.json exports) for the CLI and other ' +
+        'apps: it holds only its generated types and openapi-fetch, never the server.',
+      from: { path: '^client/' },
+      to: { path: '^(core|adapters|functions|ib-bridge|local|lib|bin|cli|paper-gateway)/' },
+    },
+    {
+      name: 'cli-speaks-http-only',
+      severity: 'error',
+      comment: 'The oms CLI talks to the API through the typed client, like any other user of it.',
+      from: { path: '^cli/' },
+      to: { path: '^(core|adapters|functions|ib-bridge|local|lib|paper-gateway)/' },
+    },
+    {
       name: 'console-speaks-http-only',
       severity: 'error',
       comment:

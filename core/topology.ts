@@ -58,6 +58,22 @@ export interface RuleSpec {
   target: { queue: keyof typeof queues };
 }
 
+/**
+ * The live stream (docs/stream.md): a WebSocket API whose three routes and bus fan-out are
+ * handlers like any other. Locally the HTTP gateway serves it at `path` on its own port.
+ */
+export interface StreamSpec {
+  path: string;
+  /** `$connect`, `$disconnect` and `$default` (every client frame) handlers. */
+  connect: string;
+  disconnect: string;
+  message: string;
+  /** The bus rule whose events are logged per tenant and posted to subscribed sockets. */
+  fanOut: { rule: string; description: string; pattern: Record<string, unknown>; handler: string };
+  /** Where handlers find the `@connections` endpoint (API Gateway's, or the local gateway's). */
+  connectionsUrlEnv: string;
+}
+
 export const table = {
   name: 'oms',
   partitionKey: 'pk',
@@ -379,3 +395,20 @@ export const authorizer = 'functions/auth/authorizer.ts';
 export const identityTriggers = {
   preTokenGeneration: 'functions/auth/pre-token.ts',
 } as const;
+
+export const stream = {
+  path: '/api/v1/stream',
+  connect: 'functions/stream/connect.ts',
+  disconnect: 'functions/stream/disconnect.ts',
+  message: 'functions/stream/message.ts',
+  fanOut: {
+    rule: 'oms-events-to-stream',
+    description: 'Order, position and strategy events are logged per tenant and posted to its subscribed sockets',
+    pattern: {
+      source: [eventBus.source],
+      'detail-type': [{ prefix: 'order.' }, { prefix: 'position.' }, { prefix: 'strategy.' }],
+    },
+    handler: 'functions/stream/fanout.ts',
+  },
+  connectionsUrlEnv: 'OMS_STREAM_CONNECTIONS_URL',
+} as const satisfies StreamSpec;

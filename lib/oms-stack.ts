@@ -18,6 +18,7 @@ import { OmsHttpApi } from './constructs/http-api.ts';
 import { Identity } from './constructs/identity.ts';
 import { Messaging } from './constructs/messaging.ts';
 import { Monitoring } from './constructs/monitoring.ts';
+import { StreamApi, streamHandlers } from './constructs/stream.ts';
 import {
   accessOf,
   handlerId,
@@ -64,7 +65,7 @@ export function checkSettings(settings: Record<string, string>): Record<string, 
   return { ...settings };
 }
 
-type HandlerKind = 'route' | 'authorizer' | 'consumer' | 'schedule' | 'trigger';
+type HandlerKind = 'route' | 'authorizer' | 'consumer' | 'schedule' | 'trigger' | 'stream';
 
 interface HandlerUse {
   readonly kinds: Set<HandlerKind>;
@@ -88,6 +89,8 @@ const TIMEOUTS: Record<HandlerKind, Duration> = {
   schedule: Duration.seconds(60),
   // Cognito waits at most 5 s for a trigger.
   trigger: Duration.seconds(5),
+  // The fan-out posts to every subscribed socket of a tenant.
+  stream: Duration.seconds(30),
 };
 
 /** The whole OMS in one stack, built from the topology declaration. */
@@ -100,6 +103,7 @@ export class OmsStack extends Stack {
   readonly http: OmsHttpApi;
   readonly bridge: Bridge;
   readonly monitoring: Monitoring;
+  readonly stream: StreamApi | undefined;
 
   constructor(scope: Construct, id: string, props: OmsStackProps = {}) {
     super(scope, id, props);
@@ -204,6 +208,15 @@ export class OmsStack extends Stack {
       logRetention,
     });
 
+    this.stream = topology.stream
+      ? new StreamApi(this, 'Stream', {
+          spec: topology.stream,
+          bus: this.messaging.bus,
+          functions: this.functions,
+          logRetention,
+        })
+      : undefined;
+
     this.monitoring = new Monitoring(this, 'Monitoring', {
       api: this.http.api,
       functions: [...this.functions.values()],
@@ -221,6 +234,8 @@ export class OmsStack extends Stack {
     new CfnOutput(this, 'UserPoolClientId', { value: this.identity.client.userPoolClientId });
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
     new CfnOutput(this, 'EventBusName', { value: this.messaging.bus.eventBusName });
+    if (this.stream)
+      new CfnOutput(this, 'StreamUrl', { value: this.stream.url, description: 'OMS WebSocket stream URL' });
     new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName });
   }
 
@@ -360,5 +375,6 @@ export function collectHandlers(topology: Topology): Map<string, HandlerUse> {
   if (preToken) add(preToken, 'trigger', { access: [] });
   for (const consumer of topology.queueConsumers) add(consumer.handler, 'consumer', consumer);
   for (const schedule of topology.schedules) add(schedule.handler, 'schedule', schedule);
+  if (topology.stream) for (const s of streamHandlers(topology.stream)) add(s.handler, 'stream', s);
   return uses;
 }

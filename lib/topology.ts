@@ -16,6 +16,8 @@ export type Topology = Pick<
 > & {
   /** Handler module of the Lambda authorizer used by every `caller` route. */
   readonly authorizer?: string | undefined;
+  /** The live stream's WebSocket API and fan-out (lib/constructs/stream.ts); absent, none is built. */
+  readonly stream?: TopologyModule.StreamSpec | undefined;
   /** Cognito trigger handlers. */
   readonly identityTriggers?: { readonly preTokenGeneration?: string } | undefined;
 };

@@ -2,9 +2,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { routes as topologyRoutes, type RouteSpec } from '../core/topology.ts';
+import { routes as topologyRoutes, stream as topologyStream, type RouteSpec } from '../core/topology.ts';
 import { problem } from '../functions/shared/problems.ts';
 import { functionName, lambdaContext, loadHandler } from './lambda.ts';
+import { startStreamGateway, type StreamGatewayOptions, type StreamGateway } from './stream-gateway.ts';
 
 /** API Gateway's payload limit. */
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -19,6 +20,8 @@ export interface GatewayOptions {
   host?: string;
   port?: number;
   routes?: RouteSpec[];
+  /** The WebSocket stream on the same port (the topology's by default); `false` serves none. */
+  stream?: Partial<StreamGatewayOptions> | false;
   /** Handler module of the Lambda authorizer run before every `caller` route. */
   authorizer?: string;
   /** Answers requests no API route matches (the built console); false when it does not. */
@@ -36,6 +39,8 @@ export interface GatewayOptions {
 export interface Gateway {
   url: string;
   port: number;
+  /** The WebSocket stream's side of the gateway, unless turned off. */
+  stream?: StreamGateway;
   close(): Promise<void>;
 }
 
@@ -227,7 +232,13 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     .map(compile)
     .sort((a, b) => specificity(b) - specificity(a));
 
+  const streamGateway =
+    options.stream === false
+      ? undefined
+      : startStreamGateway({ spec: topologyStream, ...options.stream });
+
   const server = http.createServer((req, res) => {
+    if (streamGateway?.handleManagement(req, res)) return;
     const started = performance.now();
     const requestId = randomUUID();
     const method = (req.method ?? 'GET').toUpperCase();
@@ -354,6 +365,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     }
   });
   server.keepAliveTimeout = 5000;
+  server.on('upgrade', (req, socket, head) => {
+    if (!streamGateway?.handleUpgrade(req, socket, head)) socket.destroy();
+  });
 
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
@@ -361,13 +375,19 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     server.listen(options.port ?? 0, host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  const url = `http://${host}:${port}`;
+  // Handlers find `@connections` through the environment, as they find every other resource.
+  if (streamGateway) process.env[topologyStream.connectionsUrlEnv] = url;
   return {
-    url: `http://${host}:${port}`,
+    url,
     port,
-    close: () =>
-      new Promise<void>((resolve) => {
+    ...(streamGateway ? { stream: streamGateway } : {}),
+    close: async () => {
+      await streamGateway?.close();
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
-      }),
+      });
+    },
   };
 }

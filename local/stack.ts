@@ -11,11 +11,12 @@ import { pollQueue, runSchedule } from './queue-poller.ts';
 import { assertPortFree } from './ports.ts';
 import { sqsDeliverer, startEventRouter, type EventRouter } from './event-router/router.ts';
 import { rules } from '../core/topology.ts';
+import { handlerDeliverer, streamRule } from './event-router/handlers.ts';
 import { webhookEnv } from '../adapters/webhooks/config.ts';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startOutboxDrainer } from '../adapters/outbox/drain.ts';
-import { authorizer } from '../core/topology.ts';
+import { authorizer, stream } from '../core/topology.ts';
 import { startLocalIdentity, type LocalIdentity } from './identity/index.ts';
 import { startPaperGateway, type PaperGateway } from '../paper-gateway/index.ts';
 import { superviseBridge, type SupervisedBridge } from '../ib-bridge/supervisor.ts';
@@ -105,9 +106,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const tableName = await ensureTable(dynamoClient, table.name);
     const { urls: queueUrls, dlqUrls } = await ensureQueues(sqsClient);
     const eventRouter = await startEventRouter({
-      rules,
+      rules: [...rules, streamRule],
       busName: eventBus.name,
-      deliver: sqsDeliverer(sqsClient, queueUrls),
+      deliver: handlerDeliverer(sqsDeliverer(sqsClient, queueUrls)),
       logger: {
         warn: (message, data) => log(`event router: ${message} ${JSON.stringify(data ?? {})}`),
         error: (message, data) => log(`event router: ${message} ${JSON.stringify(data ?? {})}`),
@@ -217,6 +218,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     stops.push(() => gateway.close());
     log(`HTTP gateway     ${gateway.url}`);
+    log(`WebSocket stream ${gateway.url.replace(/^http/, 'ws')}${stream.path}`);
 
     return {
       baseUrl: gateway.url,

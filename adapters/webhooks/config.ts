@@ -1,5 +1,5 @@
 import { queues } from '../../core/topology.ts';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../core/webhooks/retry.ts';
+import { DEFAULT_RETRY_POLICY, parseRetrySchedule, type RetryPolicy } from '../../core/webhooks/retry.ts';
 import type { DestinationPolicy } from '../../core/webhooks/ssrf.ts';
 
 /**
@@ -9,9 +9,10 @@ import type { DestinationPolicy } from '../../core/webhooks/ssrf.ts';
 export const webhookEnv = {
   /** `true` only in the local stack: plain http is allowed, to loopback addresses only. */
   allowLoopback: 'OMS_WEBHOOK_ALLOW_LOOPBACK',
-  /** Backoff bounds (defaults 300 s doubling to 4 h); tests shrink them to 0. */
-  retryBaseSeconds: 'OMS_WEBHOOK_RETRY_BASE_SECONDS',
-  retryCapSeconds: 'OMS_WEBHOOK_RETRY_CAP_SECONDS',
+  /** Waits between attempts in seconds, comma-separated (default `5,60,300,1800,7200,18000,36000`); tests use `0`. */
+  retrySchedule: 'OMS_WEBHOOK_RETRY_SCHEDULE',
+  /** Jitter fraction applied to each wait either way (default 0.2). */
+  retryJitter: 'OMS_WEBHOOK_RETRY_JITTER',
   timeoutMs: 'OMS_WEBHOOK_TIMEOUT_MS',
   /** Deliveries failing for good in a row before a subscription is disabled (default 5). */
   disableAfter: 'OMS_WEBHOOK_DISABLE_AFTER',
@@ -22,6 +23,14 @@ export interface WebhookConfig {
   retry: RetryPolicy;
   timeoutMs: number;
   disableAfter: number;
+}
+
+function schedule(name: string, fallback: readonly number[]): readonly number[] {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const parsed = parseRetrySchedule(raw);
+  if (!parsed) throw new Error(`Environment variable ${name} must be comma-separated seconds, got ${raw}`);
+  return parsed;
 }
 
 function num(name: string, fallback: number): number {
@@ -39,8 +48,8 @@ export function webhookConfig(): WebhookConfig {
     // Only the local stack sets this: AWS deliveries go to public https endpoints only.
     policy: { allowLoopback: process.env[webhookEnv.allowLoopback] === 'true' },
     retry: {
-      baseSeconds: num(webhookEnv.retryBaseSeconds, DEFAULT_RETRY_POLICY.baseSeconds),
-      capSeconds: num(webhookEnv.retryCapSeconds, DEFAULT_RETRY_POLICY.capSeconds),
+      scheduleSeconds: schedule(webhookEnv.retrySchedule, DEFAULT_RETRY_POLICY.scheduleSeconds),
+      jitter: Math.min(1, num(webhookEnv.retryJitter, DEFAULT_RETRY_POLICY.jitter)),
       maxAttempts: queues.webhooks.maxReceiveCount,
     },
     timeoutMs: num(webhookEnv.timeoutMs, 10_000),

@@ -25,7 +25,7 @@ export function tickSize(price: Dec): Dec {
 }
 
 /** A decimal field in a request: a JSON string or number. */
-export function decimalField(what: string) {
+export function decimalField(what: string, example = '187.25') {
   return z
     .union([z.string(), z.number()])
     .transform((value, ctx) => {
@@ -36,7 +36,7 @@ export function decimalField(what: string) {
       }
       return parsed;
     })
-    .meta({ description: `${what}, as a decimal string (numbers are accepted)`, example: '187.25' });
+    .meta({ description: `${what}, as a decimal string (numbers are accepted)`, example });
 }
 
 function positivePrice(what: string) {
@@ -53,7 +53,7 @@ function positivePrice(what: string) {
   });
 }
 
-export const quantityField = decimalField('quantity').superRefine((q, ctx) => {
+export const quantityField = decimalField('quantity', '10').superRefine((q, ctx) => {
   if (q.lte(0)) ctx.addIssue({ code: 'custom', message: 'quantity must be greater than 0' });
   else if (q.gt(MAX_QUANTITY))
     ctx.addIssue({ code: 'custom', message: `quantity must be at most ${MAX_QUANTITY.toFixed()}` });

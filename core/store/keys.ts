@@ -270,3 +270,33 @@ export const bridgeKeys = {
     sk: `${assertSafe(account, 'account')}${SEP}${assertSafe(symbol, 'symbol')}`,
   }),
 };
+
+/**
+ * The live stream (docs/stream.md): the tenant's event log with its sequence head, the dedupe
+ * marker of each bus event, and the tenant's WebSocket connections, in a partition of their own
+ * so a busy stream never crowds the tenant's orders. The connection pointer is platform-level:
+ * a message names only its connection, as a login names only a username.
+ */
+export const streamKeys = {
+  pk: (tenantId: string): string => `${tenantPk(tenantId)}${SEP}STREAM`,
+  head: (tenantId: string): ItemKey => ({ pk: streamKeys.pk(tenantId), sk: 'HEAD' }),
+  entry: (tenantId: string, seq: number): ItemKey => ({
+    pk: streamKeys.pk(tenantId),
+    sk: `E${SEP}${String(seq).padStart(12, '0')}`,
+  }),
+  entryPrefix: `E${SEP}`,
+  /** Event ids come from other modules; encoding keeps any `#` in them out of the key structure. */
+  eventMarker: (tenantId: string, eventId: string): ItemKey => ({
+    pk: streamKeys.pk(tenantId),
+    sk: `ID${SEP}${encodeURIComponent(eventId)}`,
+  }),
+  connection: (tenantId: string, connectionId: string): ItemKey => ({
+    pk: streamKeys.pk(tenantId),
+    sk: `C${SEP}${assertSafe(connectionId, 'connection id')}`,
+  }),
+  connectionPrefix: `C${SEP}`,
+  connectionPointer: (connectionId: string): ItemKey => ({
+    pk: `WSCONN${SEP}${assertSafe(connectionId, 'connection id')}`,
+    sk: 'CONN',
+  }),
+};

@@ -1,6 +1,7 @@
 /**
  * What the API reference says about each route, built from the same zod schemas the handlers
- * validate with. test/unit/docs checks that every topology route has an entry here.
+ * validate with. test/integration/docs checks that every topology route has an entry here.
+ * Orders come first: the document (and the interactive reference) follows this order.
  */
 import * as z from 'zod';
 import { ModifyOrderRequest, NewOrderRequest } from '../../core/orders/order.ts';
@@ -15,8 +16,6 @@ import { body as updateUserBody } from '../users/update.ts';
 import { body as createApiKeyBody } from '../api-keys/create.ts';
 import { query as auditQuery } from '../audit/list.ts';
 import { pageQuery } from '../auth/services.ts';
-import { ORDER_EVENT_TYPES } from '../../core/orders/events.ts';
-import { ORDER_STATUSES } from '../../core/orders/status.ts';
 import {
   QuoteQuery,
   QuoteViewSchema,
@@ -24,8 +23,13 @@ import {
   SubscribeResultSchema,
   SubscriptionListSchema,
 } from '../../core/marketdata/schemas.ts';
+import * as view from './views.ts';
+
+export { OrderView } from './views.ts';
 
 export interface RouteDoc {
+  /** Stable name for generated clients: `placeOrder`, `listOrders`. */
+  operationId: string;
   summary: string;
   tag: string;
   description?: string;
@@ -33,67 +37,15 @@ export interface RouteDoc {
   query?: z.ZodType;
   /** Request headers beyond authentication. */
   headers?: z.ZodObject;
-  success: { status: number; description: string; schema?: z.ZodType };
+  success: { status: number; description: string; schema?: z.ZodType; contentType?: string };
 }
 
-const decimal = z.string().meta({ description: 'A decimal number as a string', example: '187.25' });
-
-export const OrderView = z
-  .object({
-    id: z.string().meta({ description: 'Our order id (a ULID)' }),
-    clientOrderId: z.string().nullable(),
-    symbol: z.string(),
-    side: z.enum(['buy', 'sell']),
-    quantity: decimal,
-    type: z.enum(['market', 'limit', 'stop', 'stop_limit']),
-    limitPrice: decimal.nullable(),
-    stopPrice: decimal.nullable(),
-    timeInForce: z.enum(['day', 'gtc', 'ioc', 'fok']),
-    account: z.string().nullable(),
-    outsideRth: z.boolean(),
-    status: z.enum(ORDER_STATUSES),
-    filledQuantity: decimal,
-    remainingQuantity: decimal,
-    averageFillPrice: decimal.nullable(),
-    rejectReason: z.string().optional(),
-    rejectCode: z.string().nullable().optional(),
-    brokerOrderId: z.number().int().optional(),
-    brokerPermId: z.number().int().optional(),
-    pendingChange: z
-      .object({ quantity: decimal, limitPrice: decimal.nullable(), stopPrice: decimal.nullable() })
-      .optional(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-    version: z.number().int(),
-  })
-  .meta({ id: 'Order' });
-
-const OrderPage = z
-  .object({ items: z.array(OrderView), nextCursor: z.string().nullable() })
-  .meta({ id: 'OrderPage' });
-const OrderEvents = z
-  .object({
-    items: z.array(
-      z.object({
-        seq: z.number().int(),
-        type: z.enum(ORDER_EVENT_TYPES),
-        at: z.string(),
-        actor: z.string(),
-        reason: z.string().optional(),
-        data: z.record(z.string(), z.unknown()),
-      }),
-    ),
-  })
-  .meta({ id: 'OrderEvents' });
 const IdempotencyHeaders = z.object({
-  'idempotency-key': z
-    .string()
-    .min(1)
-    .max(255)
-    .meta({ description: 'Repeat it to retry safely; the same key with another body is a 409' }),
+  'idempotency-key': z.string().min(1).max(255).meta({
+    description: 'Repeat it to retry safely; the same key with another body is a 409',
+    example: '5b0e8a4e-6f8d-4a43-9d3f-7f1f3c1b2a90',
+  }),
 });
-const idParam = 'id';
-const anyObject = z.record(z.string(), z.unknown());
 
 const ok = (description: string, schema?: z.ZodType, status = 200) => ({
   status,
@@ -101,229 +53,271 @@ const ok = (description: string, schema?: z.ZodType, status = 200) => ({
   ...(schema ? { schema } : {}),
 });
 
+type Entry = Omit<RouteDoc, 'operationId'>;
+const doc = (operationId: string, entry: Entry): RouteDoc => ({ operationId, ...entry });
+
 export const catalog: Record<string, RouteDoc> = {
-  'GET /health': {
-    summary: 'Liveness',
-    tag: 'service',
-    success: ok('The process answers', z.object({ status: z.literal('ok') })),
-  },
-  'GET /health/ready': {
-    summary: 'Readiness: table, queue and broker connection',
-    tag: 'service',
-    success: ok('Every dependency answers'),
-  },
-  'GET /api/openapi.json': {
-    summary: 'This OpenAPI 3.1 document',
-    tag: 'service',
-    success: ok('The document'),
-  },
-  'GET /api/docs': { summary: 'Interactive API reference', tag: 'service', success: ok('An HTML page') },
-  'GET /api/docs/{asset}': {
-    summary: 'Static files of the interactive reference',
-    tag: 'service',
-    success: ok('The file'),
-  },
-
-  'POST /api/v1/auth/login': {
-    summary: 'Log in with username and password',
-    tag: 'auth',
-    body: loginBody,
-    success: ok('Tokens'),
-  },
-  'POST /api/v1/auth/refresh': {
-    summary: 'New tokens for a refresh token',
-    tag: 'auth',
-    body: refreshBody,
-    success: ok('Tokens'),
-  },
-  'POST /api/v1/tenants': {
-    summary: 'Create a tenant with its first admin (platform operator)',
-    tag: 'tenancy',
-    body: createTenantBody,
-    success: ok('The tenant', anyObject, 201),
-  },
-  'GET /api/v1/tenants/me': {
-    summary: "The caller's tenant",
-    tag: 'tenancy',
-    success: ok('The tenant', anyObject),
-  },
-  'POST /api/v1/users': {
-    summary: 'Create a user (admin)',
-    tag: 'tenancy',
-    body: createUserBody,
-    success: ok('The user', anyObject, 201),
-  },
-  'GET /api/v1/users': {
-    summary: 'List users (admin)',
-    tag: 'tenancy',
-    query: pageQuery,
-    success: ok('A page of users'),
-  },
-  'GET /api/v1/users/{username}': { summary: 'A user (admin)', tag: 'tenancy', success: ok('The user') },
-  'PATCH /api/v1/users/{username}': {
-    summary: "Change a user's role or state (admin)",
-    tag: 'tenancy',
-    body: updateUserBody,
-    success: ok('The user'),
-  },
-  'POST /api/v1/api-keys': {
-    summary: 'Create an API key, shown once',
-    tag: 'tenancy',
-    body: createApiKeyBody,
-    success: ok('The key', anyObject, 201),
-  },
-  'GET /api/v1/api-keys': {
-    summary: 'List API keys',
-    tag: 'tenancy',
-    query: pageQuery,
-    success: ok('A page of keys'),
-  },
-  'GET /api/v1/api-keys/{id}': { summary: 'An API key', tag: 'tenancy', success: ok('The key') },
-  'DELETE /api/v1/api-keys/{id}': { summary: 'Revoke an API key', tag: 'tenancy', success: ok('Revoked') },
-  'GET /api/v1/audit': {
-    summary: 'Security audit log (admin)',
-    tag: 'tenancy',
-    query: auditQuery,
-    success: ok('A page of audit entries'),
-  },
-
-  'POST /api/v1/orders': {
+  'POST /api/v1/orders': doc('placeOrder', {
     summary: 'Place an order',
     description:
       'Validated, checked by pre-trade risk, persisted, then queued for the broker. A risk denial is recorded as a rejected order and answered with 422.',
     tag: 'orders',
     body: NewOrderRequest,
     headers: IdempotencyHeaders,
-    success: ok('The accepted order, in pending_new', OrderView, 201),
-  },
-  'GET /api/v1/orders': {
+    success: ok('The accepted order, in pending_new', view.OrderView, 201),
+  }),
+  'GET /api/v1/orders': doc('listOrders', {
     summary: 'List orders, newest first',
     tag: 'orders',
     query: ListOrdersQuery,
-    success: ok('A page of orders', OrderPage),
-  },
-  'POST /api/v1/orders/cancel-all': {
-    summary: 'Cancel every working order',
+    success: ok('A page of orders', view.OrderPage),
+  }),
+  'GET /api/v1/orders/{id}': doc('getOrder', {
+    summary: 'An order',
     tag: 'orders',
-    success: ok('The orders now pending cancel', anyObject, 202),
-  },
-  'GET /api/v1/orders/{id}': { summary: 'An order', tag: 'orders', success: ok('The order', OrderView) },
-  'PATCH /api/v1/orders/{id}': {
+    success: ok('The order', view.OrderView),
+  }),
+  'PATCH /api/v1/orders/{id}': doc('modifyOrder', {
     summary: 'Modify a working order (risk checks again)',
     tag: 'orders',
     body: ModifyOrderRequest,
-    success: ok('The order, pending replace', OrderView, 202),
-  },
-  'GET /api/v1/orders/{id}/events': {
+    success: ok('The order, pending replace', view.OrderView, 202),
+  }),
+  'GET /api/v1/orders/{id}/events': doc('listOrderEvents', {
     summary: "An order's audit trail, oldest first",
     tag: 'orders',
-    success: ok('The events', OrderEvents),
-  },
-  'POST /api/v1/orders/{id}/cancel': {
+    success: ok('The events', view.OrderEvents),
+  }),
+  'POST /api/v1/orders/{id}/cancel': doc('cancelOrder', {
     summary: 'Cancel an order',
     tag: 'orders',
-    success: ok('The order, pending cancel', OrderView, 202),
-  },
+    success: ok('The order, pending cancel', view.OrderView, 202),
+  }),
+  'POST /api/v1/orders/cancel-all': doc('cancelAllOrders', {
+    summary: 'Cancel every working order',
+    tag: 'orders',
+    success: ok('The orders now pending cancel', view.CancelAllResult, 202),
+  }),
 
-  'GET /api/v1/risk/limits': {
+  'GET /api/v1/positions': doc('listPositions', {
+    summary: "The tenant's positions",
+    tag: 'positions',
+    description:
+      'Per broker account and symbol, from the fills the bridge applied; marked to the latest cached quote when there is one (marketPrice, marketValue and unrealizedPnl are null otherwise). Realized P&L is net of commissions.',
+    success: ok('The positions', view.PositionList),
+  }),
+  'GET /api/v1/pnl/today': doc('getTodayPnl', {
+    summary: "The tenant's P&L for today (UTC trading day)",
+    tag: 'positions',
+    description:
+      'Realized P&L (net of commissions), commissions and fill count of the day, unrealized P&L of open positions marked to the latest cached quotes, per symbol and in total.',
+    success: ok('The day P&L', view.DayPnl),
+  }),
+
+  'GET /api/v1/risk/limits': doc('getRiskLimits', {
     summary: 'Pre-trade risk limits',
     tag: 'risk',
-    success: ok('The limits', anyObject),
-  },
-  'PUT /api/v1/risk/limits': {
+    success: ok('The limits', view.RiskLimitsView),
+  }),
+  'PUT /api/v1/risk/limits': doc('putRiskLimits', {
     summary: 'Replace the risk limits (admin)',
     tag: 'risk',
     body: RiskLimits,
-    success: ok('The limits', anyObject),
-  },
-  'GET /api/v1/risk/kill-switch': { summary: 'Kill switch state', tag: 'risk', success: ok('The state') },
-  'POST /api/v1/risk/kill-switch': {
+    success: ok('The limits', view.RiskLimitsView),
+  }),
+  'GET /api/v1/risk/kill-switch': doc('getKillSwitch', {
+    summary: 'Kill switch state',
+    tag: 'risk',
+    success: ok('The state', view.KillSwitchState),
+  }),
+  'POST /api/v1/risk/kill-switch': doc('setKillSwitch', {
     summary: 'Engage or release the kill switch (admin)',
     tag: 'risk',
     body: KillSwitchRequest,
-    success: ok('The state'),
-  },
+    success: ok('The state', view.KillSwitchState),
+  }),
 
-  'POST /api/v1/webhooks': {
-    summary: 'Subscribe a URL to events; the signing secret is shown once',
-    tag: 'webhooks',
-    body: CreateWebhookRequest,
-    success: ok('The subscription', anyObject, 201),
-  },
-  'GET /api/v1/webhooks': {
-    summary: 'List webhook subscriptions',
-    tag: 'webhooks',
-    query: WebhookPageQuery,
-    success: ok('A page of subscriptions'),
-  },
-  'GET /api/v1/webhooks/{id}': {
-    summary: 'A webhook subscription',
-    tag: 'webhooks',
-    success: ok('The subscription'),
-  },
-  'DELETE /api/v1/webhooks/{id}': {
-    summary: 'Delete a webhook subscription',
-    tag: 'webhooks',
-    success: ok('Deleted'),
-  },
-  'POST /api/v1/webhooks/{id}/rotate-secret': {
-    summary: 'Rotate the signing secret',
-    tag: 'webhooks',
-    success: ok('The new secret'),
-  },
-  'POST /api/v1/webhooks/{id}/test': { summary: 'Send a test event', tag: 'webhooks', success: ok('Queued') },
-  'GET /api/v1/webhooks/{id}/deliveries': {
-    summary: 'Delivery attempts',
-    tag: 'webhooks',
-    query: WebhookPageQuery,
-    success: ok('A page of attempts'),
-  },
-  'POST /api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver': {
-    summary: 'Deliver an event again',
-    tag: 'webhooks',
-    success: ok('Queued'),
-  },
-
-  'POST /api/v1/marketdata/subscriptions': {
+  'POST /api/v1/marketdata/subscriptions': doc('subscribeMarketData', {
     summary: 'Stream quotes of symbols into the cache',
     tag: 'marketdata',
     description:
       'All or none. One broker line per symbol is shared by every tenant; a symbol nobody streams yet needs a free line (409 MARKET_DATA_LINE_LIMIT otherwise). 201 when something was added, 200 when the tenant held them all.',
     body: SubscribeRequest,
     success: ok("The tenant's subscriptions", SubscribeResultSchema, 201),
-  },
-  'GET /api/v1/marketdata/subscriptions': {
+  }),
+  'GET /api/v1/marketdata/subscriptions': doc('listMarketDataSubscriptions', {
     summary: "The tenant's market-data subscriptions",
     tag: 'marketdata',
     success: ok('The subscriptions', SubscriptionListSchema),
-  },
-  'DELETE /api/v1/marketdata/subscriptions/{symbol}': {
+  }),
+  'DELETE /api/v1/marketdata/subscriptions/{symbol}': doc('unsubscribeMarketData', {
     summary: 'Stop streaming a symbol for this tenant',
     tag: 'marketdata',
     success: ok('Unsubscribed', undefined, 204),
-  },
-  'GET /api/v1/positions': {
-    summary: "The tenant's positions",
-    tag: 'positions',
-    description:
-      'Per broker account and symbol, from the fills the bridge applied; marked to the latest cached quote when there is one (marketPrice, marketValue and unrealizedPnl are null otherwise). Realized P&L is net of commissions.',
-    success: ok('The positions'),
-  },
-  'GET /api/v1/pnl/today': {
-    summary: "The tenant's P&L for today (UTC trading day)",
-    tag: 'positions',
-    description:
-      'Realized P&L (net of commissions), commissions and fill count of the day, unrealized P&L of open positions marked to the latest cached quotes, per symbol and in total.',
-    success: ok('The day P&L'),
-  },
-  'GET /api/v1/marketdata/{symbol}': {
+  }),
+  'GET /api/v1/marketdata/{symbol}': doc('getQuote', {
     summary: 'The latest cached quote',
     tag: 'marketdata',
     description:
       'Served from the cache with a stale flag. With nothing cached, the bridge takes a snapshot, waited for a few seconds; 404 MARKET_DATA_UNAVAILABLE when none comes.',
     query: QuoteQuery,
     success: ok('The quote', QuoteViewSchema),
-  },
+  }),
+
+  'POST /api/v1/webhooks': doc('createWebhook', {
+    summary: 'Subscribe a URL to events; the signing secret is shown once',
+    tag: 'webhooks',
+    body: CreateWebhookRequest,
+    success: ok('The subscription', view.WebhookWithSecret, 201),
+  }),
+  'GET /api/v1/webhooks': doc('listWebhooks', {
+    summary: 'List webhook subscriptions',
+    tag: 'webhooks',
+    query: WebhookPageQuery,
+    success: ok('A page of subscriptions', view.WebhookPage),
+  }),
+  'GET /api/v1/webhooks/{id}': doc('getWebhook', {
+    summary: 'A webhook subscription',
+    tag: 'webhooks',
+    success: ok('The subscription', view.WebhookSubscription),
+  }),
+  'DELETE /api/v1/webhooks/{id}': doc('deleteWebhook', {
+    summary: 'Delete a webhook subscription',
+    tag: 'webhooks',
+    success: ok('Deleted', undefined, 204),
+  }),
+  'POST /api/v1/webhooks/{id}/rotate-secret': doc('rotateWebhookSecret', {
+    summary: 'Rotate the signing secret',
+    tag: 'webhooks',
+    success: ok('The subscription with its new secret', view.WebhookWithSecret),
+  }),
+  'POST /api/v1/webhooks/{id}/test': doc('testWebhook', {
+    summary: 'Send a webhook.test event now, once',
+    tag: 'webhooks',
+    success: ok('The delivery with its attempt', view.WebhookDelivery),
+  }),
+  'GET /api/v1/webhooks/{id}/deliveries': doc('listWebhookDeliveries', {
+    summary: 'Deliveries, newest first, each with every attempt',
+    tag: 'webhooks',
+    query: WebhookPageQuery,
+    success: ok('A page of deliveries', view.WebhookDeliveryPage),
+  }),
+  'POST /api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver': doc('redeliverWebhook', {
+    summary: 'Deliver an event again, with the same webhook-id',
+    tag: 'webhooks',
+    success: ok('The delivery, pending again', view.WebhookDelivery, 202),
+  }),
+
+  'POST /api/v1/auth/login': doc('login', {
+    summary: 'Log in with username and password',
+    tag: 'auth',
+    body: loginBody,
+    success: ok('Tokens', view.Tokens),
+  }),
+  'POST /api/v1/auth/refresh': doc('refreshTokens', {
+    summary: 'New tokens for a refresh token',
+    tag: 'auth',
+    body: refreshBody,
+    success: ok('Tokens', view.Tokens),
+  }),
+  'POST /api/v1/tenants': doc('createTenant', {
+    summary: 'Create a tenant with its first admin (platform operator)',
+    tag: 'tenancy',
+    body: createTenantBody,
+    success: ok('The tenant', view.CreatedTenant, 201),
+  }),
+  'GET /api/v1/tenants/me': doc('getMyTenant', {
+    summary: "The caller's tenant",
+    tag: 'tenancy',
+    success: ok('The tenant and who is calling', view.TenantWithCaller),
+  }),
+  'POST /api/v1/users': doc('createUser', {
+    summary: 'Create a user (admin)',
+    tag: 'tenancy',
+    body: createUserBody,
+    success: ok('The user', view.User, 201),
+  }),
+  'GET /api/v1/users': doc('listUsers', {
+    summary: 'List users (admin)',
+    tag: 'tenancy',
+    query: pageQuery,
+    success: ok('A page of users', view.UserPage),
+  }),
+  'GET /api/v1/users/{username}': doc('getUser', {
+    summary: 'A user (admin)',
+    tag: 'tenancy',
+    success: ok('The user', view.User),
+  }),
+  'PATCH /api/v1/users/{username}': doc('updateUser', {
+    summary: "Change a user's role or state (admin)",
+    tag: 'tenancy',
+    body: updateUserBody,
+    success: ok('The user', view.User),
+  }),
+  'POST /api/v1/api-keys': doc('createApiKey', {
+    summary: 'Create an API key, shown once',
+    tag: 'tenancy',
+    body: createApiKeyBody,
+    success: ok('The key', view.CreatedApiKey, 201),
+  }),
+  'GET /api/v1/api-keys': doc('listApiKeys', {
+    summary: 'List API keys',
+    tag: 'tenancy',
+    query: pageQuery,
+    success: ok('A page of keys', view.ApiKeyPage),
+  }),
+  'GET /api/v1/api-keys/{id}': doc('getApiKey', {
+    summary: 'An API key',
+    tag: 'tenancy',
+    success: ok('The key', view.ApiKey),
+  }),
+  'DELETE /api/v1/api-keys/{id}': doc('revokeApiKey', {
+    summary: 'Revoke an API key',
+    tag: 'tenancy',
+    success: ok('The revoked key', view.ApiKey),
+  }),
+  'GET /api/v1/audit': doc('listAudit', {
+    summary: 'Security audit log (admin)',
+    tag: 'tenancy',
+    query: auditQuery,
+    success: ok('A page of audit entries', view.AuditPage),
+  }),
+
+  'GET /health': doc('getLiveness', {
+    summary: 'Liveness',
+    tag: 'service',
+    success: ok('The process answers', view.Liveness),
+  }),
+  'GET /health/ready': doc('getReadiness', {
+    summary: 'Readiness: table, queue and broker connection',
+    tag: 'service',
+    success: ok('Every dependency answers (503 with the same body when one does not)', view.Readiness),
+  }),
+  'GET /api/openapi.json': doc('getOpenApiDocument', {
+    summary: 'This OpenAPI 3.1 document',
+    tag: 'service',
+    success: ok('The document'),
+  }),
+  'GET /api/docs': doc('getApiReference', {
+    summary: 'Interactive API reference',
+    tag: 'service',
+    success: { status: 200, description: 'An HTML page', contentType: 'text/html' },
+  }),
+  'GET /api/docs/{asset}': doc('getApiReferenceAsset', {
+    summary: 'Static files of the interactive reference',
+    tag: 'service',
+    success: ok('The file'),
+  }),
 };
 
-export { idParam };
+/** Tag order in the document: what a trader needs first. */
+export const TAGS = [
+  { name: 'orders', description: 'Place, list, modify and cancel orders' },
+  { name: 'positions', description: 'Positions and P&L' },
+  { name: 'risk', description: 'Pre-trade risk limits and the kill switch' },
+  { name: 'marketdata', description: 'Quotes and market-data subscriptions' },
+  { name: 'webhooks', description: 'Signed event deliveries (Standard Webhooks)' },
+  { name: 'auth', description: 'Tokens for users' },
+  { name: 'tenancy', description: 'Tenants, users, API keys and the security audit log' },
+  { name: 'service', description: 'Health and this reference' },
+];

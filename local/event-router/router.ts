@@ -23,6 +23,14 @@ export interface EventEnvelope {
   detail: Record<string, unknown>;
 }
 
+/** A rule as the router runs it: a topology rule (queue target) or the stream's fan-out (a handler, as a Lambda target). */
+export interface RouterRule {
+  name: string;
+  description?: string;
+  pattern: Record<string, unknown>;
+  target: RuleSpec['target'] | { handler: string };
+}
+
 /** The few log lines the router writes; the local stack injects its own. */
 export interface RouterLogger {
   warn(message: string, data?: Record<string, unknown>): void;
@@ -33,9 +41,9 @@ export interface EventRouterOptions {
   host?: string;
   /** 0 picks a free port. */
   port?: number;
-  rules: RuleSpec[];
+  rules: RouterRule[];
   busName: string;
-  deliver: (target: RuleSpec['target'], event: EventEnvelope) => Promise<void>;
+  deliver: (target: RouterRule['target'], event: EventEnvelope) => Promise<void>;
   region?: string;
   logger?: RouterLogger;
   /** Delivery attempts per target before giving up loudly (EventBridge retries for up to 24 h). */
@@ -90,7 +98,7 @@ export async function startEventRouter(opts: EventRouterOptions): Promise<EventR
   const region = opts.region ?? 'us-east-1';
   const maxAttempts = opts.maxAttempts ?? 5;
   const baseDelay = opts.retryBaseDelayMs ?? 200;
-  const rules: Array<{ rule: RuleSpec; pattern: CompiledPattern }> = opts.rules.map((rule) => ({
+  const rules: Array<{ rule: RouterRule; pattern: CompiledPattern }> = opts.rules.map((rule) => ({
     rule,
     pattern: compilePattern(rule.pattern),
   }));
@@ -98,7 +106,7 @@ export async function startEventRouter(opts: EventRouterOptions): Promise<EventR
   const pending = new Set<Promise<void>>();
   let closed = false;
 
-  async function deliverWithRetry(rule: RuleSpec, event: EventEnvelope): Promise<void> {
+  async function deliverWithRetry(rule: RouterRule, event: EventEnvelope): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
         await opts.deliver(rule.target, event);
@@ -200,6 +208,7 @@ export function sqsDeliverer(
   queueUrls: Record<string, string>,
 ): EventRouterOptions['deliver'] {
   return async (target, event) => {
+    if (!('queue' in target)) throw new Error(`No queue target in ${JSON.stringify(target)}`);
     const url = queueUrls[target.queue];
     if (url === undefined) throw new Error(`No queue URL for target queue "${target.queue}"`);
     const fifo = url.endsWith('.fifo');

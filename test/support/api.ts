@@ -4,6 +4,7 @@
  */
 import { authorizer, routes as topologyRoutes, type RouteSpec } from '../../core/topology.ts';
 import { startGateway, type Gateway } from '../../local/gateway.ts';
+import type { StreamGatewayOptions } from '../../local/stream-gateway.ts';
 import { startLocalIdentity, type LocalIdentity } from '../../local/identity/index.ts';
 import { TenancyStore } from '../../adapters/dynamodb/tenancy-store.ts';
 import { useTestResources, type TestResources } from './resources.ts';
@@ -34,14 +35,20 @@ export interface TestApi {
 }
 
 /** Starts the API for one test file; call `close()` in afterAll. */
-export async function startTestApi(options: { routes?: RouteSpec[] } = {}): Promise<TestApi> {
+export async function startTestApi(
+  options: { routes?: RouteSpec[]; stream?: Partial<StreamGatewayOptions> } = {},
+): Promise<TestApi> {
   process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
   const resources = await useTestResources();
   const identity = startLocalIdentity({
     tableName: resources.tableName,
     dynamodbEndpoint: resources.endpoints.dynamodb,
   });
-  const gateway = await startGateway({ routes: options.routes ?? topologyRoutes, authorizer });
+  const gateway = await startGateway({
+    routes: options.routes ?? topologyRoutes,
+    authorizer,
+    ...(options.stream ? { stream: options.stream } : {}),
+  });
   const store = new TenancyStore(
     DynamoDBDocumentClient.from(resources.dynamo, { marshallOptions: { removeUndefinedValues: true } }),
     resources.tableName,

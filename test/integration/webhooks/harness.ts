@@ -68,8 +68,7 @@ export async function startReceiver(): Promise<Receiver> {
 /** Fast retries, loopback allowed: the local stack's settings with the backoff shrunk to zero. */
 export function useFastWebhookSettings(disableAfter = 1): void {
   process.env[webhookEnv.allowLoopback] = 'true';
-  process.env[webhookEnv.retryBaseSeconds] = '0';
-  process.env[webhookEnv.retryCapSeconds] = '0';
+  process.env[webhookEnv.retrySchedule] = '0';
   process.env[webhookEnv.timeoutMs] = '2000';
   process.env[webhookEnv.disableAfter] = String(disableAfter);
   process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';

@@ -74,6 +74,7 @@ export const publicOnlyTopology: Topology = {
   ...topology,
   authorizer: undefined,
   routes: topology.routes.filter((r) => r.auth === 'public'),
+  stream: undefined,
 };
 
 export interface Synth {

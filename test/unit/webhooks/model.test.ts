@@ -8,7 +8,15 @@ import {
   signingSecrets,
   type WebhookSubscription,
 } from '../../../core/webhooks/model.ts';
-import { DEFAULT_RETRY_POLICY, isLastAttempt, retryDelaySeconds } from '../../../core/webhooks/retry.ts';
+import * as fc from 'fast-check';
+import {
+  DEFAULT_RETRY_POLICY,
+  MAX_VISIBILITY_SECONDS,
+  isLastAttempt,
+  parseRetrySchedule,
+  retryDelayBounds,
+  retryDelaySeconds,
+} from '../../../core/webhooks/retry.ts';
 import { signedHeaders } from '../../../core/webhooks/signing.ts';
 
 describe('event filters', () => {
@@ -36,22 +44,56 @@ describe('event filters', () => {
 });
 
 describe('retry schedule', () => {
-  test('full jitter stays within the exponential bound and the cap', () => {
-    const p = DEFAULT_RETRY_POLICY;
-    expect(retryDelaySeconds(1, p, () => 0.999999)).toBe(300);
-    expect(retryDelaySeconds(2, p, () => 0.999999)).toBe(600);
-    expect(retryDelaySeconds(7, p, () => 0.999999)).toBe(4 * 3600);
-    expect(retryDelaySeconds(30, p, () => 0.999999)).toBe(4 * 3600);
-    expect(retryDelaySeconds(3, p, () => 0)).toBe(0);
+  const p = DEFAULT_RETRY_POLICY;
+  const hours = (s: number) => s / 3600;
+
+  test('the first retry comes within seconds, the later ones at 1 min, 5 min, 30 min, 2 h, 5 h and 10 h', () => {
+    const nominal = [1, 2, 3, 4, 5, 6, 7].map((a) => retryDelaySeconds(a, p, () => 0.5));
+    expect(nominal).toEqual([5, 60, 300, 1800, 7200, 18_000, 36_000]);
+    expect(retryDelayBounds(1, p)).toEqual({ min: 4, max: 6 });
   });
 
-  test('the default spreads the attempts over hours', () => {
-    let worst = 0;
-    for (let a = 1; a < DEFAULT_RETRY_POLICY.maxAttempts; a++)
-      worst += retryDelaySeconds(a, DEFAULT_RETRY_POLICY, () => 0.999999);
-    expect(worst / 3600).toBeGreaterThan(6);
-    expect(isLastAttempt(8, DEFAULT_RETRY_POLICY)).toBe(true);
-    expect(isLastAttempt(7, DEFAULT_RETRY_POLICY)).toBe(false);
+  test('jitter stays within ±20 % and never exceeds the SQS visibility limit', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 40 }),
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+        (attempt, r) => {
+          const wait = retryDelaySeconds(attempt, p, () => r);
+          const nominal = p.scheduleSeconds[Math.min(attempt, p.scheduleSeconds.length) - 1]!;
+          expect(wait).toBeGreaterThanOrEqual(Math.floor(nominal * 0.8));
+          expect(wait).toBeLessThanOrEqual(Math.min(MAX_VISIBILITY_SECONDS, Math.ceil(nominal * 1.2)));
+        },
+      ),
+    );
+    expect(retryDelaySeconds(30, p, () => 0.999999)).toBeLessThanOrEqual(MAX_VISIBILITY_SECONDS);
+  });
+
+  test('two receivers failing at the same instant are retried at different times', () => {
+    const draws = [0.1, 0.9];
+    const waits = draws.map((r) => retryDelaySeconds(5, p, () => r));
+    expect(waits[0]).toBeLessThan(waits[1]!);
+  });
+
+  test('the default spreads eight attempts over more than half a day', () => {
+    let earliest = 0;
+    let latest = 0;
+    for (let a = 1; a < p.maxAttempts; a++) {
+      earliest += retryDelayBounds(a, p).min;
+      latest += retryDelayBounds(a, p).max;
+    }
+    expect(hours(earliest)).toBeGreaterThan(13);
+    expect(hours(latest)).toBeLessThan(22);
+    expect(isLastAttempt(8, p)).toBe(true);
+    expect(isLastAttempt(7, p)).toBe(false);
+  });
+
+  test('schedules from the environment parse, bad ones are refused', () => {
+    expect(parseRetrySchedule('5, 60,300')).toEqual([5, 60, 300]);
+    expect(parseRetrySchedule('0')).toEqual([0]);
+    expect(parseRetrySchedule('5,-1')).toBeUndefined();
+    expect(parseRetrySchedule('5,,6')).toBeUndefined();
+    expect(retryDelaySeconds(3, { scheduleSeconds: [0], jitter: 0.2, maxAttempts: 8 })).toBe(0);
   });
 });
 

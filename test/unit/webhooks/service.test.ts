@@ -59,7 +59,7 @@ function setup(results: Array<Partial<SendResult>>, guardAnswer?: string) {
       ),
     },
     guard: { check: async () => guardAnswer },
-    retry: { baseSeconds: 60, capSeconds: 3600, maxAttempts: 3 },
+    retry: { scheduleSeconds: [30, 60], jitter: 0.2, maxAttempts: 3 },
     disableAfter: 2,
     now: () => new Date('2026-01-01T00:00:00Z'),
     random: () => 0.5,

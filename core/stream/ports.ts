@@ -1,0 +1,45 @@
+import type { LoggedEntry, ServerMessage, StreamEntry } from './model.ts';
+
+/** A socket that authenticated, as the table keeps it under its tenant. */
+export interface StreamConnection {
+  connectionId: string;
+  tenantId: string;
+  principal: string;
+  /** The caller's effective scopes when it authenticated; a subscribe needs the stream's read scope. */
+  scopes: string[];
+  /** Streams it subscribed to; empty until the first `subscribe`. */
+  streams: string[];
+  /** The last sequence number this socket has been given (or skipped, when not subscribed). */
+  watermark: number;
+}
+
+/** The tenant's event log: one sequence per tenant, one entry per bus event. */
+export interface StreamLogPort {
+  /** Logs the entry under the next sequence number; undefined when this event id is already logged. */
+  append(entry: StreamEntry): Promise<LoggedEntry | undefined>;
+  /** The last sequence number assigned (0 before the first event). */
+  head(tenantId: string): Promise<number>;
+  /** Entries after `afterSeq`, oldest first, that have not expired. */
+  readAfter(tenantId: string, afterSeq: number, limit: number): Promise<LoggedEntry[]>;
+}
+
+export interface ConnectionStorePort {
+  /** Records an authenticated socket (and the pointer from its id to its tenant). */
+  add(connection: StreamConnection): Promise<void>;
+  /** The tenant of a socket, if it authenticated. */
+  tenantOf(connectionId: string): Promise<string | undefined>;
+  get(tenantId: string, connectionId: string): Promise<StreamConnection | undefined>;
+  /** The tenant's sockets that subscribed to something. */
+  subscribed(tenantId: string): Promise<StreamConnection[]>;
+  setSubscription(tenantId: string, connectionId: string, streams: string[], watermark: number): Promise<void>;
+  /** Moves the watermark from `from` to `to`; false when another delivery moved it first. */
+  advance(tenantId: string, connectionId: string, from: number, to: number): Promise<boolean>;
+  remove(connectionId: string, tenantId?: string): Promise<void>;
+}
+
+/** API Gateway's `@connections` (or the local gateway's). */
+export interface ConnectionsPort {
+  /** Sends one message; `gone` when the socket is closed (or was closed for reading too slowly). */
+  post(connectionId: string, message: ServerMessage): Promise<'sent' | 'gone'>;
+  close(connectionId: string): Promise<void>;
+}

@@ -1,0 +1,52 @@
+/**
+ * Every stable `code` a problem+json answer can carry, for the reference and generated clients.
+ * test/unit/docs/problem-codes.test.ts scans the sources for codes and fails when one is missing.
+ */
+import { RISK_CODES } from '../../core/risk/checks.ts';
+
+export const PROBLEM_CODES = [
+  // Requests
+  'VALIDATION_FAILED',
+  'PAYLOAD_TOO_LARGE',
+  'ROUTE_NOT_FOUND',
+  'METHOD_NOT_ALLOWED',
+  // Access
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'RATE_LIMITED',
+  'SELF_LOCKOUT',
+  'USERNAME_TAKEN',
+  'TENANT_EXISTS',
+  'TENANT_NOT_FOUND',
+  'USER_NOT_FOUND',
+  'API_KEY_NOT_FOUND',
+  'API_KEY_REVOKED',
+  'NOT_FOUND',
+  // Orders
+  'ORDER_NOT_FOUND',
+  'ORDER_NOT_CANCELLABLE',
+  'ORDER_NOT_MODIFIABLE',
+  'ORDER_VERSION_CONFLICT',
+  'IDEMPOTENCY_KEY_REUSED',
+  'DUPLICATE_CLIENT_ORDER_ID',
+  'ILLEGAL_TRANSITION',
+  'ORDER_ID_RACE',
+  'POSITION_VERSION_CONFLICT',
+  // Pre-trade risk (422 on POST /orders and PATCH /orders/{id})
+  ...Object.values(RISK_CODES),
+  // Webhooks
+  'WEBHOOK_URL_FORBIDDEN',
+  'WEBHOOK_LIMIT_REACHED',
+  'WEBHOOK_NOT_FOUND',
+  'WEBHOOK_DELIVERY_NOT_FOUND',
+  // Market data
+  'MARKET_DATA_LINE_LIMIT',
+  'MARKET_DATA_UNAVAILABLE',
+  'MARKET_DATA_CONTENTION',
+  'MARKET_DATA_SUBSCRIPTION_NOT_FOUND',
+  // Infrastructure
+  'DEPENDENCY_FAILED',
+  'INTERNAL',
+] as const;
+
+export type ProblemCode = (typeof PROBLEM_CODES)[number];

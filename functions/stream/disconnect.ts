@@ -1,0 +1,13 @@
+/** `$disconnect`: forgets the socket and its subscriptions. */
+import { logger } from '../shared/observability.ts';
+import { streamService, type WebSocketEvent } from './deps.ts';
+
+export const handler = async (event: WebSocketEvent): Promise<{ statusCode: number }> => {
+  try {
+    await streamService().disconnect(event.requestContext.connectionId);
+  } catch (error) {
+    // The item expires on its own (TTL); a failed delete only leaves it there longer.
+    logger.warn('Forgetting a stream connection failed', { error: error as Error });
+  }
+  return { statusCode: 200 };
+};

@@ -1,0 +1,319 @@
+/**
+ * Every example in the OpenAPI document is valid and true: each validates against the schema it
+ * illustrates, and each request example, sent to the local stack, gets the documented status
+ * (with a body that satisfies the documented response schema). Path ids, and the refresh token,
+ * are swapped for ones this test created; bodies and queries are sent exactly as documented.
+ */
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type * as z from 'zod';
+import { startTestApi, type TestApi, type TestResponse } from '../../support/api.ts';
+import { createTestTenant, operatorToken, type TestTenant } from '../../support/tenants.ts';
+import { routes, type RouteSpec } from '../../../core/topology.ts';
+import { systemKeys } from '../../../core/store/keys.ts';
+import { catalog } from '../../../functions/docs/catalog.ts';
+import { examples, problemExample } from '../../../functions/docs/examples.ts';
+import { errorStatuses, Problem } from '../../../functions/docs/openapi.ts';
+import {
+  ALL_WEBHOOK_EVENTS,
+  webhookPayloadExample,
+  webhookPayloadSchema,
+} from '../../../functions/docs/webhook-events.ts';
+import { DynamoQuoteCache } from '../../../adapters/dynamodb/quote-cache.ts';
+import { resetWebhookService } from '../../../adapters/webhooks/service.ts';
+import { webhookEnv } from '../../../adapters/webhooks/config.ts';
+
+const keyOf = (r: RouteSpec) => `${r.method} ${r.path}`;
+
+function expectValid(schema: z.ZodType, value: unknown, what: string): void {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new Error(`${what}: ${JSON.stringify(result.error.issues, null, 1)}`);
+}
+
+describe('examples validate against their own schemas', () => {
+  test('every route has an operationId (unique) and an example entry', () => {
+    const ids = routes.map((r) => catalog[keyOf(r)]?.operationId);
+    expect(ids.filter((id) => !id)).toEqual([]);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(routes.map(keyOf).filter((k) => !examples[k])).toEqual([]);
+  });
+
+  test.each(routes.map(keyOf))('%s', (key) => {
+    const doc = catalog[key]!;
+    const example = examples[key]!;
+    if (doc.body) {
+      expect(example.body).toBeDefined();
+      expectValid(doc.body, example.body, `${key} request body`);
+    }
+    if (doc.query && example.query) expectValid(doc.query, example.query, `${key} query`);
+    if (doc.success.schema && doc.success.contentType === undefined) {
+      expect(example.response).toBeDefined();
+      expectValid(doc.success.schema, example.response, `${key} response`);
+    }
+    const route = routes.find((r) => keyOf(r) === key)!;
+    for (const status of errorStatuses(route)) {
+      const p = problemExample(key, status);
+      expectValid(Problem, p, `${key} ${status} problem`);
+      expect(p.status).toBe(status);
+    }
+  });
+
+  test('the 400, 401 and 403 examples show their own codes, not a risk denial', () => {
+    const key = 'POST /api/v1/orders';
+    expect([400, 401, 403, 409, 422].map((s) => problemExample(key, s).code)).toEqual([
+      'VALIDATION_FAILED',
+      'UNAUTHENTICATED',
+      'FORBIDDEN',
+      'IDEMPOTENCY_KEY_REUSED',
+      'RISK_MAX_NOTIONAL',
+    ]);
+  });
+
+  test.each([...ALL_WEBHOOK_EVENTS])('webhook event %s', (type) => {
+    expectValid(webhookPayloadSchema(type), webhookPayloadExample(type), `${type} payload`);
+  });
+});
+
+describe('request examples sent to the local stack', () => {
+  let api: TestApi;
+  let tenant: TestTenant;
+  let operator: string;
+  const ids: Record<string, string> = {};
+  let refreshToken = '';
+  const sent = new Set<string>();
+
+  beforeAll(async () => {
+    process.env[webhookEnv.allowLoopback] = 'true';
+    process.env[webhookEnv.timeoutMs] = '500';
+    process.env.OMS_MARKET_DATA_SNAPSHOT_WAIT_MS = '100';
+    // The documented webhook host resolves to this machine, where nothing listens on 443.
+    resetWebhookService(async () => [{ address: '127.0.0.1', family: 4 }]);
+    api = await startTestApi();
+    tenant = await createTestTenant(api);
+    operator = operatorToken(api);
+    const doc = DynamoDBDocumentClient.from(api.resources.dynamo);
+    await doc.send(
+      new PutCommand({
+        TableName: api.resources.tableName,
+        Item: {
+          ...systemKeys.bridgeStatus(),
+          updatedAt: new Date().toISOString(),
+          brokerConnected: true,
+          broker: 'paper',
+        },
+      }),
+    );
+    await new DynamoQuoteCache(api.resources.dynamo, api.resources.tableName, { ttlSeconds: 3600 }).put({
+      symbol: 'AAPL',
+      bid: '187.24',
+      ask: '187.26',
+      last: '187.25',
+      bidSize: '300',
+      askSize: '200',
+      lastSize: '100',
+      at: new Date().toISOString(),
+      marketDataType: 1,
+      source: 'stream',
+    });
+  });
+  afterAll(async () => {
+    resetWebhookService();
+    await api?.close();
+  });
+
+  /** Sends the documented example of a route and checks the documented status and response schema. */
+  async function send(
+    key: string,
+    headers: Record<string, string> = tenant.headers('admin'),
+    body?: unknown,
+  ): Promise<TestResponse> {
+    const doc = catalog[key]!;
+    const example = examples[key]!;
+    const [method, template] = key.split(' ') as [string, string];
+    const path = template.replace(/\{(\w+)\+?\}/g, (_, name: string) =>
+      encodeURIComponent(ids[`${key}:${name}`] ?? ids[name] ?? example.params?.[name] ?? name),
+    );
+    const query = example.query ? `?${new URLSearchParams(example.query).toString()}` : '';
+    const extra: Record<string, string> = doc.headers ? { 'idempotency-key': randomUUID() } : {};
+    const res = await api.request(method, `${path}${query}`, {
+      headers: { ...headers, ...extra },
+      ...((body ?? example.body) ? { body: body ?? example.body } : {}),
+    });
+    expect([key, res.status]).toEqual([key, doc.success.status]);
+    if (doc.success.schema && doc.success.contentType === undefined)
+      expectValid(doc.success.schema, res.body, `${key} actual response`);
+    sent.add(key);
+    return res;
+  }
+
+  const operatorHeaders = () => ({ authorization: `Bearer ${operator}` });
+
+  test('each success example answers its documented status', async () => {
+    const placed = await send('POST /api/v1/orders', tenant.headers('trader'));
+    ids.id = placed.body.id;
+    await send('GET /api/v1/orders');
+    await send('GET /api/v1/orders/{id}');
+    await send('GET /api/v1/orders/{id}/events');
+    await send('PATCH /api/v1/orders/{id}', tenant.headers('trader'));
+    await send('POST /api/v1/orders/{id}/cancel', tenant.headers('trader'));
+    await send('POST /api/v1/orders/cancel-all', tenant.headers('trader'));
+    await send('GET /api/v1/positions');
+    await send('GET /api/v1/pnl/today');
+    await send('GET /api/v1/risk/limits');
+    await send('PUT /api/v1/risk/limits');
+    await send('GET /api/v1/risk/kill-switch');
+    await send('POST /api/v1/marketdata/subscriptions');
+    await send('GET /api/v1/marketdata/subscriptions');
+    await send('GET /api/v1/marketdata/{symbol}');
+    await send('DELETE /api/v1/marketdata/subscriptions/{symbol}');
+
+    const hook = await send('POST /api/v1/webhooks');
+    ids['POST /api/v1/webhooks/{id}/test:id'] = hook.body.id;
+    Object.assign(ids, {
+      'GET /api/v1/webhooks/{id}:id': hook.body.id,
+      'POST /api/v1/webhooks/{id}/rotate-secret:id': hook.body.id,
+      'GET /api/v1/webhooks/{id}/deliveries:id': hook.body.id,
+      'POST /api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver:id': hook.body.id,
+      'DELETE /api/v1/webhooks/{id}:id': hook.body.id,
+    });
+    await send('GET /api/v1/webhooks');
+    await send('GET /api/v1/webhooks/{id}');
+    await send('POST /api/v1/webhooks/{id}/rotate-secret');
+    const tested = await send('POST /api/v1/webhooks/{id}/test');
+    ids.deliveryId = tested.body.id;
+    await send('GET /api/v1/webhooks/{id}/deliveries');
+    await send('POST /api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver');
+    await send('DELETE /api/v1/webhooks/{id}');
+
+    await send('POST /api/v1/users');
+    await send('GET /api/v1/users');
+    await send('GET /api/v1/users/{username}');
+    const login = await send('POST /api/v1/auth/login', {});
+    refreshToken = login.body.refreshToken;
+    await send('POST /api/v1/auth/refresh', {}, { refreshToken });
+    await send('PATCH /api/v1/users/{username}');
+    const key = await send('POST /api/v1/api-keys');
+    Object.assign(ids, {
+      'GET /api/v1/api-keys/{id}:id': key.body.id,
+      'DELETE /api/v1/api-keys/{id}:id': key.body.id,
+    });
+    await send('GET /api/v1/api-keys');
+    await send('GET /api/v1/api-keys/{id}');
+    await send('DELETE /api/v1/api-keys/{id}');
+    await send('GET /api/v1/audit');
+    await send('GET /api/v1/tenants/me');
+    await send('POST /api/v1/tenants', operatorHeaders());
+    // Last: engaging the kill switch stops trading for the tenant.
+    await send('POST /api/v1/risk/kill-switch');
+
+    await send('GET /health', {});
+    await send('GET /health/ready', {});
+    await send('GET /api/openapi.json', {});
+    await send('GET /api/docs', {});
+    await send('GET /api/docs/{asset}', {});
+
+    expect(routes.map(keyOf).filter((k) => !sent.has(k))).toEqual([]);
+  }, 60_000);
+
+  test('every caller route answers 401 with the documented problem without credentials', async () => {
+    for (const route of routes.filter((r) => r.auth === 'caller')) {
+      const path = route.path.replace(/\{(\w+)\+?\}/g, 'x');
+      const res = await api.request(route.method, path, { body: route.method === 'GET' ? undefined : {} });
+      expect([keyOf(route), res.status, res.body.code]).toEqual([
+        keyOf(route),
+        401,
+        problemExample(keyOf(route), 401).code,
+      ]);
+    }
+  });
+
+  test('every write route answers 403 with the documented problem to a viewer', async () => {
+    for (const route of routes.filter((r) => r.auth === 'caller' && r.method !== 'GET')) {
+      const key = keyOf(route);
+      const path = route.path.replace(
+        /\{(\w+)\+?\}/g,
+        (_, name: string) => examples[key]?.params?.[name] ?? 'x',
+      );
+      const res = await api.request(route.method, path, {
+        headers: { ...tenant.headers('viewer'), 'idempotency-key': randomUUID() },
+        ...(examples[key]?.body ? { body: examples[key].body } : {}),
+      });
+      expect([key, res.status, res.body.code]).toEqual([key, 403, problemExample(key, 403).code]);
+    }
+  });
+
+  test('every route with a body answers 400 with the documented problem to a malformed one', async () => {
+    for (const route of routes.filter((r) => catalog[keyOf(r)]?.body)) {
+      const key = keyOf(route);
+      const headers =
+        key === 'POST /api/v1/tenants'
+          ? operatorHeaders()
+          : route.auth === 'caller'
+            ? tenant.headers('admin')
+            : {};
+      const path = route.path.replace(
+        /\{(\w+)\+?\}/g,
+        (_, name: string) => examples[key]?.params?.[name] ?? 'x',
+      );
+      const res = await api.request(route.method, path, {
+        headers: { ...headers, 'idempotency-key': randomUUID() },
+        body: [],
+      });
+      expect([key, res.status, res.body.code]).toEqual([key, 400, problemExample(key, 400).code]);
+    }
+  });
+
+  test('every route with an id answers 404 with the documented problem for an unknown one', async () => {
+    const fresh = await createTestTenant(api);
+    const webhook = await api.request('POST', '/api/v1/webhooks', {
+      headers: fresh.headers('admin'),
+      body: examples['POST /api/v1/webhooks']!.body,
+    });
+    expect(webhook.status).toBe(201);
+    for (const route of routes.filter((r) => /\{\w+\+?\}/.test(r.path))) {
+      const key = keyOf(route);
+      const path = route.path
+        .replace(
+          '{id}/deliveries/{deliveryId}',
+          `${webhook.body.id}/deliveries/dlv_01JF3Q7S3D9X1Z3B5D7F9H1K3M`,
+        )
+        .replace(/\{(\w+)\+?\}/g, (_, name: string) =>
+          name === 'symbol' ? 'ZZZZ' : name === 'asset' ? 'nothing.js' : '01JF3Q7RZ8E4XK2M5N6P7Q8R9Z',
+        );
+      const res = await api.request(route.method, path, {
+        headers: route.auth === 'caller' ? fresh.headers('admin') : {},
+        ...(catalog[key]?.body ? { body: examples[key]!.body } : {}),
+      });
+      expect([key, res.status, res.body?.code]).toEqual([key, 404, problemExample(key, 404).code]);
+    }
+  });
+
+  test('POST /orders answers its documented 409 and 422 problems', async () => {
+    const t = await createTestTenant(api);
+    const body = examples['POST /api/v1/orders']!.body as Record<string, unknown>;
+    const key = randomUUID();
+    const first = await api.request('POST', '/api/v1/orders', {
+      headers: { ...t.headers('trader'), 'idempotency-key': key },
+      body,
+    });
+    expect(first.status).toBe(201);
+    const reused = await api.request('POST', '/api/v1/orders', {
+      headers: { ...t.headers('trader'), 'idempotency-key': key },
+      body: { ...body, quantity: '11' },
+    });
+    expect([reused.status, reused.body.code]).toEqual([409, problemExample('POST /api/v1/orders', 409).code]);
+    const big = await api.request('POST', '/api/v1/orders', {
+      headers: { ...t.headers('trader'), 'idempotency-key': randomUUID() },
+      body: { ...body, quantity: '10000', clientOrderId: 'big-1' },
+    });
+    const documented = problemExample('POST /api/v1/orders', 422);
+    expect([big.status, big.body.code, big.body.title, big.body.detail]).toEqual([
+      422,
+      documented.code,
+      documented.title,
+      documented.detail,
+    ]);
+  });
+});

@@ -51,7 +51,7 @@ function Shell({ session }: { session: Session }) {
   }, [page]);
 
   return (
-    <LiveProvider key={session.username}>
+    <LiveProvider key={session.username} enabled={!session.operator}>
       <a className="skip" href="#main">
         Skip to content
       </a>

@@ -21,11 +21,12 @@ interface Live {
 const LiveContext = createContext<Live>({ state: 'offline', listen: () => () => undefined });
 
 /** One stream for the whole signed-in console; pages listen to it instead of polling. */
-export function LiveProvider({ children }: { children: ReactNode }) {
-  const [state, setState] = useState<StreamState>('connecting');
+export function LiveProvider({ children, enabled }: { children: ReactNode; enabled: boolean }) {
+  const [state, setState] = useState<StreamState>(enabled ? 'connecting' : 'offline');
   const listeners = useRef(new Set<Listener>());
 
   useEffect(() => {
+    if (!enabled) return;
     const emit = (event: StreamEvent | 'reset') => {
       for (const listener of listeners.current) listener(event);
     };
@@ -38,7 +39,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
       { onEvent: emit, onReset: () => emit('reset'), onState: setState },
     );
     return () => stream.close();
-  }, []);
+  }, [enabled]);
 
   const listen = useCallback((listener: Listener) => {
     listeners.current.add(listener);

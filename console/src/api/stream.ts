@@ -51,12 +51,18 @@ export function openStream(options: StreamOptions, handlers: StreamHandlers): { 
     if (closed || !token) return;
     handlers.onState('connecting');
     const ws = new WebSocket(target);
+    // Servers may send text as binary frames; both decode the same.
+    ws.binaryType = 'arraybuffer';
     socket = ws;
     ws.onopen = () => ws.send(JSON.stringify({ action: 'auth', token }));
     ws.onmessage = (message) => {
       let parsed: Record<string, unknown>;
       try {
-        parsed = JSON.parse(String(message.data)) as Record<string, unknown>;
+        const text =
+          typeof message.data === 'string'
+            ? message.data
+            : new TextDecoder().decode(message.data as ArrayBuffer);
+        parsed = JSON.parse(text) as Record<string, unknown>;
       } catch {
         return;
       }
@@ -67,11 +73,13 @@ export function openStream(options: StreamOptions, handlers: StreamHandlers): { 
           );
           break;
         case 'subscribed':
+          // Where this subscription starts: a reconnect resumes from here at the latest.
+          if (typeof parsed.cursor === 'string') cursor ??= parsed.cursor;
           attempts = 0;
           handlers.onState('live');
           break;
         case 'reset':
-          cursor = undefined;
+          cursor = typeof parsed.cursor === 'string' ? parsed.cursor : undefined;
           handlers.onReset();
           break;
         case 'event': {
@@ -88,6 +96,8 @@ export function openStream(options: StreamOptions, handlers: StreamHandlers): { 
       socket = undefined;
       if (closed) return;
       handlers.onState('offline');
+      // No tenant to stream (the platform operator): retrying cannot help.
+      if (event.code === 4403) return;
       if (event.code === 4401) {
         void options.renew().then((renewed) => {
           if (renewed) connect();

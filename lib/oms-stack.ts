@@ -19,6 +19,7 @@ import { Identity } from './constructs/identity.ts';
 import { Messaging } from './constructs/messaging.ts';
 import { Monitoring } from './constructs/monitoring.ts';
 import { StreamApi, streamHandlers } from './constructs/stream.ts';
+import { ConsoleSite } from './constructs/console.ts';
 import {
   accessOf,
   handlerId,
@@ -234,6 +235,12 @@ export class OmsStack extends Stack {
     new CfnOutput(this, 'UserPoolClientId', { value: this.identity.client.userPoolClientId });
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
     new CfnOutput(this, 'EventBusName', { value: this.messaging.bus.eventBusName });
+    const site = new ConsoleSite(this, 'Console', {
+      apiUrl: this.http.url,
+      streamUrl: this.stream?.url,
+      projectRoot,
+    });
+    new CfnOutput(this, 'ConsoleUrl', { value: site.url, description: 'OMS web console' });
     if (this.stream)
       new CfnOutput(this, 'StreamUrl', { value: this.stream.url, description: 'OMS WebSocket stream URL' });
     new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName });

@@ -84,6 +84,8 @@ function runVite(projectRoot: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [vite, 'build', '--config', 'console/vite.config.ts'], {
       cwd: projectRoot,
+      // A test runner's NODE_ENV=test would make Vite ship React's development build.
+      env: { ...process.env, NODE_ENV: 'production' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     // A stack that exits mid-build (a taken port) must not leave Vite writing dist behind it.

@@ -11,6 +11,21 @@ import {
 import { openStream, type StreamEvent, type StreamState } from './api/stream.ts';
 import { sessions } from './api/session.ts';
 
+/**
+ * In AWS the stream is its own WebSocket API, named in /config.json (lib/constructs/console.ts);
+ * locally there is no such file and the stream shares the console's origin.
+ */
+async function streamUrl(): Promise<string | undefined> {
+  try {
+    const res = await fetch('/config.json');
+    if (!res.ok) return undefined;
+    const config = (await res.json()) as { streamUrl?: unknown };
+    return typeof config.streamUrl === 'string' ? config.streamUrl : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 type Listener = (event: StreamEvent | 'reset') => void;
 
 interface Live {
@@ -30,15 +45,24 @@ export function LiveProvider({ children, enabled }: { children: ReactNode; enabl
     const emit = (event: StreamEvent | 'reset') => {
       for (const listener of listeners.current) listener(event);
     };
-    const stream = openStream(
-      {
-        streams: ['orders', 'positions', 'pnl'],
-        token: () => sessions.session?.tokens.accessToken,
-        renew: () => sessions.renew(),
-      },
-      { onEvent: emit, onReset: () => emit('reset'), onState: setState },
-    );
-    return () => stream.close();
+    let stream: { close(): void } | undefined;
+    let cancelled = false;
+    void streamUrl().then((url) => {
+      if (cancelled) return;
+      stream = openStream(
+        {
+          streams: ['orders', 'positions', 'pnl'],
+          token: () => sessions.session?.tokens.accessToken,
+          renew: () => sessions.renew(),
+          ...(url ? { url } : {}),
+        },
+        { onEvent: emit, onReset: () => emit('reset'), onState: setState },
+      );
+    });
+    return () => {
+      cancelled = true;
+      stream?.close();
+    };
   }, [enabled]);
 
   const listen = useCallback((listener: Listener) => {

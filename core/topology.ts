@@ -403,7 +403,8 @@ export const stream = {
   message: 'functions/stream/message.ts',
   fanOut: {
     rule: 'oms-events-to-stream',
-    description: 'Order, position and strategy events are logged per tenant and posted to its subscribed sockets',
+    description:
+      'Order, position and strategy events are logged per tenant and posted to its subscribed sockets',
     pattern: {
       source: [eventBus.source],
       'detail-type': [{ prefix: 'order.' }, { prefix: 'position.' }, { prefix: 'strategy.' }],

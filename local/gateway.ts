@@ -233,9 +233,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     .sort((a, b) => specificity(b) - specificity(a));
 
   const streamGateway =
-    options.stream === false
-      ? undefined
-      : startStreamGateway({ spec: topologyStream, ...options.stream });
+    options.stream === false ? undefined : startStreamGateway({ spec: topologyStream, ...options.stream });
 
   const server = http.createServer((req, res) => {
     if (streamGateway?.handleManagement(req, res)) return;

@@ -75,9 +75,14 @@ export function startStreamGateway(options: StreamGatewayOptions): StreamGateway
   }, options.heartbeatMs ?? 30_000);
   heartbeat.unref();
 
-  function event(c: Pick<Connection, 'id' | 'connectedAt' | 'sourceIp' | 'userAgent'>, routeKey: string, body?: string) {
+  function event(
+    c: Pick<Connection, 'id' | 'connectedAt' | 'sourceIp' | 'userAgent'>,
+    routeKey: string,
+    body?: string,
+  ) {
     const now = Date.now();
-    const eventType = routeKey === '$connect' ? 'CONNECT' : routeKey === '$disconnect' ? 'DISCONNECT' : 'MESSAGE';
+    const eventType =
+      routeKey === '$connect' ? 'CONNECT' : routeKey === '$disconnect' ? 'DISCONNECT' : 'MESSAGE';
     return {
       requestContext: {
         routeKey,
@@ -115,14 +120,21 @@ export function startStreamGateway(options: StreamGatewayOptions): StreamGateway
     connections.set(conn.id, conn);
     conn.deadline = setTimeout(() => {
       if (conn.authenticated) return;
-      const message = { type: 'error', code: 'UNAUTHENTICATED', message: 'No auth message in time', close: CLOSE.unauthenticated };
+      const message = {
+        type: 'error',
+        code: 'UNAUTHENTICATED',
+        message: 'No auth message in time',
+        close: CLOSE.unauthenticated,
+      };
       ws.send(JSON.stringify(message));
       ws.close(CLOSE.unauthenticated, 'authentication timeout');
     }, authDeadlineMs);
     ws.on('pong', () => (conn.alive = true));
     ws.on('message', (data, isBinary) => {
       conn.alive = true;
-      const body = isBinary ? Buffer.from(data as Buffer).toString('utf8') : (data as Buffer).toString('utf8');
+      const body = isBinary
+        ? Buffer.from(data as Buffer).toString('utf8')
+        : (data as Buffer).toString('utf8');
       enqueue(conn, () => invoke(options.spec.message, event(conn, '$default', body)));
     });
     ws.on('close', () => {

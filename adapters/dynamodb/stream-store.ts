@@ -45,6 +45,14 @@ export class DynamoStreamStore implements StreamLogPort, ConnectionStorePort {
     this.now = now;
   }
 
+  /** Heads this instance wrote last, per tenant; a guess checked by the transaction's condition. */
+  private readonly heads = new Map<string, number>();
+
+  private rememberHead(tenantId: string, seq: number): void {
+    if (this.heads.size >= 10_000 && !this.heads.has(tenantId)) this.heads.clear();
+    this.heads.set(tenantId, seq);
+  }
+
   private epochSeconds(): number {
     return Math.floor(this.now().getTime() / 1000);
   }
@@ -61,7 +69,9 @@ export class DynamoStreamStore implements StreamLogPort, ConnectionStorePort {
   async append(entry: StreamEntry): Promise<LoggedEntry | undefined> {
     const expiresAt = this.epochSeconds() + RETENTION_SECONDS;
     for (let attempt = 0; attempt < APPEND_ATTEMPTS; attempt++) {
-      const head = await this.head(entry.tenantId);
+      // The head this instance last wrote is usually still the head: one read saved per event.
+      const known = attempt === 0 ? this.heads.get(entry.tenantId) : undefined;
+      const head = known ?? (await this.head(entry.tenantId));
       const seq = head + 1;
       try {
         await this.doc.send(
@@ -91,9 +101,13 @@ export class DynamoStreamStore implements StreamLogPort, ConnectionStorePort {
             ],
           }),
         );
+        this.rememberHead(entry.tenantId, seq);
         return { ...entry, seq };
       } catch (error) {
-        if (!(error instanceof TransactionCanceledException || (error as Error).name === 'TransactionCanceledException'))
+        if (!(
+          error instanceof TransactionCanceledException ||
+          (error as Error).name === 'TransactionCanceledException'
+        ))
           throw new DependencyError('DynamoDB failed while logging a stream event', { cause: error });
         const reasons = (error as TransactionCanceledException).CancellationReasons ?? [];
         if (reasons[1]?.Code === 'ConditionalCheckFailed') return undefined;
@@ -101,7 +115,9 @@ export class DynamoStreamStore implements StreamLogPort, ConnectionStorePort {
         await new Promise((r) => setTimeout(r, Math.random() * 2 * (attempt + 1)));
       }
     }
-    throw new DependencyError(`No stream sequence number for ${entry.tenantId} after ${APPEND_ATTEMPTS} attempts`);
+    throw new DependencyError(
+      `No stream sequence number for ${entry.tenantId} after ${APPEND_ATTEMPTS} attempts`,
+    );
   }
 
   async readAfter(tenantId: string, afterSeq: number, limit: number): Promise<LoggedEntry[]> {
@@ -154,7 +170,11 @@ export class DynamoStreamStore implements StreamLogPort, ConnectionStorePort {
             {
               Put: {
                 TableName: this.tableName,
-                Item: { ...streamKeys.connection(connection.tenantId, connection.connectionId), ...connection, expiresAt },
+                Item: {
+                  ...streamKeys.connection(connection.tenantId, connection.connectionId),
+                  ...connection,
+                  expiresAt,
+                },
               },
             },
           ],
@@ -266,7 +286,10 @@ export class DynamoStreamStore implements StreamLogPort, ConnectionStorePort {
         ...(tenantId
           ? [
               this.doc.send(
-                new DeleteCommand({ TableName: this.tableName, Key: streamKeys.connection(tenantId, connectionId) }),
+                new DeleteCommand({
+                  TableName: this.tableName,
+                  Key: streamKeys.connection(tenantId, connectionId),
+                }),
               ),
             ]
           : []),

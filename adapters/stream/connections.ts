@@ -29,7 +29,10 @@ export class ApiGatewayConnections implements ConnectionsPort {
   async post(connectionId: string, message: ServerMessage): Promise<'sent' | 'gone'> {
     try {
       await this.client.send(
-        new PostToConnectionCommand({ ConnectionId: connectionId, Data: Buffer.from(JSON.stringify(message)) }),
+        new PostToConnectionCommand({
+          ConnectionId: connectionId,
+          Data: Buffer.from(JSON.stringify(message)),
+        }),
       );
       return 'sent';
     } catch (error) {
@@ -42,7 +45,8 @@ export class ApiGatewayConnections implements ConnectionsPort {
     try {
       await this.client.send(new DeleteConnectionCommand({ ConnectionId: connectionId }));
     } catch (error) {
-      if (!isGone(error)) throw new DependencyError('Closing a WebSocket connection failed', { cause: error });
+      if (!isGone(error))
+        throw new DependencyError('Closing a WebSocket connection failed', { cause: error });
     }
   }
 }

@@ -31,7 +31,12 @@ export interface ConnectionStorePort {
   get(tenantId: string, connectionId: string): Promise<StreamConnection | undefined>;
   /** The tenant's sockets that subscribed to something. */
   subscribed(tenantId: string): Promise<StreamConnection[]>;
-  setSubscription(tenantId: string, connectionId: string, streams: string[], watermark: number): Promise<void>;
+  setSubscription(
+    tenantId: string,
+    connectionId: string,
+    streams: string[],
+    watermark: number,
+  ): Promise<void>;
   /** Moves the watermark from `from` to `to`; false when another delivery moved it first. */
   advance(tenantId: string, connectionId: string, from: number, to: number): Promise<boolean>;
   remove(connectionId: string, tenantId?: string): Promise<void>;

@@ -242,7 +242,11 @@ export class StreamService {
   }
 
   /** Tells the client why, then closes its socket. */
-  private async refuse(connectionId: string, error: Error & { code?: string }, close: number = CLOSE.unauthenticated) {
+  private async refuse(
+    connectionId: string,
+    error: Error & { code?: string },
+    close: number = CLOSE.unauthenticated,
+  ) {
     await this.deps.sockets.post(connectionId, {
       type: 'error',
       code: error.code ?? 'UNAUTHENTICATED',

@@ -68,7 +68,13 @@ describe('an order placed over HTTP, on the stream', () => {
       timeInForce: 'gtc',
     });
     const untilSubmitted = await eventsUntil(mine, (e) => e.event === 'order.submitted');
-    world.gateway.control.setPrice('AMZN', { bid: 149.99, ask: 150, last: 150, askSize: 10_000, bidSize: 10_000 });
+    world.gateway.control.setPrice('AMZN', {
+      bid: 149.99,
+      ask: 150,
+      last: 150,
+      askSize: 10_000,
+      bidSize: 10_000,
+    });
     const untilFilled = await eventsUntil(mine, (e) => e.event === 'order.filled');
     const events = [...untilSubmitted, ...untilFilled];
 
@@ -83,7 +89,11 @@ describe('an order placed over HTTP, on the stream', () => {
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
     expect(new Set(seqs).size).toBe(seqs.length);
     const filled = orderEvents.find((e) => e.event === 'order.filled');
-    expect(filled.data).toMatchObject({ type: 'order.filled', orderId: id, data: { order: { status: 'filled' } } });
+    expect(filled.data).toMatchObject({
+      type: 'order.filled',
+      orderId: id,
+      data: { order: { status: 'filled' } },
+    });
 
     // The other tenant's first message is its own order's: nothing of the first tenant came before.
     const otherId = await placeOrder(world, other, {

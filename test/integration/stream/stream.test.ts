@@ -161,7 +161,10 @@ describe('events', () => {
 
   it('never reach another tenant’s socket', async () => {
     const [a, b] = await Promise.all([createTestTenant(api), createTestTenant(api)]);
-    const [sa, sb] = await Promise.all([subscribed(a, ['orders', 'positions', 'pnl']), subscribed(b, ['orders'])]);
+    const [sa, sb] = await Promise.all([
+      subscribed(a, ['orders', 'positions', 'pnl']),
+      subscribed(b, ['orders']),
+    ]);
     for (let i = 1; i <= 3; i++) await fanOut(orderEvent(a.tenantId, 'o_a', i));
     await fanOut(orderEvent(b.tenantId, 'o_b', 1));
     // B's first message is its own event: none of A's three came before it, and none after.
@@ -235,13 +238,21 @@ describe('resume', () => {
       new DeleteCommand({ TableName: api.resources.tableName, Key: streamKeys.entry(tenant.tenantId, 2) }),
     );
     const { client } = await subscribed(tenant, ['orders'], encodeCursor(1));
-    expect(await client.next()).toEqual({ type: 'reset', reason: 'cursor too old to replay', cursor: encodeCursor(3) });
+    expect(await client.next()).toEqual({
+      type: 'reset',
+      reason: 'cursor too old to replay',
+      cursor: encodeCursor(3),
+    });
     await fanOut(orderEvent(tenant.tenantId, 'o_old', 4));
     expect((await client.events(1))[0].seq).toBe(4);
 
     client.send({ action: 'subscribe', streams: ['orders'], cursor: encodeCursor(99) });
     expect(await client.next()).toMatchObject({ type: 'subscribed' });
-    expect(await client.next()).toMatchObject({ type: 'reset', reason: 'unknown cursor', cursor: encodeCursor(4) });
+    expect(await client.next()).toMatchObject({
+      type: 'reset',
+      reason: 'unknown cursor',
+      cursor: encodeCursor(4),
+    });
     client.send({ action: 'subscribe', streams: ['orders'], cursor: 'not-a-cursor' });
     expect(await client.next()).toMatchObject({ type: 'error', code: 'STREAM_CURSOR_INVALID' });
     await client.close();
@@ -249,7 +260,12 @@ describe('resume', () => {
 
   it('cursors are opaque and round-trip', () => {
     expect(decodeCursor(encodeCursor(42))).toBe(42);
-    for (const bad of ['', 'czEu', Buffer.from('s2.4').toString('base64url'), Buffer.from('s1.-1').toString('base64url')])
+    for (const bad of [
+      '',
+      'czEu',
+      Buffer.from('s2.4').toString('base64url'),
+      Buffer.from('s1.-1').toString('base64url'),
+    ])
       expect(() => decodeCursor(bad)).toThrow('is not one this stream issued');
   });
 });

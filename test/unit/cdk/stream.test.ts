@@ -9,10 +9,9 @@ import { stream } from '../../../core/topology.ts';
 import { nagFindings, synth } from './support.ts';
 
 const { app, stack, template } = synth();
-const resources = template.toJSON().Resources as Record<
-  string,
-  { Type: string; Properties: Record<string, any> }
->; // eslint-disable-line @typescript-eslint/no-explicit-any -- CloudFormation JSON
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- CloudFormation JSON, read without casts
+type Json = any;
+const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: Json }>;
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 const logicalIdOf = (handler: string) =>
   stack.getLogicalId(stack.functions.get(handler)!.fn.node.defaultChild as never);

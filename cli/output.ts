@@ -5,6 +5,8 @@ export interface Output {
   json: boolean;
   /** Prints data: JSON with `--json`, otherwise the human form `human` makes of it. */
   print(data: unknown, human?: (data: never) => string): void;
+  /** One line per item, for streams: compact JSON with `--json` (NDJSON), else the human line. */
+  line(data: unknown, human: (data: never) => string): void;
   info(message: string): void;
   error(message: string): void;
 }
@@ -17,9 +19,10 @@ export function createOutput(
   return {
     json,
     print: (data, human) => {
-      if (json || !human) stdout(`${JSON.stringify(data, null, json ? 2 : 2)}\n`);
+      if (json || !human) stdout(`${JSON.stringify(data, null, 2)}\n`);
       else stdout(`${human(data as never)}\n`);
     },
+    line: (data, human) => stdout(`${json ? JSON.stringify(data) : human(data as never)}\n`),
     info: (message) => {
       if (!json) stdout(`${message}\n`);
     },

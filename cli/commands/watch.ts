@@ -43,7 +43,7 @@ export function describeEvent(e: StreamEvent): string {
   const parts = [e.at, e.stream.padEnd(10), e.event.padEnd(22)];
   if (d.orderId)
     parts.push(
-      `${String(d.orderId)} ${order.symbol ?? ''} ${order.status ?? ''} filled ${order.filledQuantity ?? '?'}`,
+      `${String(d.orderId)} ${order.symbol ?? ''} ${order.status ?? ''} filledQuantity=${order.filledQuantity ?? '?'}`,
     );
   else if (d.symbol)
     parts.push(
@@ -72,7 +72,7 @@ export function watchCommand(ctx: Context): Command {
       await ok(ctx.api().GET('/api/v1/tenants/me'));
       const { url, auth } = ctx.connection();
       if (auth.kind === 'none') throw new UsageError('not logged in: run `oms login` or set OMS_API_KEY');
-      const authMessage =
+      const authMessage: Record<string, string> =
         auth.kind === 'apiKey'
           ? { action: 'auth', apiKey: auth.apiKey }
           : { action: 'auth', token: auth.accessToken };
@@ -117,15 +117,15 @@ function watch(
           attempts = 0;
           ws.send(JSON.stringify({ action: 'subscribe', streams, ...(cursor ? { cursor } : {}) }));
         } else if (message.type === 'subscribed') {
-          if (!ctx.out.json) ctx.out.error(`watching ${streams.join(', ')} (Ctrl-C stops)`);
+          ctx.out.error(`watching ${streams.join(', ')} (Ctrl-C stops)`);
         } else if (message.type === 'reset') {
           ctx.out.error('the stream was reset: events were missed; reload the state (e.g. oms orders list)');
-          if (ctx.out.json) ctx.out.print(message);
+          if (ctx.out.json) ctx.out.line(message, () => '');
         } else if (message.type === 'event') {
           const event = message as unknown as StreamEvent;
           cursor = event.cursor;
           if (o.order && detailOf(event).orderId !== o.order) return;
-          ctx.out.print(event, describeEvent);
+          ctx.out.line(event, describeEvent);
           if (o.until && event.event === o.until) finish();
         } else if (message.type === 'error') {
           ctx.out.error(`stream error: ${JSON.stringify(message)}`);

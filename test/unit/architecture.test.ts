@@ -35,7 +35,17 @@ function sandbox(files: Record<string, string>): string {
 
 describe('dependency rule', () => {
   it('holds for the project as it is', () => {
-    const result = cruise(root, ['core', 'adapters', 'functions', 'local', 'ib-bridge', 'lib', 'bin']);
+    const result = cruise(root, [
+      'core',
+      'adapters',
+      'functions',
+      'local',
+      'ib-bridge',
+      'lib',
+      'bin',
+      'client',
+      'cli',
+    ]);
     expect(result.output).not.toMatch(/error/i);
     expect(result.status).toBe(0);
   });
@@ -86,6 +96,23 @@ describe('dependency rule', () => {
       );
       expect(result.output).not.toMatch(/node_modules\/zod/);
       expect(result.output).toContain('bridge-image-holds-what-the-bridge-imports');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('fails when the client reaches into the server or the CLI bypasses the client', () => {
+    const dir = sandbox({
+      'client/index.ts': "import { o } from '../functions/docs/openapi.ts';\nexport const c = o;\n",
+      'functions/docs/openapi.ts': 'export const o = 1;\n',
+      'cli/main.ts': "import { k } from '../core/keys.ts';\nexport const m = k;\n",
+      'core/keys.ts': 'export const k = 1;\n',
+    });
+    try {
+      const result = cruise(dir, ['client', 'cli']);
+      expect(result.status).not.toBe(0);
+      expect(result.output).toContain('client-stands-alone');
+      expect(result.output).toContain('cli-speaks-http-only');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

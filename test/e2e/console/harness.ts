@@ -103,6 +103,8 @@ export async function startConsoleWorld(): Promise<ConsoleWorld> {
     browser,
     async newPage() {
       const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 800 } });
+      // Two stacks and two browsers share two cores in CI: generous waits, still on DOM conditions.
+      context.setDefaultTimeout(60_000);
       const page = await context.newPage();
       await page.goto('/');
       return page;

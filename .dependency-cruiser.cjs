@@ -86,6 +86,15 @@ module.exports = {
       to: { path: '^(core|adapters|functions|ib-bridge|local|lib|paper-gateway)/' },
     },
     {
+      name: 'console-speaks-http-only',
+      severity: 'error',
+      comment:
+        'The web console runs in the browser and talks to the API over HTTP and the stream: it may ' +
+        'use the typed client (client/), never the server side.',
+      from: { path: '^console/' },
+      to: { path: '^(core|adapters|functions|local|ib-bridge|paper-gateway|lib|bin|test|bench)/' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},
@@ -94,7 +103,7 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '(^|/)(cdk\\.out|\\.oms|coverage)/' },
+    exclude: { path: '(^|/)(cdk\\.out|\\.oms|coverage|dist)/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: {

@@ -2,7 +2,17 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', '.oms/', 'coverage/', 'client/schema.d.ts'] },
+  {
+    ignores: [
+      'node_modules/',
+      'cdk.out/',
+      '.oms/',
+      'coverage/',
+      'client/schema.d.ts',
+      'console/dist/',
+      'test-output/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -8,6 +8,7 @@ import { JavaMissingError } from '../local/dynamodb.ts';
 import { projectRoot } from '../local/lambda.ts';
 import { seedDemo } from '../local/identity/seed.ts';
 import { TenancyStore } from '../adapters/dynamodb/tenancy-store.ts';
+import { ensureConsoleBuilt } from '../local/console-build.ts';
 
 const port = Number(process.env.OMS_PORT ?? 8000);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -39,6 +40,11 @@ process.on('SIGHUP', () => void shutdown('SIGHUP'));
 
 try {
   log(`starting (data dir ${dataDir})`);
+  // The console builds (when stale) while the emulators start; a failed build leaves the API up.
+  const consoleBuild = ensureConsoleBuilt(projectRoot, log).catch((error: unknown) => {
+    log(`console          build failed, not served: ${String(error)}`);
+    return false;
+  });
   stack = await startLocalStack({ port, dataDir, log });
   const running = stack as LocalStack & { paperGateway?: { host: string; port: number } };
   const demo = await seedDemo({
@@ -51,8 +57,10 @@ try {
       port: Number(process.env.PAPER_GATEWAY_PORT ?? 4002),
     },
   });
+  const consoleServed = await consoleBuild;
   log('');
   log(`ready: ${stack.baseUrl}`);
+  if (consoleServed) log(`  web console ${stack.baseUrl}/`);
   log(`  curl ${stack.baseUrl}/health`);
   log(`demo tenant "${demo.tenant}" (credentials in ${resolve(dataDir, 'demo-credentials.json')}):`);
   for (const user of demo.users) log(`  ${user.role.padEnd(8)} ${user.username} / ${user.password}`);

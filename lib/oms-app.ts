@@ -17,6 +17,7 @@ import { collectHandlers, FUNCTION_GROUPS, groupOf, type HandlerUse } from './ha
 import { checkSettings, resourceEnvironment } from './settings.ts';
 import { ApiStack } from './stacks/api.ts';
 import { BridgeStack } from './stacks/bridge.ts';
+import { ConsoleStack } from './stacks/console.ts';
 import { DataStack } from './stacks/data.ts';
 import { FunctionsStack } from './stacks/functions.ts';
 import { IdentityStack } from './stacks/identity.ts';
@@ -71,6 +72,7 @@ export class OmsApp {
   /** Function-group stacks by group name. */
   readonly functionStacks = new Map<string, FunctionsStack>();
   readonly bridgeStack: BridgeStack;
+  readonly consoleStack: ConsoleStack;
   readonly monitoringStack: MonitoringStack;
   /** The WebSocket stream (in the Stream function group's stack), when the topology has one. */
   readonly stream: StreamApi | undefined;
@@ -189,6 +191,13 @@ export class OmsApp {
       });
     }
 
+    this.consoleStack = new ConsoleStack(scope, `${prefix}-Console`, {
+      ...describe('web console on S3 and CloudFront'),
+      apiUrl: this.apiStack.http.url,
+      streamUrl: this.stream?.url,
+      projectRoot,
+    });
+
     this.bridgeStack = new BridgeStack(scope, `${prefix}-Bridge`, {
       ...describe('IB bridge on Fargate'),
       targets,
@@ -222,6 +231,7 @@ export class OmsApp {
       this.identityStack,
       this.apiStack,
       ...this.functionStacks.values(),
+      this.consoleStack,
       this.bridgeStack,
       this.monitoringStack,
     ];

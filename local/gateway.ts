@@ -24,6 +24,8 @@ export interface GatewayOptions {
   stream?: Partial<StreamGatewayOptions> | false;
   /** Handler module of the Lambda authorizer run before every `caller` route. */
   authorizer?: string;
+  /** Answers requests no API route matches (the built console); false when it does not. */
+  staticFiles?: (method: string, path: string, res: http.ServerResponse) => boolean;
   /** Called once per request, for access logs. */
   onRequest?: (entry: {
     method: string;
@@ -283,6 +285,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
         .map((route) => ({ route, match: route.regex.exec(path) }))
         .filter((m): m is { route: CompiledRoute; match: RegExpExecArray } => m.match !== null);
       if (matches.length === 0) {
+        if (options.staticFiles?.(method, path, res)) return;
         sendProblem(res, requestId, 404, 'ROUTE_NOT_FOUND', 'Not found', `No route for ${method} ${path}`);
         return;
       }

@@ -22,6 +22,8 @@ import { startLocalIdentity, type LocalIdentity } from './identity/index.ts';
 import { startPaperGateway, type PaperGateway } from '../paper-gateway/index.ts';
 import { superviseBridge, type SupervisedBridge } from '../ib-bridge/supervisor.ts';
 import { projectRoot } from './lambda.ts';
+import { consoleFiles } from './console-files.ts';
+import { consolePaths } from './console-build.ts';
 
 export interface LocalStackOptions {
   /** HTTP gateway port; 0 picks a free one. */
@@ -210,7 +212,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       stops.push(() => supervised.stop());
     }
 
-    const gateway = await startGateway({ host, port: options.port, authorizer });
+    const gateway = await startGateway({
+      host,
+      port: options.port,
+      authorizer,
+      // The web console at /, once built (bin/local.ts builds it when stale).
+      staticFiles: consoleFiles(consolePaths(projectRoot).dist),
+    });
     stops.push(() => gateway.close());
     log(`HTTP gateway     ${gateway.url}`);
     log(`WebSocket stream ${gateway.url.replace(/^http/, 'ws')}${stream.path}`);

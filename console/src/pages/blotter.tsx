@@ -1,0 +1,246 @@
+import { useCallback, useEffect, useState } from 'react';
+import { api, describeError } from '../api/http.ts';
+import type { Order, OrderEvent, OrderStatus, Page, Side } from '../api/types.ts';
+import { ORDER_STATUSES, TERMINAL_STATUSES } from '../api/types.ts';
+import { Num, ProblemMessage, StatusBadge, Time } from '../components/common.tsx';
+import { useLive } from '../live.tsx';
+import type { StreamEvent } from '../api/stream.ts';
+
+interface Filters {
+  status: OrderStatus | '';
+  symbol: string;
+  side: Side | '';
+}
+
+function matches(order: Order, filters: Filters): boolean {
+  return (
+    (!filters.status || order.status === filters.status) &&
+    (!filters.symbol || order.symbol === filters.symbol.trim().toUpperCase()) &&
+    (!filters.side || order.side === filters.side)
+  );
+}
+
+/** The order inside an order event's detail (`data.order`, docs/webhooks.md). */
+function orderOf(event: StreamEvent): { id: string | undefined; order: Order | undefined } {
+  const detail = event.data;
+  const inner = detail.data as { order?: Order } | undefined;
+  const id = typeof detail.orderId === 'string' ? detail.orderId : inner?.order?.id;
+  return { id, order: inner?.order };
+}
+
+/** Newer versions replace older ones; the list stays newest first. */
+function upsert(orders: Order[], order: Order): Order[] {
+  const existing = orders.find((o) => o.id === order.id);
+  if (existing && existing.version >= order.version) return orders;
+  const rest = orders.filter((o) => o.id !== order.id);
+  return [order, ...rest].sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
+}
+
+/** Orders, live from the stream: the list is loaded once per filter, then only events change it. */
+export function Blotter({ canTrade }: { canTrade: boolean }) {
+  const [filters, setFilters] = useState<Filters>({ status: '', symbol: '', side: '' });
+  const [orders, setOrders] = useState<Order[]>([]);
+  const [loaded, setLoaded] = useState(false);
+  const [error, setError] = useState<string>();
+  const [selected, setSelected] = useState<string>();
+  const [trailVersion, setTrailVersion] = useState(0);
+
+  const load = useCallback(async () => {
+    try {
+      const page = await api.get<Page<Order>>('/orders', {
+        status: filters.status,
+        symbol: filters.symbol.trim().toUpperCase(),
+        side: filters.side,
+        limit: 100,
+      });
+      setOrders(page.items);
+      setError(undefined);
+    } catch (e) {
+      setError(describeError(e));
+    } finally {
+      setLoaded(true);
+    }
+  }, [filters]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const state = useLive((event) => {
+    if (event === 'reset') {
+      void load();
+      return;
+    }
+    if (event.stream !== 'orders') return;
+    const { id, order } = orderOf(event);
+    if (id === selected) setTrailVersion((v) => v + 1);
+    const apply = (o: Order) =>
+      setOrders((current) =>
+        matches(o, filters) ? upsert(current, o) : current.filter((c) => c.id !== o.id),
+      );
+    if (order) apply(order);
+    else if (id) void api.get<Order>(`/orders/${encodeURIComponent(id)}`).then(apply, () => undefined);
+  });
+
+  const cancel = async (id: string) => {
+    setError(undefined);
+    try {
+      const order = await api.post<Order>(`/orders/${encodeURIComponent(id)}/cancel`);
+      setOrders((current) => upsert(current, order));
+    } catch (e) {
+      setError(describeError(e));
+    }
+  };
+
+  return (
+    <section className="panel blotter" aria-labelledby="blotter-title">
+      <div className="panel-head">
+        <h2 id="blotter-title">Blotter</h2>
+        <span className={`live live-${state}`} role="status">
+          {state === 'live' ? 'Live' : state === 'connecting' ? 'Connecting…' : 'Offline, reconnecting'}
+        </span>
+      </div>
+      <form className="filters" aria-label="Filter orders" onSubmit={(e) => e.preventDefault()}>
+        <label>
+          Status
+          <select
+            name="status"
+            value={filters.status}
+            onChange={(e) => setFilters({ ...filters, status: e.target.value as OrderStatus | '' })}
+          >
+            <option value="">Any</option>
+            {ORDER_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s.replace(/_/g, ' ')}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Symbol
+          <input
+            name="symbol-filter"
+            value={filters.symbol}
+            onChange={(e) => setFilters({ ...filters, symbol: e.target.value })}
+          />
+        </label>
+        <label>
+          Side
+          <select
+            name="side"
+            value={filters.side}
+            onChange={(e) => setFilters({ ...filters, side: e.target.value as Side | '' })}
+          >
+            <option value="">Any</option>
+            <option value="buy">buy</option>
+            <option value="sell">sell</option>
+          </select>
+        </label>
+      </form>
+      <ProblemMessage error={error} />
+      <div className="table-wrap">
+        <table aria-describedby="blotter-title">
+          <thead>
+            <tr>
+              <th scope="col">Created</th>
+              <th scope="col">Symbol</th>
+              <th scope="col">Side</th>
+              <th scope="col">Type</th>
+              <th scope="col">Quantity</th>
+              <th scope="col">Filled</th>
+              <th scope="col">Price</th>
+              <th scope="col">Avg fill</th>
+              <th scope="col">TIF</th>
+              <th scope="col">Status</th>
+              <th scope="col">Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {orders.map((o) => (
+              <tr key={o.id} data-order-id={o.id} className={o.id === selected ? 'selected' : undefined}>
+                <td>
+                  <Time at={o.createdAt} />
+                </td>
+                <td>{o.symbol}</td>
+                <td className={o.side}>{o.side}</td>
+                <td>{o.type.replace('_', ' ')}</td>
+                <td>
+                  <Num value={o.quantity} />
+                </td>
+                <td>
+                  <Num value={o.filledQuantity} />
+                </td>
+                <td>
+                  <Num value={o.limitPrice ?? o.stopPrice} />
+                </td>
+                <td>
+                  <Num value={o.averageFillPrice} />
+                </td>
+                <td>{o.timeInForce}</td>
+                <td>
+                  <StatusBadge status={o.status} />
+                  {o.rejectReason ? <span className="muted"> {o.rejectReason}</span> : null}
+                </td>
+                <td className="actions">
+                  <button
+                    type="button"
+                    className="link"
+                    aria-label={`Audit trail of ${o.side} ${o.quantity} ${o.symbol}`}
+                    aria-expanded={o.id === selected}
+                    onClick={() => setSelected(o.id === selected ? undefined : o.id)}
+                  >
+                    Trail
+                  </button>
+                  {canTrade && !TERMINAL_STATUSES.has(o.status) && o.status !== 'pending_cancel' && (
+                    <button
+                      type="button"
+                      className="danger"
+                      aria-label={`Cancel ${o.side} ${o.quantity} ${o.symbol}`}
+                      onClick={() => void cancel(o.id)}
+                    >
+                      Cancel
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {loaded && orders.length === 0 && <p className="muted">No orders match.</p>}
+      </div>
+      {selected && <AuditTrail orderId={selected} version={trailVersion} />}
+    </section>
+  );
+}
+
+/** The immutable audit events of one order, oldest first; reloaded when the stream reports a change. */
+function AuditTrail({ orderId, version }: { orderId: string; version: number }) {
+  const [events, setEvents] = useState<OrderEvent[]>([]);
+  const [error, setError] = useState<string>();
+
+  useEffect(() => {
+    let current = true;
+    api.get<Page<OrderEvent>>(`/orders/${encodeURIComponent(orderId)}/events`).then(
+      (page) => current && setEvents(page.items),
+      (e: unknown) => current && setError(describeError(e)),
+    );
+    return () => {
+      current = false;
+    };
+  }, [orderId, version]);
+
+  return (
+    <section className="trail" aria-labelledby="trail-title">
+      <h3 id="trail-title">Audit trail of order {orderId}</h3>
+      <ProblemMessage error={error} />
+      <ol>
+        {events.map((e) => (
+          <li key={e.seq}>
+            <Time at={e.at} /> <strong>{e.type}</strong> by {e.actor}
+            {e.reason ? <span> — {e.reason}</span> : null}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}

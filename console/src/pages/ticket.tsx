@@ -1,0 +1,181 @@
+import { useState, type FormEvent } from 'react';
+import { api, describeError } from '../api/http.ts';
+import type { Order, OrderType, Quote, Side, TimeInForce } from '../api/types.ts';
+import { Notice, ProblemMessage } from '../components/common.tsx';
+
+const TYPES: Array<{ value: OrderType; label: string }> = [
+  { value: 'market', label: 'Market' },
+  { value: 'limit', label: 'Limit' },
+  { value: 'stop', label: 'Stop' },
+  { value: 'stop_limit', label: 'Stop limit' },
+];
+const TIFS: Array<{ value: TimeInForce; label: string }> = [
+  { value: 'day', label: 'Day' },
+  { value: 'gtc', label: 'Good till cancelled' },
+  { value: 'ioc', label: 'Immediate or cancel' },
+  { value: 'fok', label: 'Fill or kill' },
+];
+
+/**
+ * The order ticket: every order type and time in force the API takes today. The blotter shows the
+ * order once the stream reports it; the ticket only says whether the API accepted it.
+ */
+export function OrderTicket() {
+  const [symbol, setSymbol] = useState('AAPL');
+  const [side, setSide] = useState<Side>('buy');
+  const [quantity, setQuantity] = useState('10');
+  const [type, setType] = useState<OrderType>('limit');
+  const [limitPrice, setLimitPrice] = useState('');
+  const [stopPrice, setStopPrice] = useState('');
+  const [timeInForce, setTimeInForce] = useState<TimeInForce>('day');
+  const [outsideRth, setOutsideRth] = useState(false);
+  const [quote, setQuote] = useState<Quote>();
+  const [error, setError] = useState<string>();
+  const [notice, setNotice] = useState<string>();
+  const [busy, setBusy] = useState(false);
+
+  const needsLimit = type === 'limit' || type === 'stop_limit';
+  const needsStop = type === 'stop' || type === 'stop_limit';
+
+  const loadQuote = async () => {
+    setError(undefined);
+    try {
+      setQuote(await api.get<Quote>(`/marketdata/${encodeURIComponent(symbol.trim().toUpperCase())}`));
+    } catch (e) {
+      setQuote(undefined);
+      setError(describeError(e));
+    }
+  };
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    setNotice(undefined);
+    const body = {
+      symbol: symbol.trim().toUpperCase(),
+      side,
+      quantity: quantity.trim(),
+      type,
+      timeInForce,
+      ...(needsLimit ? { limitPrice: limitPrice.trim() } : {}),
+      ...(needsStop ? { stopPrice: stopPrice.trim() } : {}),
+      ...(outsideRth ? { outsideRth: true } : {}),
+    };
+    try {
+      const order = await api.post<Order>('/orders', body, { 'idempotency-key': crypto.randomUUID() });
+      setNotice(
+        `Order ${order.id} accepted: ${order.side} ${order.quantity} ${order.symbol} (${order.status})`,
+      );
+    } catch (e) {
+      setError(describeError(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="panel ticket" aria-labelledby="ticket-title">
+      <h2 id="ticket-title">Order ticket</h2>
+      <form onSubmit={(e) => void submit(e)}>
+        <div className="row">
+          <label>
+            Symbol
+            <input
+              name="symbol"
+              required
+              value={symbol}
+              onChange={(e) => setSymbol(e.target.value)}
+              autoCapitalize="characters"
+            />
+          </label>
+          <button type="button" className="secondary" onClick={() => void loadQuote()}>
+            Get quote
+          </button>
+        </div>
+        {quote && (
+          <p className="quote" aria-live="polite">
+            {quote.symbol}: bid {quote.bid ?? '—'} · ask {quote.ask ?? '—'} · last {quote.last ?? '—'}
+            {quote.stale ? ' (stale)' : ''}
+          </p>
+        )}
+        <fieldset>
+          <legend>Side</legend>
+          {(['buy', 'sell'] as const).map((s) => (
+            <label key={s} className="inline">
+              <input type="radio" name="side" value={s} checked={side === s} onChange={() => setSide(s)} />
+              {s === 'buy' ? 'Buy' : 'Sell'}
+            </label>
+          ))}
+        </fieldset>
+        <label>
+          Quantity
+          <input
+            name="quantity"
+            inputMode="decimal"
+            required
+            value={quantity}
+            onChange={(e) => setQuantity(e.target.value)}
+          />
+        </label>
+        <label>
+          Order type
+          <select name="type" value={type} onChange={(e) => setType(e.target.value as OrderType)}>
+            {TYPES.map((t) => (
+              <option key={t.value} value={t.value}>
+                {t.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        {needsLimit && (
+          <label>
+            Limit price
+            <input
+              name="limitPrice"
+              inputMode="decimal"
+              required
+              value={limitPrice}
+              onChange={(e) => setLimitPrice(e.target.value)}
+            />
+          </label>
+        )}
+        {needsStop && (
+          <label>
+            Stop price
+            <input
+              name="stopPrice"
+              inputMode="decimal"
+              required
+              value={stopPrice}
+              onChange={(e) => setStopPrice(e.target.value)}
+            />
+          </label>
+        )}
+        <label>
+          Time in force
+          <select
+            name="timeInForce"
+            value={timeInForce}
+            onChange={(e) => setTimeInForce(e.target.value as TimeInForce)}
+          >
+            {TIFS.map((t) => (
+              <option key={t.value} value={t.value}>
+                {t.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="inline">
+          <input type="checkbox" checked={outsideRth} onChange={(e) => setOutsideRth(e.target.checked)} />
+          Outside regular trading hours
+        </label>
+        <ProblemMessage error={error} />
+        <Notice>{notice}</Notice>
+        <button type="submit" disabled={busy} className={side}>
+          {busy ? 'Placing…' : `Place ${side} order`}
+        </button>
+      </form>
+    </section>
+  );
+}

@@ -32,6 +32,7 @@ export default async function bench(): Promise<BenchSection> {
   process.env.OMS_TEST_DYNAMODB_ENDPOINT = dynamodb.endpoint;
   process.env.OMS_TEST_SQS_ENDPOINT = sqs.endpoint;
   process.env.OMS_RATE_LIMIT_TENANT_PER_MINUTE = '10000000';
+  process.env.OMS_RATE_LIMIT_USER_PER_MINUTE = '10000000';
   process.env.AWS_REGION = 'us-east-1';
   process.env.AWS_ACCESS_KEY_ID = 'local';
   process.env.AWS_SECRET_ACCESS_KEY = 'local';

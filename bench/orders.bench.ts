@@ -47,6 +47,7 @@ export default async function bench(): Promise<BenchSection> {
   process.env.OMS_TEST_DYNAMODB_ENDPOINT = dynamodb.endpoint;
   process.env.OMS_TEST_SQS_ENDPOINT = sqs.endpoint;
   process.env.OMS_RATE_LIMIT_TENANT_PER_MINUTE = '10000000';
+  process.env.OMS_RATE_LIMIT_USER_PER_MINUTE = '10000000';
   const api = await startTestApi();
   try {
     const tenant = await createTestTenant(api);

@@ -1,4 +1,5 @@
 import {
+  BatchGetCommand,
   GetCommand,
   QueryCommand,
   TransactWriteCommand,
@@ -87,6 +88,35 @@ export class TenancyStore {
       ),
     );
     return Item ? (strip(Item) as unknown as Tenant) : undefined;
+  }
+
+  /** A tenant and one of its users in one consistent read (what the authorizer needs per request). */
+  async findTenantAndUser(
+    tenantId: string,
+    username: string,
+  ): Promise<{ tenant: Tenant | undefined; user: TenantUser | undefined }> {
+    const keys = [tenancyKeys.tenant(tenantId), tenancyKeys.user(tenantId, username.toLowerCase())];
+    const { Responses, UnprocessedKeys } = await guardDynamo('reading a tenant and a user', () =>
+      this.doc.send(
+        new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
+      ),
+    );
+    // Throttled keys come back unprocessed: read them one by one rather than retry the batch.
+    if (UnprocessedKeys && Object.keys(UnprocessedKeys).length > 0) {
+      const [tenant, user] = await Promise.all([
+        this.findTenant(tenantId),
+        this.findUser(tenantId, username),
+      ]);
+      return { tenant, user };
+    }
+    const items = Responses?.[this.tableName] ?? [];
+    const find = (sk: string) => items.find((item) => item.sk === sk);
+    const tenant = find(keys[0]!.sk);
+    const user = find(keys[1]!.sk);
+    return {
+      tenant: tenant ? (strip(tenant) as unknown as Tenant) : undefined,
+      user: user ? (strip(user) as unknown as TenantUser) : undefined,
+    };
   }
 
   /** A user of a tenant's directory, or undefined. */

@@ -35,7 +35,7 @@ export function limits(): CallerLimits {
     tenant: perMinute('tenant', limitFromEnv(env.rateLimitTenantPerMinute, 6000)),
     apiKey: (own: number | null | undefined) =>
       perMinute('api-key', own ?? limitFromEnv(env.rateLimitApiKeyPerMinute, 1200)),
-    user: perMinute('user', limitFromEnv(env.rateLimitUserPerMinute, 1200)),
+    user: perMinute('user', limitFromEnv(env.rateLimitUserPerMinute, 3000)),
     emergency: perMinute('emergency', limitFromEnv(env.rateLimitEmergencyPerMinute, 600)),
     authFailures: perMinute('auth-failures', limitFromEnv(env.rateLimitAuthFailuresPerMinute, 30)),
   };

@@ -64,8 +64,8 @@ export interface Placement {
   tif: string;
   /** True when the order id was already a working order of this client (a modification). */
   modification: boolean;
-  /** 'accepted', 'modified', or the error code it was refused with. */
-  outcome: 'accepted' | 'modified' | number;
+  /** 'accepted', 'modified', 'what-if' (previewed, nothing placed), or the error code it was refused with. */
+  outcome: 'accepted' | 'modified' | 'what-if' | number;
 }
 
 /** How often each orderRef was placed as a new order and modified. */

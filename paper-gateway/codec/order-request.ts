@@ -181,7 +181,6 @@ export function assertSimulated(order: PlaceOrderRequest): void {
   if (!order.transmit) refuse('untransmitted orders (transmit=false)');
   if (order.parentId !== 0) refuse('attached child orders (parentId)');
   if (order.ocaGroup !== '') refuse('OCA groups');
-  if (order.whatIf) refuse('what-if orders');
   if (order.algoStrategy !== '') refuse(`algo strategy ${order.algoStrategy}`);
   if (order.conditions.length > 0) refuse('order conditions');
   if (order.scale !== null || order.scaleInitLevelSize !== undefined || order.scaleTable !== '')

@@ -77,8 +77,54 @@ function openOrderTail(v: number): Field[] {
   ];
 }
 
-/** openOrder with its order state; `status` overrides the order's own status. */
-export function openOrder(o: OrderRecord, status: string = o.status, v = MAX_SUPPORTED_VERSION): Field[] {
+/** A what-if order's preview: margin and equity before and their change, and the commission. */
+export interface WhatIfFigures {
+  initMarginBefore: number;
+  maintMarginBefore: number;
+  equityWithLoanBefore: number;
+  initMarginChange: number;
+  maintMarginChange: number;
+  equityWithLoanChange: number;
+  commission: number;
+}
+
+/** The order state's margin fields: unset for a real order, the preview for a what-if one. */
+function marginState(v: number, w: WhatIfFigures | undefined): Field[] {
+  if (!w)
+    return [
+      ...since(v, MIN.WHAT_IF_EXT_FIELDS, UNSET, UNSET, UNSET, UNSET, UNSET, UNSET),
+      UNSET,
+      UNSET,
+      UNSET,
+    ];
+  const text = (n: number): string => n.toFixed(2);
+  return [
+    ...since(
+      v,
+      MIN.WHAT_IF_EXT_FIELDS,
+      text(w.initMarginBefore),
+      text(w.maintMarginBefore),
+      text(w.equityWithLoanBefore),
+      text(w.initMarginChange),
+      text(w.maintMarginChange),
+      text(w.equityWithLoanChange),
+    ),
+    text(w.initMarginBefore + w.initMarginChange),
+    text(w.maintMarginBefore + w.maintMarginChange),
+    text(w.equityWithLoanBefore + w.equityWithLoanChange),
+  ];
+}
+
+/**
+ * openOrder with its order state; `status` overrides the order's own status; `whatIf` makes it
+ * the answer to a what-if order (margin, equity and commission preview, nothing placed).
+ */
+export function openOrder(
+  o: OrderRecord,
+  status: string = o.status,
+  v = MAX_SUPPORTED_VERSION,
+  whatIf?: WhatIfFigures,
+): Field[] {
   return [
     IN.OPEN_ORDER,
     // Older servers send a message version first; the server version itself satisfies every
@@ -144,15 +190,12 @@ export function openOrder(o: OrderRecord, status: string = o.status, v = MAX_SUP
     false, // deltaNeutralContract present
     '', // algoStrategy
     false, // solicited
-    false, // whatIf
+    whatIf !== undefined,
     status,
-    ...since(v, MIN.WHAT_IF_EXT_FIELDS, UNSET, UNSET, UNSET, UNSET, UNSET, UNSET), // margin before / change
-    UNSET,
-    UNSET,
-    UNSET, // initMarginAfter, maintMarginAfter, equityWithLoanAfter
-    Number(o.commission) > 0 ? Number(o.commission) : UNSET, // commission
-    UNSET,
-    UNSET, // minCommission, maxCommission
+    ...marginState(v, whatIf), // margin before and change (server version 142 on), after
+    whatIf ? whatIf.commission : Number(o.commission) > 0 ? Number(o.commission) : UNSET, // commission
+    whatIf ? whatIf.commission : UNSET, // minCommission
+    whatIf ? whatIf.commission : UNSET, // maxCommission
     'USD', // commissionCurrency
     '', // warningText
     false,

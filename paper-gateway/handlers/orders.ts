@@ -23,6 +23,7 @@ import {
 import type { Placement } from '../server-types.ts';
 import type { GatewayContext } from '../context.ts';
 import { dispatch } from './events.ts';
+import { previewRecord, whatIfFigures } from './what-if.ts';
 import { NO_SECURITY, resolveSymbol } from './contracts.ts';
 
 export function placeOrder(gw: GatewayContext, conn: Connection, req: PlaceOrderRequest): void {
@@ -116,6 +117,15 @@ export function placeOrder(gw: GatewayContext, conn: Connection, req: PlaceOrder
     return;
   }
 
+  if (req.whatIf) {
+    if (reason !== undefined) {
+      refuse(201, `Order rejected - reason:${reason}`);
+      return;
+    }
+    placement.outcome = 'what-if';
+    conn.send(enc.openOrder(previewRecord(gw, input), 'PreSubmitted', conn.v, whatIfFigures(gw, input)));
+    return;
+  }
   const armed = gw.faults.claimRejection();
   if (reason === undefined && armed) {
     placement.outcome = armed.code;

@@ -29,6 +29,16 @@ import { PRELUDE, moduleFactory } from './prelude.ts';
 
 const PAGE = 64 * 1024;
 
+/** WebAssembly.Memory, typed here because the project's `lib` has no DOM/WebAssembly declarations. */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+}
+const WasmMemory = (
+  globalThis as unknown as {
+    WebAssembly: { Memory: new (size: { initial: number; maximum: number }) => WasmMemory };
+  }
+).WebAssembly.Memory;
+
 interface Budget {
   polls: number;
   deadline: number;
@@ -48,11 +58,11 @@ export async function loadStrategy(
   compiled: string,
   limits: CallbackLimits = DEFAULT_LIMITS,
 ): Promise<SandboxedStrategy | { failure: Failure }> {
-  const memory = new WebAssembly.Memory({
+  const memory = new WasmMemory({
     initial: Math.min(256, limits.wasmMemoryBytes / PAGE),
     maximum: Math.floor(limits.wasmMemoryBytes / PAGE),
   });
-  const quickjs = await newQuickJSWASMModuleFromVariant(newVariant(RELEASE_SYNC, { wasmMemory: memory }));
+  const quickjs = await newQuickJSWASMModuleFromVariant(newVariant(RELEASE_SYNC, { wasmMemory: memory as never }));
   const runtime = quickjs.newRuntime();
   runtime.setMemoryLimit(limits.memoryBytes);
   runtime.setMaxStackSize(limits.stackBytes);
@@ -78,7 +88,7 @@ class QuickJsStrategy implements SandboxedStrategy {
   private readonly vm: QuickJSContext;
   private readonly budget: Budget;
   private readonly limits: CallbackLimits;
-  private readonly memory: WebAssembly.Memory;
+  private readonly memory: WasmMemory;
   private invoke: QuickJSHandle | undefined;
   private finish: QuickJSHandle | undefined;
   private disposed = false;
@@ -88,7 +98,7 @@ class QuickJsStrategy implements SandboxedStrategy {
     vm: QuickJSContext,
     budget: Budget,
     limits: CallbackLimits,
-    memory: WebAssembly.Memory,
+    memory: WasmMemory,
   ) {
     this.runtime = runtime;
     this.vm = vm;

@@ -37,6 +37,8 @@ export interface Strategy {
   stats: StrategyStats;
   /** Bumped on every start, so a host that loaded an older run notices the restart. */
   runId: number;
+  /** Bumped on every write of the strategy item (optimistic concurrency). */
+  rev: number;
   createdAt: string;
   updatedAt: string;
 }

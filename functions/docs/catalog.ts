@@ -24,6 +24,7 @@ import {
   SubscribeResultSchema,
   SubscriptionListSchema,
 } from '../../core/marketdata/schemas.ts';
+import { strategyDocs } from '../strategies/docs.ts';
 
 export interface RouteDoc {
   summary: string;
@@ -102,6 +103,7 @@ const ok = (description: string, schema?: z.ZodType, status = 200) => ({
 });
 
 export const catalog: Record<string, RouteDoc> = {
+  ...strategyDocs,
   'GET /health': {
     summary: 'Liveness',
     tag: 'service',

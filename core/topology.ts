@@ -428,6 +428,7 @@ export const env = {
   tableName: 'OMS_TABLE',
   ordersQueueUrl: 'OMS_ORDERS_QUEUE_URL',
   webhooksQueueUrl: 'OMS_WEBHOOKS_QUEUE_URL',
+  strategiesQueueUrl: 'OMS_STRATEGIES_QUEUE_URL',
   eventBusName: 'OMS_EVENT_BUS',
   userPoolId: 'OMS_USER_POOL_ID',
   userPoolClientId: 'OMS_USER_POOL_CLIENT_ID',

@@ -9,6 +9,7 @@ import { DEFAULT_LIMITS, type CallbackLimits } from '../../../core/strategies/ca
 import { sqsDeliverer, startEventRouter, type EventRouter } from '../../../local/event-router/router.ts';
 import { startStrategyHost, type RunningHost } from '../../../strategies/run.ts';
 import type { TestTenant } from '../../support/tenants.ts';
+import type { AnyJson } from '../../support/api.ts';
 import { bridgeWorld, memoryLogger, waitFor, type BridgeWorld } from '../bridge/harness.ts';
 
 export interface StrategyWorld {
@@ -19,7 +20,7 @@ export interface StrategyWorld {
   stopHost(): Promise<void>;
   upload(tenant: TestTenant, body: Record<string, unknown>): Promise<string>;
   start(tenant: TestTenant, id: string): Promise<void>;
-  strategy(tenant: TestTenant, id: string): Promise<Record<string, unknown>>;
+  strategy(tenant: TestTenant, id: string): Promise<AnyJson>;
   /** Waits until the strategy is `failed` and returns its failure. */
   failed(tenant: TestTenant, id: string): Promise<{ code: string; detail: string }>;
   ordersOf(tenant: TestTenant, strategyId: string): Promise<Array<Record<string, unknown>>>;

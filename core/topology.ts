@@ -344,14 +344,24 @@ export const routes: RouteSpec[] = [
     auth: 'caller',
     access: ['table:read'],
   },
-  { method: 'PUT', path: '/api/v1/strategies/{id}', handler: 'functions/strategies/update.ts', auth: 'caller' },
+  {
+    method: 'PUT',
+    path: '/api/v1/strategies/{id}',
+    handler: 'functions/strategies/update.ts',
+    auth: 'caller',
+  },
   {
     method: 'POST',
     path: '/api/v1/strategies/{id}/start',
     handler: 'functions/strategies/start.ts',
     auth: 'caller',
   },
-  { method: 'POST', path: '/api/v1/strategies/{id}/stop', handler: 'functions/strategies/stop.ts', auth: 'caller' },
+  {
+    method: 'POST',
+    path: '/api/v1/strategies/{id}/stop',
+    handler: 'functions/strategies/stop.ts',
+    auth: 'caller',
+  },
   {
     method: 'GET',
     path: '/api/v1/strategies/{id}/logs',

@@ -48,7 +48,10 @@ export async function performActions(c: ActionContext, actions: Action[]): Promi
         placed++;
         const view = outcome.body as { id?: string; orderId?: string; code?: string; detail?: string };
         if (outcome.status >= 400)
-          log('warn', `order ${String(body.clientOrderId)} rejected: ${view.code} ${view.detail ?? ''}`.trim());
+          log(
+            'warn',
+            `order ${String(body.clientOrderId)} rejected: ${view.code} ${view.detail ?? ''}`.trim(),
+          );
         else log('info', `order ${String(body.clientOrderId)} accepted as ${view.id}`);
       } else if (action.kind === 'cancelOrder') {
         const order = c.working.find((o) => o.id === action.id || o.clientOrderId === action.id);
@@ -56,7 +59,8 @@ export async function performActions(c: ActionContext, actions: Action[]): Promi
         else await cancelOrder(c.orders, actor, order.id);
       } else {
         timers = timers.filter((t) => t.name !== action.name);
-        if (timers.length >= c.maxTimers) log('warn', `timer ${action.name} refused: at most ${c.maxTimers} timers`);
+        if (timers.length >= c.maxTimers)
+          log('warn', `timer ${action.name} refused: at most ${c.maxTimers} timers`);
         else timers.push({ name: action.name, at: c.eventTime + action.afterMs });
       }
     } catch (error) {

@@ -58,7 +58,10 @@ export interface Fill {
   at: string;
 }
 
-export interface Ctx<State extends Record<string, unknown> = Record<string, unknown>, Params = Record<string, unknown>> {
+export interface Ctx<
+  State extends Record<string, unknown> = Record<string, unknown>,
+  Params = Record<string, unknown>,
+> {
   /** Same body as POST /orders; returns the order's clientOrderId. */
   placeOrder(body: OrderBody): string;
   /** By order id or clientOrderId. */
@@ -82,7 +85,10 @@ export interface Ctx<State extends Record<string, unknown> = Record<string, unkn
 }
 
 /** The default export of a strategy module; every handler is optional. */
-export interface Strategy<State extends Record<string, unknown> = Record<string, unknown>, Params = Record<string, unknown>> {
+export interface Strategy<
+  State extends Record<string, unknown> = Record<string, unknown>,
+  Params = Record<string, unknown>,
+> {
   onStart?(ctx: Ctx<State, Params>): void | Promise<void>;
   onQuote?(ctx: Ctx<State, Params>, quote: Quote): void | Promise<void>;
   onBar?(ctx: Ctx<State, Params>, bar: Bar): void | Promise<void>;

@@ -84,9 +84,11 @@ export class StrategyHost {
 
   /** Loads what is running and unloads what is not; calls onStart for new runs. One at a time. */
   refresh(): Promise<void> {
-    this.refreshing = this.refreshing.then(() => this.doRefresh()).catch((error: unknown) => {
-      this.deps.log.error('strategy refresh failed', { error: String(error) });
-    });
+    this.refreshing = this.refreshing
+      .then(() => this.doRefresh())
+      .catch((error: unknown) => {
+        this.deps.log.error('strategy refresh failed', { error: String(error) });
+      });
     return this.refreshing;
   }
 
@@ -117,7 +119,8 @@ export class StrategyHost {
     if (!p) {
       p = new TenantProcess(tenantId, {
         requestTimeoutMs: this.limits.wallClockMs * 2 + 10_000,
-        onExit: (tenant, code, signal) => this.deps.log.warn('sandbox process exited', { tenant, code, signal }),
+        onExit: (tenant, code, signal) =>
+          this.deps.log.warn('sandbox process exited', { tenant, code, signal }),
       });
       this.processes.set(tenantId, p);
     }
@@ -148,8 +151,13 @@ export class StrategyHost {
     };
     if (failure) return void (await this.fail(l, failure));
     this.loaded.set(key, l);
-    this.deps.log.info('strategy loaded', { tenant: strategy.tenantId, strategy: strategy.id, version: strategy.version });
-    if (newRun) await this.dispatch(l, 'onStart', null, `start:${strategy.runId}`, Date.parse(strategy.updatedAt));
+    this.deps.log.info('strategy loaded', {
+      tenant: strategy.tenantId,
+      strategy: strategy.id,
+      version: strategy.version,
+    });
+    if (newRun)
+      await this.dispatch(l, 'onStart', null, `start:${strategy.runId}`, Date.parse(strategy.updatedAt));
   }
 
   private async unload(l: Loaded): Promise<void> {
@@ -169,7 +177,12 @@ export class StrategyHost {
     await this.deps.store.appendLogs(l.strategy.tenantId, l.strategy.id, [
       { at, level: 'error', message: `stopped: ${failure.code}: ${failure.detail}` },
     ]);
-    this.deps.log.warn('strategy failed', { tenant: l.strategy.tenantId, strategy: l.strategy.id, marked, ...failure });
+    this.deps.log.warn('strategy failed', {
+      tenant: l.strategy.tenantId,
+      strategy: l.strategy.id,
+      marked,
+      ...failure,
+    });
   }
 
   /** Queues one callback behind the strategy's previous ones; resolves when it has run. */
@@ -177,12 +190,21 @@ export class StrategyHost {
     l.chain = l.chain
       .then(() => this.run(l, handler, arg, eventId, eventTime))
       .catch((error: unknown) => {
-        this.deps.log.error('strategy callback failed in the host', { strategy: l.strategy.id, error: String(error) });
+        this.deps.log.error('strategy callback failed in the host', {
+          strategy: l.strategy.id,
+          error: String(error),
+        });
       });
     return l.chain;
   }
 
-  private async run(l: Loaded, handler: HandlerName, arg: unknown, eventId: string, eventTime: number): Promise<void> {
+  private async run(
+    l: Loaded,
+    handler: HandlerName,
+    arg: unknown,
+    eventId: string,
+    eventTime: number,
+  ): Promise<void> {
     if (l.gone || l.runtime.recent.includes(eventId)) return;
     if (l.generation !== l.process.generation) {
       // The tenant's process was replaced (another strategy of the tenant crashed it): load again.
@@ -214,7 +236,12 @@ export class StrategyHost {
     const result = await l.process.call(l.key, { handler, arg, snapshot });
     if (!result.ok) return this.fail(l, result.failure);
     const { actions, state, logs } = result.output;
-    const rate = orderRate(l.runtime.orderTimes, eventTime, actions.filter((a) => a.kind === 'placeOrder').length, this.limits);
+    const rate = orderRate(
+      l.runtime.orderTimes,
+      eventTime,
+      actions.filter((a) => a.kind === 'placeOrder').length,
+      this.limits,
+    );
     if ('failure' in rate) return this.fail(l, rate.failure);
     const at = new Date(eventTime).toISOString();
     const outcome = await performActions(
@@ -250,14 +277,16 @@ export class StrategyHost {
   }
 
   private async compiled(l: Loaded): Promise<string | undefined> {
-    return (await this.deps.store.getVersion(l.strategy.tenantId, l.strategy.id, l.strategy.version))?.compiled;
+    return (await this.deps.store.getVersion(l.strategy.tenantId, l.strategy.id, l.strategy.version))
+      ?.compiled;
   }
 
   /** An event from the bus: lifecycle changes refresh; order events go to the strategy that placed the order. */
   async onBusEvent(event: BusEvent): Promise<void> {
     if (event.detailType.startsWith('strategy.')) return this.refresh();
     if (!event.detailType.startsWith('order.')) return;
-    const data = event.detail.data as { order?: Record<string, unknown>; fill?: Record<string, unknown> } | undefined;
+    const data = event.detail.data as
+      { order?: Record<string, unknown>; fill?: Record<string, unknown> } | undefined;
     const order = data?.order;
     const source = order?.source as { strategyId?: string } | undefined;
     const tenantId = String(event.detail.tenantId ?? '');
@@ -283,7 +312,13 @@ export class StrategyHost {
         Date.parse(String(fill.at)) || eventTime,
       );
     }
-    await this.dispatch(l, 'onOrder', order, String(event.detail.eventId ?? `${event.detailType}:${String(order.id)}`), eventTime);
+    await this.dispatch(
+      l,
+      'onOrder',
+      order,
+      String(event.detail.eventId ?? `${event.detailType}:${String(order.id)}`),
+      eventTime,
+    );
   }
 
   /** Reads the cached quote of every symbol a loaded strategy trades; a newer one is an onQuote. */
@@ -359,5 +394,12 @@ function ctxOrder(o: Order) {
 
 function quoteArg(q: Quote) {
   const n = (v: string | undefined) => (v === undefined ? null : Number(v));
-  return { symbol: q.symbol, bid: n(q.bid), ask: n(q.ask), last: n(q.last), at: q.at, delayed: q.marketDataType !== (1 as MarketDataTypeId) };
+  return {
+    symbol: q.symbol,
+    bid: n(q.bid),
+    ask: n(q.ask),
+    last: n(q.last),
+    at: q.at,
+    delayed: q.marketDataType !== (1 as MarketDataTypeId),
+  };
 }

@@ -9,7 +9,13 @@ import { startStrategyHost } from './run.ts';
 const { dynamo, sqs } = awsClients();
 const { tableName, ordersQueueUrl } = resources();
 const write = (level: string) => (message: string, data?: Record<string, unknown>) => {
-  const line = JSON.stringify({ level, service: 'strategy-host', time: new Date().toISOString(), message, ...data });
+  const line = JSON.stringify({
+    level,
+    service: 'strategy-host',
+    time: new Date().toISOString(),
+    message,
+    ...data,
+  });
   (level === 'info' ? process.stdout : process.stderr).write(line + '\n');
 };
 const log = { info: write('info'), warn: write('warn'), error: write('error') };

@@ -83,7 +83,10 @@ export async function startStrategyHost(config: StrategyHostConfig): Promise<Run
     );
     if (Messages.length === 0) return;
     for (const m of Messages) {
-      const envelope = JSON.parse(m.Body ?? '{}') as { 'detail-type'?: string; detail?: Record<string, unknown> };
+      const envelope = JSON.parse(m.Body ?? '{}') as {
+        'detail-type'?: string;
+        detail?: Record<string, unknown>;
+      };
       if (envelope['detail-type'] && envelope.detail)
         await host.onBusEvent({ detailType: envelope['detail-type'], detail: envelope.detail });
     }
@@ -110,7 +113,8 @@ function sleep(ms: number, cancelled: () => boolean): Promise<void> {
   return new Promise((resolve) => {
     if (ms === 0 || cancelled()) return resolve();
     const started = Date.now();
-    const tick = () => (cancelled() || Date.now() - started >= ms ? resolve() : setTimeout(tick, Math.min(ms, 100)));
+    const tick = () =>
+      cancelled() || Date.now() - started >= ms ? resolve() : setTimeout(tick, Math.min(ms, 100));
     setTimeout(tick, Math.min(ms, 100));
   });
 }

@@ -62,7 +62,9 @@ export async function loadStrategy(
     initial: Math.min(256, limits.wasmMemoryBytes / PAGE),
     maximum: Math.floor(limits.wasmMemoryBytes / PAGE),
   });
-  const quickjs = await newQuickJSWASMModuleFromVariant(newVariant(RELEASE_SYNC, { wasmMemory: memory as never }));
+  const quickjs = await newQuickJSWASMModuleFromVariant(
+    newVariant(RELEASE_SYNC, { wasmMemory: memory as never }),
+  );
   const runtime = quickjs.newRuntime();
   runtime.setMemoryLimit(limits.memoryBytes);
   runtime.setMaxStackSize(limits.stackBytes);
@@ -163,7 +165,12 @@ class QuickJsStrategy implements SandboxedStrategy {
     if (failure) return done({ failure });
     const parsed = CallbackOutput.safeParse(JSON.parse(json ?? 'null'));
     if (!parsed.success)
-      return done({ failure: { code: FAILURES.output, detail: `the callback's output is invalid: ${parsed.error.message}` } });
+      return done({
+        failure: {
+          code: FAILURES.output,
+          detail: `the callback's output is invalid: ${parsed.error.message}`,
+        },
+      });
     const broken = checkOutput(parsed.data, this.limits);
     return done(broken ? { failure: broken } : { output: parsed.data });
   }
@@ -223,7 +230,10 @@ class QuickJsStrategy implements SandboxedStrategy {
       return { code: FAILURES.memory, detail: `out of memory (limit ${this.limits.memoryBytes} bytes)` };
     if (/stack overflow/i.test(message))
       return { code: FAILURES.memory, detail: `stack overflow (limit ${this.limits.stackBytes} bytes)` };
-    if (name === 'TypeError' && /read-only|not extensible|not configurable|non-configurable|frozen|not writable/i.test(message))
+    if (
+      name === 'TypeError' &&
+      /read-only|not extensible|not configurable|non-configurable|frozen|not writable/i.test(message)
+    )
       return { code: FAILURES.tampered, detail: `tried to change ctx or a built-in: ${name}: ${message}` };
     return { code: FAILURES.threw, detail: `${name}: ${message}`.slice(0, 500) };
   }
@@ -236,7 +246,10 @@ class QuickJsStrategy implements SandboxedStrategy {
       const message = error instanceof Error ? error.message : String(error);
       if (/out of memory|OOM|memory access/i.test(message))
         return { code: FAILURES.memory, detail: `the sandbox ran out of memory (${message})` };
-      return { code: code === FAILURES.load ? FAILURES.load : FAILURES.crashed, detail: message.slice(0, 500) };
+      return {
+        code: code === FAILURES.load ? FAILURES.load : FAILURES.crashed,
+        detail: message.slice(0, 500),
+      };
     }
   }
 }

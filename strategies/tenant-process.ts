@@ -30,7 +30,10 @@ export class TenantProcess {
   readonly tenantId: string;
   private child: ChildProcess | undefined;
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (m: FromWorker) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (m: FromWorker) => void; reject: (e: Error) => void }
+  >();
   private readonly options: TenantProcessOptions;
   /** Bumped each time a new process is forked, so the host knows its strategies must be loaded again. */
   generation = 0;
@@ -96,7 +99,11 @@ export class TenantProcess {
   }
 
   /** Loads (or reloads) a strategy; its failure if the module does not load. */
-  async load(key: string, compiled: string, limits: CallbackLimits): Promise<{ code: string; detail: string } | undefined> {
+  async load(
+    key: string,
+    compiled: string,
+    limits: CallbackLimits,
+  ): Promise<{ code: string; detail: string } | undefined> {
     try {
       const reply = await this.request({ type: 'load', key, compiled, limits });
       return reply.type === 'loaded' ? reply.failure : { code: FAILURES.crashed, detail: 'unexpected reply' };

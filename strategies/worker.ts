@@ -28,7 +28,11 @@ async function handle(message: ToWorker): Promise<void> {
         return send({
           type: 'result',
           id: message.id,
-          result: { ok: false, failure: { code: 'STRATEGY_SANDBOX_CRASHED', detail: 'not loaded' }, cpuMs: 0 },
+          result: {
+            ok: false,
+            failure: { code: 'STRATEGY_SANDBOX_CRASHED', detail: 'not loaded' },
+            cpuMs: 0,
+          },
         });
       const result = await sandbox.call(message.input);
       // A failed strategy is dropped at once, so its memory goes back before anything else runs.
@@ -57,8 +61,10 @@ async function handle(message: ToWorker): Promise<void> {
 
 let chain = Promise.resolve();
 process.on('message', (message: ToWorker) => {
-  chain = chain.then(() => handle(message)).catch((error: unknown) => {
-    process.stderr.write(`strategy worker: ${String(error)}\n`);
-  });
+  chain = chain
+    .then(() => handle(message))
+    .catch((error: unknown) => {
+      process.stderr.write(`strategy worker: ${String(error)}\n`);
+    });
 });
 process.on('disconnect', () => process.exit(0));

@@ -5,7 +5,6 @@ import {
   PutCommand,
   QueryCommand,
   TransactWriteCommand,
-  UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
@@ -36,7 +35,9 @@ function strip<T>(item: Record<string, unknown>): T {
 }
 
 function cancelled(error: unknown): boolean {
-  return error instanceof TransactionCanceledException || (error as Error).name === 'TransactionCanceledException';
+  return (
+    error instanceof TransactionCanceledException || (error as Error).name === 'TransactionCanceledException'
+  );
 }
 
 /** Strategies in the single table: the strategy item in the tenant partition, the rest in its own. */
@@ -129,7 +130,11 @@ export class DynamoStrategyStore implements StrategyStore {
   async get(tenantId: string, id: string): Promise<Strategy | undefined> {
     const { Item } = await guardDynamo('reading a strategy', () =>
       this.doc.send(
-        new GetCommand({ TableName: this.tableName, Key: strategyKeys.strategy(tenantId, id), ConsistentRead: true }),
+        new GetCommand({
+          TableName: this.tableName,
+          Key: strategyKeys.strategy(tenantId, id),
+          ConsistentRead: true,
+        }),
       ),
     );
     return Item ? strip<Strategy>(Item) : undefined;
@@ -189,7 +194,9 @@ export class DynamoStrategyStore implements StrategyStore {
 
   async getVersion(tenantId: string, id: string, version: number): Promise<StrategyVersion | undefined> {
     const { Item } = await guardDynamo('reading a strategy version', () =>
-      this.doc.send(new GetCommand({ TableName: this.tableName, Key: strategyKeys.version(tenantId, id, version) })),
+      this.doc.send(
+        new GetCommand({ TableName: this.tableName, Key: strategyKeys.version(tenantId, id, version) }),
+      ),
     );
     return Item ? strip<StrategyVersion>(Item) : undefined;
   }
@@ -202,13 +209,22 @@ export class DynamoStrategyStore implements StrategyStore {
   async runtime(tenantId: string, id: string): Promise<StrategyRuntime | undefined> {
     const { Item } = await guardDynamo('reading strategy state', () =>
       this.doc.send(
-        new GetCommand({ TableName: this.tableName, Key: strategyKeys.runtime(tenantId, id), ConsistentRead: true }),
+        new GetCommand({
+          TableName: this.tableName,
+          Key: strategyKeys.runtime(tenantId, id),
+          ConsistentRead: true,
+        }),
       ),
     );
     return Item ? strip<StrategyRuntime>(Item) : undefined;
   }
 
-  async saveRuntime(tenantId: string, id: string, runtime: StrategyRuntime, stats: StrategyStats): Promise<boolean> {
+  async saveRuntime(
+    tenantId: string,
+    id: string,
+    runtime: StrategyRuntime,
+    stats: StrategyStats,
+  ): Promise<boolean> {
     try {
       await guardDynamo('saving strategy state', () =>
         this.doc.send(
@@ -293,7 +309,12 @@ export class DynamoStrategyStore implements StrategyStore {
             RequestItems: {
               [this.tableName]: chunk.map((line) => ({
                 PutRequest: {
-                  Item: { ...strategyKeys.log(tenantId, id, ulid()), entity: 'strategyLog', ...line, expiresAt },
+                  Item: {
+                    ...strategyKeys.log(tenantId, id, ulid()),
+                    entity: 'strategyLog',
+                    ...line,
+                    expiresAt,
+                  },
                 },
               })),
             },
@@ -315,7 +336,11 @@ export class DynamoStrategyStore implements StrategyStore {
         }),
       ),
     );
-    return Items.map((i) => ({ at: String(i.at), level: i.level as StrategyLogLine['level'], message: String(i.message) }));
+    return Items.map((i) => ({
+      at: String(i.at),
+      level: i.level as StrategyLogLine['level'],
+      message: String(i.message),
+    }));
   }
 
   async running(): Promise<Array<{ tenantId: string; id: string }>> {
@@ -380,7 +405,12 @@ export class DynamoStrategyStore implements StrategyStore {
             ExpressionAttributeValues: { ':pk': pk, ':p': skPrefix },
             ConsistentRead: consistent,
             ExclusiveStartKey: start,
-            ...(projection ? { ProjectionExpression: projection.replace('version', '#v'), ExpressionAttributeNames: { '#v': 'version' } } : {}),
+            ...(projection
+              ? {
+                  ProjectionExpression: projection.replace('version', '#v'),
+                  ExpressionAttributeNames: { '#v': 'version' },
+                }
+              : {}),
           }),
         ),
       );
@@ -390,4 +420,3 @@ export class DynamoStrategyStore implements StrategyStore {
     return out;
   }
 }
-

@@ -61,7 +61,9 @@ export function ibDuration(from: string, to: string): string {
 /** A bar time as IB sends it (formatDate 2): epoch seconds, or `yyyymmdd` for daily bars. */
 export function ibBarTime(text: string): string | undefined {
   if (/^\d{8}$/.test(text))
-    return new Date(Date.UTC(Number(text.slice(0, 4)), Number(text.slice(4, 6)) - 1, Number(text.slice(6, 8)))).toISOString();
+    return new Date(
+      Date.UTC(Number(text.slice(0, 4)), Number(text.slice(4, 6)) - 1, Number(text.slice(6, 8))),
+    ).toISOString();
   if (/^\d{9,10}$/.test(text)) return new Date(Number(text) * 1000).toISOString();
   const m = /^(\d{4})(\d{2})(\d{2})[ -]+(\d{2}):(\d{2}):(\d{2})/.exec(text);
   if (!m) return undefined;
@@ -77,11 +79,18 @@ export class IbBarSource implements BarSource {
   }
 
   async bars(request: { symbols: string[]; from: string; to: string; barSize: BarSize }): Promise<Bar[]> {
-    const api = new ib.IBApi({ host: this.gateway.host, port: this.gateway.port, clientId: this.gateway.clientId });
+    const api = new ib.IBApi({
+      host: this.gateway.host,
+      port: this.gateway.port,
+      clientId: this.gateway.clientId,
+    });
     const timeoutMs = this.gateway.timeoutMs ?? 30_000;
     try {
       await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new BarsUnavailableError('The gateway did not answer')), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new BarsUnavailableError('The gateway did not answer')),
+          timeoutMs,
+        );
         api.once(ib.EventName.nextValidId, () => {
           clearTimeout(timer);
           resolve();
@@ -89,13 +98,16 @@ export class IbBarSource implements BarSource {
         api.once(ib.EventName.error, (error: Error, code: number, reqId: number) => {
           if (reqId !== undefined && reqId >= 0) return;
           clearTimeout(timer);
-          reject(new BarsUnavailableError(`The gateway refused the session: ${code} ${error?.message ?? ''}`));
+          reject(
+            new BarsUnavailableError(`The gateway refused the session: ${code} ${error?.message ?? ''}`),
+          );
         });
         api.connect();
       });
       const out: Bar[] = [];
       let reqId = 1;
-      for (const symbol of request.symbols) out.push(...(await this.one(api, reqId++, symbol, request, timeoutMs)));
+      for (const symbol of request.symbols)
+        out.push(...(await this.one(api, reqId++, symbol, request, timeoutMs)));
       const from = Date.parse(request.from);
       const to = Date.parse(request.to);
       return out.filter((b) => Date.parse(b.time) >= from && Date.parse(b.time) < to);
@@ -121,8 +133,19 @@ export class IbBarSource implements BarSource {
         if (error) reject(error);
         else resolve(bars);
       };
-      const timer = setTimeout(() => done(new BarsUnavailableError(`No bars for ${symbol}: timed out`)), timeoutMs);
-      const onBar = (id: number, time: string, open: number, high: number, low: number, close: number, volume: number) => {
+      const timer = setTimeout(
+        () => done(new BarsUnavailableError(`No bars for ${symbol}: timed out`)),
+        timeoutMs,
+      );
+      const onBar = (
+        id: number,
+        time: string,
+        open: number,
+        high: number,
+        low: number,
+        close: number,
+        volume: number,
+      ) => {
         if (id !== reqId) return;
         if (time.startsWith('finished')) return done();
         const at = ibBarTime(time);
@@ -139,7 +162,9 @@ export class IbBarSource implements BarSource {
       };
       const onError = (error: Error, code: number, id: number) => {
         if (id !== reqId) return;
-        done(new BarsUnavailableError(`The gateway refused bars for ${symbol}: ${code} ${error?.message ?? ''}`));
+        done(
+          new BarsUnavailableError(`The gateway refused bars for ${symbol}: ${code} ${error?.message ?? ''}`),
+        );
       };
       api.on(ib.EventName.historicalData, onBar);
       api.on(ib.EventName.error, onError);

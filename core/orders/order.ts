@@ -273,7 +273,9 @@ export function orderView(order: Order) {
           },
         }
       : {}),
-    ...(order.source ? { source: { strategyId: order.source.strategyId, version: order.source.version } } : {}),
+    ...(order.source
+      ? { source: { strategyId: order.source.strategyId, version: order.source.version } }
+      : {}),
     createdAt: order.createdAt,
     updatedAt: order.updatedAt,
     version: order.version,

@@ -284,7 +284,8 @@ export const strategyKeys = {
     sk: `STRATEGY_RT${SEP}${assertSafe(id, 'strategy id')}`,
   }),
   /** Versions, logs and strategy.* events of one strategy, apart from the tenant's hot partition. */
-  ownPk: (tenantId: string, id: string): string => `${tenantPk(tenantId)}${SEP}STRATEGY${SEP}${assertSafe(id, 'strategy id')}`,
+  ownPk: (tenantId: string, id: string): string =>
+    `${tenantPk(tenantId)}${SEP}STRATEGY${SEP}${assertSafe(id, 'strategy id')}`,
   version: (tenantId: string, id: string, version: number): ItemKey => ({
     pk: strategyKeys.ownPk(tenantId, id),
     sk: `VERSION${SEP}${String(version).padStart(10, '0')}`,

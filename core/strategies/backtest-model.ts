@@ -72,7 +72,16 @@ export interface Backtest {
   strategyId: string;
   version: number;
   status: 'running' | 'done' | 'failed';
-  request: { from: string; to: string; barSize: string; symbols: string[]; initialCash: string; commissionPerShare: string; slippageTicks: number; bars: number };
+  request: {
+    from: string;
+    to: string;
+    barSize: string;
+    symbols: string[];
+    initialCash: string;
+    commissionPerShare: string;
+    slippageTicks: number;
+    bars: number;
+  };
   failure?: { code: string; detail: string };
   trades: Array<Record<string, unknown>>;
   equity: Array<{ at: string; value: string }>;
@@ -83,7 +92,9 @@ export interface Backtest {
 }
 
 /** The outcome in the stored (and served) JSON shape: decimals as strings. */
-export function outcomeRecord(outcome: BacktestOutcome): Pick<Backtest, 'status' | 'failure' | 'trades' | 'equity' | 'stats' | 'logs'> {
+export function outcomeRecord(
+  outcome: BacktestOutcome,
+): Pick<Backtest, 'status' | 'failure' | 'trades' | 'equity' | 'stats' | 'logs'> {
   return {
     status: outcome.status,
     ...(outcome.failure ? { failure: outcome.failure } : {}),

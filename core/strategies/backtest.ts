@@ -86,7 +86,13 @@ class Run {
   }
 
   /** Runs one callback and applies what it asked for; false once the strategy has failed. */
-  async callback(handler: HandlerName, arg: unknown, now: number, step: number, eventId: string): Promise<boolean> {
+  async callback(
+    handler: HandlerName,
+    arg: unknown,
+    now: number,
+    step: number,
+    eventId: string,
+  ): Promise<boolean> {
     if (this.failure) return false;
     const at = new Date(now).toISOString();
     const result = await this.runner.call({ handler, arg, snapshot: this.snapshot(now, eventId) });
@@ -111,7 +117,8 @@ class Run {
         if (i >= 0) this.working.splice(i, 1);
       } else {
         this.timers = this.timers.filter((t) => t.name !== action.name);
-        if (this.timers.length < this.limits.timers) this.timers.push({ name: action.name, at: now + action.afterMs });
+        if (this.timers.length < this.limits.timers)
+          this.timers.push({ name: action.name, at: now + action.afterMs });
       }
     }
     return true;
@@ -229,7 +236,11 @@ export function steps(bars: Bar[]): Bar[][] {
 }
 
 /** Runs a backtest to the end, or to the strategy's failure. */
-export async function runBacktest(runner: StrategyRunner, bars: Bar[], config: BacktestConfig): Promise<BacktestOutcome> {
+export async function runBacktest(
+  runner: StrategyRunner,
+  bars: Bar[],
+  config: BacktestConfig,
+): Promise<BacktestOutcome> {
   const run = new Run(runner, config);
   const groups = steps(bars);
   let exposed = 0;
@@ -238,9 +249,12 @@ export async function runBacktest(runner: StrategyRunner, bars: Bar[], config: B
   for (let step = 1; step <= groups.length && !run.failure; step++) {
     const group = groups[step - 1] as Bar[];
     const now = Date.parse((group[0] as Bar).time);
-    const due = run.timers.filter((t) => t.at <= now).sort((a, b) => a.at - b.at || (a.name < b.name ? -1 : 1));
+    const due = run.timers
+      .filter((t) => t.at <= now)
+      .sort((a, b) => a.at - b.at || (a.name < b.name ? -1 : 1));
     run.timers = run.timers.filter((t) => t.at > now);
-    for (const timer of due) await run.callback('onTimer', timer.name, now, step, `${step}:timer:${timer.name}`);
+    for (const timer of due)
+      await run.callback('onTimer', timer.name, now, step, `${step}:timer:${timer.name}`);
     for (const bar of group) {
       for (const fill of run.match(bar, step)) {
         await run.callback('onFill', fillArg(fill), now, step, `${step}:fill:${fill.orderId}`);
@@ -271,4 +285,3 @@ export async function runBacktest(runner: StrategyRunner, bars: Bar[], config: B
     logs: run.logs,
   };
 }
-

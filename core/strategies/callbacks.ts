@@ -97,7 +97,11 @@ export const CancelOrderAction = z.strictObject({
 export const SetTimerAction = z.strictObject({
   kind: z.literal('setTimer'),
   name: z.string().min(1).max(64),
-  afterMs: z.number().int().min(0).max(7 * 24 * 3600 * 1000),
+  afterMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 3600 * 1000),
 });
 export const Action = z.discriminatedUnion('kind', [PlaceOrderAction, CancelOrderAction, SetTimerAction]);
 export type Action = z.output<typeof Action>;

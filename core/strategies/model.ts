@@ -77,13 +77,18 @@ export interface StrategyLogLine {
 
 const paramsField = z
   .record(z.string(), z.unknown())
-  .refine((p) => JSON.stringify(p).length <= MAX_PARAMS_BYTES, `params are at most ${MAX_PARAMS_BYTES} bytes of JSON`);
+  .refine(
+    (p) => JSON.stringify(p).length <= MAX_PARAMS_BYTES,
+    `params are at most ${MAX_PARAMS_BYTES} bytes of JSON`,
+  );
 
 const sourceField = z
   .string()
   .min(1)
   .refine((s) => Buffer.byteLength(s) <= MAX_SOURCE_BYTES, `source is at most ${MAX_SOURCE_BYTES} bytes`)
-  .meta({ description: 'TypeScript or JavaScript module source; `export default { onBar(ctx, bar) {...} }`' });
+  .meta({
+    description: 'TypeScript or JavaScript module source; `export default { onBar(ctx, bar) {...} }`',
+  });
 
 /** The body of POST /strategies. */
 export const CreateStrategyRequest = z

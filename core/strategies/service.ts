@@ -96,7 +96,11 @@ export async function createStrategy(deps: StrategyDeps, actor: Actor, body: unk
 }
 
 /** A strategy of the caller's tenant, or 404. */
-export async function getStrategy(deps: Pick<StrategyDeps, 'store'>, actor: Actor, id: string): Promise<Strategy> {
+export async function getStrategy(
+  deps: Pick<StrategyDeps, 'store'>,
+  actor: Actor,
+  id: string,
+): Promise<Strategy> {
   const strategy = ULID.test(id) ? await deps.store.get(actor.tenantId, id) : undefined;
   if (!strategy) throw new StrategyNotFoundError(id);
   return strategy;
@@ -122,7 +126,9 @@ export async function updateStrategy(deps: StrategyDeps, actor: Actor, id: strin
     current.rev,
     compiled === undefined || request.source === undefined
       ? {}
-      : { version: { strategyId: id, version: next.version, source: request.source, compiled, createdAt: at } },
+      : {
+          version: { strategyId: id, version: next.version, source: request.source, compiled, createdAt: at },
+        },
   );
   return strategyView(next);
 }
@@ -133,8 +139,16 @@ export async function startStrategy(deps: Pick<StrategyDeps, 'store' | 'now'>, a
   if (current.status === 'running') return strategyView(current);
   const at = nowIso(deps);
   const { failure: _previous, ...rest } = current;
-  const next: Strategy = { ...rest, status: 'running', runId: current.runId + 1, rev: current.rev + 1, updatedAt: at };
-  await deps.store.save(next, current.rev, { event: strategyEvent(next, 'strategy.started', actor.principal, at) });
+  const next: Strategy = {
+    ...rest,
+    status: 'running',
+    runId: current.runId + 1,
+    rev: current.rev + 1,
+    updatedAt: at,
+  };
+  await deps.store.save(next, current.rev, {
+    event: strategyEvent(next, 'strategy.started', actor.principal, at),
+  });
   return strategyView(next);
 }
 
@@ -144,7 +158,9 @@ export async function stopStrategy(deps: Pick<StrategyDeps, 'store' | 'now'>, ac
   if (current.status !== 'running') return strategyView(current);
   const at = nowIso(deps);
   const next: Strategy = { ...current, status: 'stopped', rev: current.rev + 1, updatedAt: at };
-  await deps.store.save(next, current.rev, { event: strategyEvent(next, 'strategy.stopped', actor.principal, at) });
+  await deps.store.save(next, current.rev, {
+    event: strategyEvent(next, 'strategy.stopped', actor.principal, at),
+  });
   return strategyView(next);
 }
 
@@ -173,7 +189,8 @@ export async function backtestStrategy(deps: BacktestDeps, actor: Actor, id: str
   const bars = request.bars
     ? uploadedBars(request, symbols)
     : await (async () => {
-        if (!deps.bars) throw new BarsUnavailableError('No broker connection serves historical bars here; upload bars');
+        if (!deps.bars)
+          throw new BarsUnavailableError('No broker connection serves historical bars here; upload bars');
         return deps.bars.bars({ symbols, from: request.from, to: request.to, barSize: request.barSize });
       })();
   if (bars.length === 0) throw new BarsUnavailableError(`No bars for ${symbols.join(', ')} in the range`);
@@ -243,7 +260,11 @@ export function downsample<T>(points: T[], max: number): T[] {
 }
 
 /** A backtest of the caller's tenant, or 404. */
-export async function getBacktest(deps: Pick<BacktestDeps, 'store'>, actor: Actor, id: string): Promise<Backtest> {
+export async function getBacktest(
+  deps: Pick<BacktestDeps, 'store'>,
+  actor: Actor,
+  id: string,
+): Promise<Backtest> {
   const backtest = ULID.test(id) ? await deps.store.getBacktest(actor.tenantId, id) : undefined;
   if (!backtest) throw new BacktestNotFoundError(id);
   return backtest;

@@ -50,7 +50,8 @@ const strategy: Strategy<State, Params> = {
     sample(ctx, bar.symbol, bar.close);
   },
   onQuote(ctx, quote) {
-    const price = quote.last ?? (quote.bid !== null && quote.ask !== null ? (quote.bid + quote.ask) / 2 : null);
+    const price =
+      quote.last ?? (quote.bid !== null && quote.ask !== null ? (quote.bid + quote.ask) / 2 : null);
     if (price !== null) sample(ctx, quote.symbol, price);
   },
 };

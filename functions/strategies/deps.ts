@@ -14,7 +14,8 @@ let cached: { key: string; store: DynamoStrategyStore } | undefined;
 
 function store(): DynamoStrategyStore {
   const { tableName } = resources();
-  if (cached?.key !== tableName) cached = { key: tableName, store: new DynamoStrategyStore(awsClients().doc, tableName) };
+  if (cached?.key !== tableName)
+    cached = { key: tableName, store: new DynamoStrategyStore(awsClients().doc, tableName) };
   return cached.store;
 }
 

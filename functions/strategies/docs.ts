@@ -8,7 +8,14 @@ const tag = 'strategies';
 
 export const strategyDocs: Record<
   string,
-  { summary: string; tag: string; description?: string; body?: z.ZodType; query?: z.ZodType; success: { status: number; description: string } }
+  {
+    summary: string;
+    tag: string;
+    description?: string;
+    body?: z.ZodType;
+    query?: z.ZodType;
+    success: { status: number; description: string };
+  }
 > = {
   'POST /api/v1/strategies': {
     summary: 'Upload a strategy',
@@ -51,7 +58,8 @@ export const strategyDocs: Record<
   'GET /api/v1/backtests/{id}': {
     summary: 'A backtest',
     tag,
-    description: 'Trades, equity curve and statistics (pnl, returnPct, maxDrawdownPct, sharpe, trades, winRate, exposure).',
+    description:
+      'Trades, equity curve and statistics (pnl, returnPct, maxDrawdownPct, sharpe, trades, winRate, exposure).',
     success: ok('The backtest'),
   },
   'GET /api/v1/backtests/{id}/equity.svg': {

@@ -32,13 +32,14 @@ const HOSTILE: Record<string, { source: string; code: string; detail: RegExp }> 
     code: 'STRATEGY_MEMORY_LIMIT',
     detail: /out of memory/,
   },
-  'require': {
+  require: {
     source: "export default { onStart() { const fs = require('fs'); fs.readFileSync('/etc/passwd'); } }",
     code: 'STRATEGY_THREW',
     detail: /'require' is not defined/,
   },
   'a static import': {
-    source: "import { readFileSync } from 'node:fs';\nexport default { onStart() { readFileSync('/etc/passwd'); } }",
+    source:
+      "import { readFileSync } from 'node:fs';\nexport default { onStart() { readFileSync('/etc/passwd'); } }",
     code: 'STRATEGY_THREW',
     detail: /'require' is not defined/,
   },
@@ -47,13 +48,14 @@ const HOSTILE: Record<string, { source: string; code: string; detail: RegExp }> 
     code: 'STRATEGY_THREW',
     detail: /could not load module/,
   },
-  'process': {
+  process: {
     source: 'export default { onStart() { process.exit(1); } }',
     code: 'STRATEGY_THREW',
     detail: /'process' is not defined/,
   },
   'globalThis.constructor.constructor("return process")()': {
-    source: 'export default { onStart() { const p = globalThis.constructor.constructor("return process")(); p.kill(p.ppid); } }',
+    source:
+      'export default { onStart() { const p = globalThis.constructor.constructor("return process")(); p.kill(p.ppid); } }',
     code: 'STRATEGY_THREW',
     detail: /'process' is not defined/,
   },
@@ -109,30 +111,39 @@ afterAll(async () => {
 });
 
 describe('hostile strategies', () => {
-  it.each(Object.entries(HOSTILE))('%s ends failed with a clear reason; the other tenant keeps trading', async (_, h) => {
-    const before = await steadyOrders();
-    const id = await sw.upload(attacker, { name: 'hostile', source: h.source, symbols: ['AAPL'] });
-    await sw.start(attacker, id);
-    const failure = await sw.failed(attacker, id);
-    expect(failure.code).toBe(h.code);
-    expect(failure.detail).toMatch(h.detail);
+  it.each(Object.entries(HOSTILE))(
+    '%s ends failed with a clear reason; the other tenant keeps trading',
+    async (_, h) => {
+      const before = await steadyOrders();
+      const id = await sw.upload(attacker, { name: 'hostile', source: h.source, symbols: ['AAPL'] });
+      await sw.start(attacker, id);
+      const failure = await sw.failed(attacker, id);
+      expect(failure.code).toBe(h.code);
+      expect(failure.detail).toMatch(h.detail);
 
-    await waitFor(
-      () => sw.bus.published().some((e) => e['detail-type'] === 'strategy.failed' && e.detail.strategyId === id),
-      'strategy.failed on the bus',
-      30_000,
-    );
-    const logs = await sw.world.api.request('GET', `/api/v1/strategies/${id}/logs`, { headers: attacker.headers('viewer') });
-    expect(logs.body.items[0].message).toContain(h.code);
-    // Nothing of an order flood got through, except what the per-minute window allowed.
-    expect((await sw.ordersOf(attacker, id)).length).toBeLessThanOrEqual(60);
+      await waitFor(
+        () =>
+          sw.bus
+            .published()
+            .some((e) => e['detail-type'] === 'strategy.failed' && e.detail.strategyId === id),
+        'strategy.failed on the bus',
+        30_000,
+      );
+      const logs = await sw.world.api.request('GET', `/api/v1/strategies/${id}/logs`, {
+        headers: attacker.headers('viewer'),
+      });
+      expect(logs.body.items[0].message).toContain(h.code);
+      // Nothing of an order flood got through, except what the per-minute window allowed.
+      expect((await sw.ordersOf(attacker, id)).length).toBeLessThanOrEqual(60);
 
-    await waitFor(async () => (await steadyOrders()) > before, 'the other tenant to keep trading', 30_000);
-    expect((await sw.strategy(victim, steadyId)).status).toBe('running');
-    const memory = await sw.host().host.memory();
-    for (const m of Object.values(memory)) {
-      expect(m.rss).toBeLessThan(400 * 1024 * 1024);
-      expect(m.wasm).toBeLessThanOrEqual(m.strategies * 64 * 1024 * 1024);
-    }
-  }, 90_000);
+      await waitFor(async () => (await steadyOrders()) > before, 'the other tenant to keep trading', 30_000);
+      expect((await sw.strategy(victim, steadyId)).status).toBe('running');
+      const memory = await sw.host().host.memory();
+      for (const m of Object.values(memory)) {
+        expect(m.rss).toBeLessThan(400 * 1024 * 1024);
+        expect(m.wasm).toBeLessThanOrEqual(m.strategies * 64 * 1024 * 1024);
+      }
+    },
+    90_000,
+  );
 });

@@ -40,14 +40,24 @@ afterAll(async () => {
 
 describe('a strategy uploaded over HTTP, live against the paper gateway', () => {
   it('places a risk-checked order with its source, gets its fill, and keeps its state across a host restart', async () => {
-    const id = await sw.upload(tenant, { name: 'buyer', source: SOURCE, params: { qty: 5 }, symbols: ['AAPL'] });
+    const id = await sw.upload(tenant, {
+      name: 'buyer',
+      source: SOURCE,
+      params: { qty: 5 },
+      symbols: ['AAPL'],
+    });
     await sw.start(tenant, id);
 
     const [order] = await waitFor(async () => {
       const mine = await sw.ordersOf(tenant, id);
       return mine.length > 0 ? mine : undefined;
     }, 'the strategy order');
-    expect(order).toMatchObject({ symbol: 'AAPL', side: 'buy', quantity: '5', source: { strategyId: id, version: 1 } });
+    expect(order).toMatchObject({
+      symbol: 'AAPL',
+      side: 'buy',
+      quantity: '5',
+      source: { strategyId: id, version: 1 },
+    });
     const filled = await orderIn(sw.world, tenant, order?.id as string, 'filled');
     expect(filled.source).toEqual({ strategyId: id, version: 1 });
     expect(sw.world.gateway.control.orders().some((o) => o.orderRef === order?.id)).toBe(true);
@@ -58,10 +68,9 @@ describe('a strategy uploaded over HTTP, live against the paper gateway', () => 
 
     const store = sw.host().host;
     const runtimeOf = async () =>
-      (await import('../../../adapters/dynamodb/strategy-store.ts')).DynamoStrategyStore.fromEnvironment().runtime(
-        tenant.tenantId,
-        id,
-      );
+      (
+        await import('../../../adapters/dynamodb/strategy-store.ts')
+      ).DynamoStrategyStore.fromEnvironment().runtime(tenant.tenantId, id);
     const state = await waitFor(async () => {
       const rt = await runtimeOf();
       return rt?.state.filled === 5 ? rt.state : undefined;
@@ -81,7 +90,9 @@ describe('a strategy uploaded over HTTP, live against the paper gateway', () => 
     const after = await runtimeOf();
     expect(after?.state).toMatchObject({ starts: 1, filled: 5, fills: 1 });
 
-    const logs = await sw.world.api.request('GET', `/api/v1/strategies/${id}/logs`, { headers: tenant.headers('viewer') });
+    const logs = await sw.world.api.request('GET', `/api/v1/strategies/${id}/logs`, {
+      headers: tenant.headers('viewer'),
+    });
     expect(logs.body.items.some((l: { message: string }) => l.message.startsWith('placed'))).toBe(true);
     expect(await sw.ordersOf(tenant, id)).toHaveLength(1);
   }, 120_000);

@@ -3,7 +3,7 @@
  * tests), the local event bus delivering to the real queues, and the strategy host in-process
  * with its tenants' sandboxes in child processes.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { eventBus, rules } from '../../../core/topology.ts';
 import { DEFAULT_LIMITS, type CallbackLimits } from '../../../core/strategies/callbacks.ts';
 import { sqsDeliverer, startEventRouter, type EventRouter } from '../../../local/event-router/router.ts';
@@ -67,16 +67,23 @@ export async function strategyWorld(): Promise<StrategyWorld> {
       running = undefined;
     },
     upload: async (tenant, body) => {
-      const res = await world.api.request('POST', '/api/v1/strategies', { body, headers: tenant.headers('trader') });
+      const res = await world.api.request('POST', '/api/v1/strategies', {
+        body,
+        headers: tenant.headers('trader'),
+      });
       if (res.status !== 201) throw new Error(`POST /strategies → ${res.status} ${JSON.stringify(res.body)}`);
       return res.body.id as string;
     },
     start: async (tenant, id) => {
-      const res = await world.api.request('POST', `/api/v1/strategies/${id}/start`, { headers: tenant.headers('trader') });
+      const res = await world.api.request('POST', `/api/v1/strategies/${id}/start`, {
+        headers: tenant.headers('trader'),
+      });
       if (res.status !== 200) throw new Error(`start → ${res.status} ${JSON.stringify(res.body)}`);
     },
     strategy: async (tenant, id) => {
-      const res = await world.api.request('GET', `/api/v1/strategies/${id}`, { headers: tenant.headers('viewer') });
+      const res = await world.api.request('GET', `/api/v1/strategies/${id}`, {
+        headers: tenant.headers('viewer'),
+      });
       if (res.status !== 200) throw new Error(`GET strategy → ${res.status}`);
       return res.body;
     },
@@ -90,7 +97,9 @@ export async function strategyWorld(): Promise<StrategyWorld> {
         60_000,
       ),
     ordersOf: async (tenant, strategyId) => {
-      const res = await world.api.request('GET', '/api/v1/orders?limit=100', { headers: tenant.headers('trader') });
+      const res = await world.api.request('GET', '/api/v1/orders?limit=100', {
+        headers: tenant.headers('trader'),
+      });
       return (res.body.items as Array<Record<string, unknown>>).filter(
         (o) => (o.source as { strategyId?: string } | undefined)?.strategyId === strategyId,
       );

@@ -60,12 +60,25 @@ async function backtest(source: string, bars: Bar[], params: Record<string, unkn
 }
 
 /** The SMA crossover and the fill model again, in plain numbers, independent of the engine. */
-function independent(bars: Bar[], fast: number, slow: number, quantity: number, commission: number, slip: number) {
+function independent(
+  bars: Bar[],
+  fast: number,
+  slow: number,
+  quantity: number,
+  commission: number,
+  slip: number,
+) {
   const closes: number[] = [];
   let cash = 100_000;
   let position = 0;
   let pending: { side: 'buy' | 'sell'; qty: number } | undefined;
-  const trades: Array<{ entryAt: string; entryPrice: number; exitAt: string; exitPrice: number; pnl: number }> = [];
+  const trades: Array<{
+    entryAt: string;
+    entryPrice: number;
+    exitAt: string;
+    exitPrice: number;
+    pnl: number;
+  }> = [];
   let entry: { at: string; price: number } | undefined;
   const equity: number[] = [];
   let exposed = 0;
@@ -161,7 +174,9 @@ describe('backtest of the SMA crossover example', () => {
     expect(
       result.trades.map((t) => [t.entryAt, t.entryPrice.toNumber(), t.exitAt, t.exitPrice.toNumber()]),
     ).toEqual(expected.trades.map((t) => [t.entryAt, t.entryPrice, t.exitAt, t.exitPrice]));
-    result.trades.forEach((t, i) => expect(t.pnl.toNumber()).toBeCloseTo(expected.trades[i]?.pnl as number, 8));
+    result.trades.forEach((t, i) =>
+      expect(t.pnl.toNumber()).toBeCloseTo(expected.trades[i]?.pnl as number, 8),
+    );
     const s = result.stats;
     expect(Number(s.pnl)).toBeCloseTo(expected.stats.pnl, 6);
     expect(s.returnPct).toBeCloseTo(expected.stats.returnPct, 5);

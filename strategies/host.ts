@@ -264,14 +264,16 @@ export class StrategyHost {
       orderTimes: rate.times,
       runId: l.runtime.runId,
     };
-    const saved = await this.deps.store.saveRuntime(tenantId, id, runtime, {
-      events: 1,
-      orders: outcome.placed,
-      cpuMs: result.cpuMs,
-    });
-    l.runtime = runtime;
     const lines = [...logs.map((line) => ({ at, ...line })), ...outcome.logs];
-    if (lines.length > 0) await this.deps.store.appendLogs(tenantId, id, lines);
+    const [saved] = await Promise.all([
+      this.deps.store.saveRuntime(tenantId, id, runtime, {
+        events: 1,
+        orders: outcome.placed,
+        cpuMs: result.cpuMs,
+      }),
+      lines.length > 0 ? this.deps.store.appendLogs(tenantId, id, lines) : undefined,
+    ]);
+    l.runtime = runtime;
     // Stopped or restarted meanwhile: the next refresh loads the new run, if any.
     if (!saved) await this.unload(l);
   }

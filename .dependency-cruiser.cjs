@@ -13,7 +13,7 @@ module.exports = {
       to: {
         path: [
           '(^|/)node_modules/(@aws-sdk|@smithy|aws-cdk-lib|aws-cdk|constructs|cdk-nag|@stoqey|@middy|@aws-lambda-powertools)/',
-          '^(functions|local|ib-bridge|lib|adapters|bin)/',
+          '^(functions|local|ib-bridge|lib|adapters|bin|strategies)/',
         ],
       },
     },
@@ -21,7 +21,7 @@ module.exports = {
       name: 'runtime-never-imports-cdk',
       severity: 'error',
       comment: 'Handlers, adapters, the bridge and the local runtime run without the CDK app.',
-      from: { path: '^(core|adapters|functions|local|ib-bridge)/' },
+      from: { path: '^(core|adapters|functions|local|ib-bridge|strategies)/' },
       to: { path: ['^lib/', '(^|/)node_modules/(aws-cdk-lib|aws-cdk|cdk-nag)/'] },
     },
     {
@@ -29,7 +29,7 @@ module.exports = {
       severity: 'error',
       comment: 'Adapters serve handlers and the bridge; they never depend on them.',
       from: { path: '^adapters/' },
-      to: { path: '^(functions|ib-bridge|local|bin)/' },
+      to: { path: '^(functions|ib-bridge|local|bin|strategies)/' },
     },
     {
       name: 'runtime-uses-only-production-dependencies',
@@ -37,8 +37,24 @@ module.exports = {
       comment:
         'The bridge image installs with --omit=dev and Lambda bundles are built from dependencies: ' +
         'code that runs in AWS must not need a devDependency.',
-      from: { path: '^(core|adapters|functions|ib-bridge)/' },
+      from: { path: '^(core|adapters|functions|ib-bridge|strategies)/' },
       to: { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'strategy-host-is-a-service',
+      severity: 'error',
+      comment:
+        'The strategy host and its sandbox run beside the handlers (and in AWS on their own): they use ' +
+        'core/ and adapters/, never the handlers, the local runtime, the CDK app or the bridge.',
+      from: { path: '^strategies/' },
+      to: { path: '^(functions|local|lib|bin|test|bench|ib-bridge|paper-gateway|examples)/' },
+    },
+    {
+      name: 'strategy-examples-import-nothing',
+      severity: 'error',
+      comment: 'A strategy module runs in the sandbox, which has no modules: only `import type` is allowed.',
+      from: { path: '^examples/strategies/' },
+      to: { dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'bridge-image-holds-what-the-bridge-imports',

@@ -92,6 +92,8 @@ export const table = {
 export const queues = {
   orders: { name: 'oms-orders.fifo', fifo: true, visibilityTimeoutSeconds: 60, maxReceiveCount: 10 },
   webhooks: { name: 'oms-webhooks', fifo: false, visibilityTimeoutSeconds: 60, maxReceiveCount: 8 },
+  // Order, position and strategy events for the strategy host (docs/strategies.md).
+  strategies: { name: 'oms-strategies', fifo: false, visibilityTimeoutSeconds: 60, maxReceiveCount: 5 },
 } as const satisfies Record<string, QueueSpec>;
 
 /** The DLQ of a queue is named after it. */
@@ -121,6 +123,15 @@ export const rules: RuleSpec[] = [
       ],
     },
     target: { queue: 'webhooks' },
+  },
+  {
+    name: 'oms-events-to-strategies',
+    description: 'Order, position and strategy lifecycle events reach the strategy host',
+    pattern: {
+      source: [eventBus.source],
+      'detail-type': [{ prefix: 'order.' }, { prefix: 'position.' }, { prefix: 'strategy.' }],
+    },
+    target: { queue: 'strategies' },
   },
 ];
 
@@ -350,6 +361,75 @@ export const routes: RouteSpec[] = [
     handler: 'functions/marketdata/get-quote.ts',
     auth: 'caller',
   },
+  { method: 'POST', path: '/api/v1/strategies', handler: 'functions/strategies/create.ts', auth: 'caller' },
+  {
+    method: 'GET',
+    path: '/api/v1/strategies',
+    handler: 'functions/strategies/list.ts',
+    auth: 'caller',
+    access: ['table:read'],
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/strategies/{id}',
+    handler: 'functions/strategies/get.ts',
+    auth: 'caller',
+    access: ['table:read'],
+  },
+  {
+    method: 'PUT',
+    path: '/api/v1/strategies/{id}',
+    handler: 'functions/strategies/update.ts',
+    auth: 'caller',
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/strategies/{id}/start',
+    handler: 'functions/strategies/start.ts',
+    auth: 'caller',
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/strategies/{id}/stop',
+    handler: 'functions/strategies/stop.ts',
+    auth: 'caller',
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/strategies/{id}/logs',
+    handler: 'functions/strategies/logs.ts',
+    auth: 'caller',
+    access: ['table:read'],
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/strategies/{id}/versions',
+    handler: 'functions/strategies/versions.ts',
+    auth: 'caller',
+    access: ['table:read'],
+  },
+  // Runs the strategy in the QuickJS sandbox inside the function: its WebAssembly ships beside the bundle.
+  {
+    method: 'POST',
+    path: '/api/v1/strategies/{id}/backtests',
+    handler: 'functions/strategies/backtest.ts',
+    auth: 'caller',
+    files: ['node_modules/@jitl/quickjs-wasmfile-release-sync/dist/emscripten-module.wasm'],
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/backtests/{id}',
+    handler: 'functions/strategies/get-backtest.ts',
+    auth: 'caller',
+    access: ['table:read'],
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/backtests/{id}/equity.svg',
+    handler: 'functions/strategies/equity-svg.ts',
+    auth: 'caller',
+    access: ['table:read'],
+  },
   { method: 'GET', path: '/api/openapi.json', handler: 'functions/docs/spec.ts', auth: 'public', access: [] },
   { method: 'GET', path: '/api/docs', handler: 'functions/docs/reference.ts', auth: 'public', access: [] },
   {
@@ -390,6 +470,7 @@ export const env = {
   tableName: 'OMS_TABLE',
   ordersQueueUrl: 'OMS_ORDERS_QUEUE_URL',
   webhooksQueueUrl: 'OMS_WEBHOOKS_QUEUE_URL',
+  strategiesQueueUrl: 'OMS_STRATEGIES_QUEUE_URL',
   eventBusName: 'OMS_EVENT_BUS',
   userPoolId: 'OMS_USER_POOL_ID',
   userPoolClientId: 'OMS_USER_POOL_CLIENT_ID',

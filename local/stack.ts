@@ -24,6 +24,9 @@ import { superviseBridge, type SupervisedBridge } from '../ib-bridge/supervisor.
 import { projectRoot } from './lambda.ts';
 import { consoleFiles } from './console-files.ts';
 import { consolePaths } from './console-build.ts';
+import { superviseStrategyHost, type SupervisedHost } from '../strategies/supervisor.ts';
+import { HISTORICAL_GATEWAY_ENV } from '../adapters/ib/bar-source.ts';
+import { env as topologyEnv } from '../core/topology.ts';
 
 export interface LocalStackOptions {
   /** HTTP gateway port; 0 picks a free one. */
@@ -39,6 +42,8 @@ export interface LocalStackOptions {
   bridge?: boolean;
   /** Paper gateway TWS API port; default PAPER_GATEWAY_PORT, else a free port. */
   paperGatewayPort?: number;
+  /** Run the strategy host as a supervised child process. Default true. */
+  strategyHost?: boolean;
 }
 
 export interface LocalStack {
@@ -59,6 +64,8 @@ export interface LocalStack {
   paperGatewayServer?: PaperGateway;
   /** The supervised bridge child process. */
   bridge?: SupervisedBridge;
+  /** The supervised strategy host child process. */
+  strategyHost?: SupervisedHost;
   stop(): Promise<void>;
 }
 
@@ -210,6 +217,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       bridge = supervised;
       // Stopped (and drained) before the paper gateway and the emulators it needs.
       stops.push(() => supervised.stop());
+      // Backtests without uploaded bars read history from the same gateway.
+      process.env[HISTORICAL_GATEWAY_ENV] = `${broker.host}:${broker.port}`;
+    }
+
+    process.env[topologyEnv.strategiesQueueUrl] = queueUrls.strategies;
+    let strategyHost: SupervisedHost | undefined;
+    if (options.strategyHost ?? true) {
+      const host = superviseStrategyHost({ projectRoot, env: {}, log });
+      strategyHost = host;
+      stops.push(() => host.stop());
+      log('strategy host    supervised child (strategies/main.ts)');
     }
 
     const gateway = await startGateway({
@@ -236,6 +254,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ...(broker ? { paperGateway: broker } : {}),
       ...(paperGatewayServer ? { paperGatewayServer } : {}),
       ...(bridge ? { bridge } : {}),
+      ...(strategyHost ? { strategyHost } : {}),
       stop,
     };
   } catch (error) {

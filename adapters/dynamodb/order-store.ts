@@ -92,6 +92,7 @@ export function orderItem(order: Order): Record<string, unknown> {
       quantity: d(order.reservation.quantity),
       unitPrice: d(order.reservation.unitPrice),
     },
+    source: order.source,
     createdAt: order.createdAt,
     updatedAt: order.updatedAt,
     version: order.version,
@@ -146,6 +147,9 @@ export function itemOrder(raw: Record<string, unknown>): Order {
     };
   }
   if (raw.previousStatus) order.previousStatus = raw.previousStatus as OrderStatus;
+  const source = raw.source as { strategyId?: unknown; version?: unknown } | undefined;
+  if (typeof source?.strategyId === 'string')
+    order.source = { strategyId: source.strategyId, version: Number(source.version) };
   if (reservation?.quantity) {
     order.reservation = {
       quantity: new Dec(reservation.quantity),

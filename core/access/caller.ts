@@ -20,6 +20,8 @@ export const SCOPES = [
   'api-keys:read',
   'api-keys:write',
   'audit:read',
+  'strategies:read',
+  'strategies:write',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
@@ -35,6 +37,7 @@ export const ROLE_SCOPES: Record<Role, readonly Scope[]> = {
     ...READS.filter((s) => !['users:read', 'api-keys:read', 'audit:read'].includes(s)),
     'orders:write',
     'marketdata:write',
+    'strategies:write',
   ],
   viewer: READS.filter((s) => !['users:read', 'api-keys:read', 'audit:read'].includes(s)),
 };

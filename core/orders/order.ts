@@ -182,6 +182,8 @@ export interface Order {
   /** The status a pending_cancel or pending_replace order returns to if the broker refuses. */
   previousStatus?: OrderStatus;
   reservation?: Reservation;
+  /** The strategy that placed the order (absent for orders placed through the API directly). */
+  source?: { strategyId: string; version: number };
   createdAt: string;
   updatedAt: string;
   version: number;
@@ -202,6 +204,7 @@ export function newOrder(input: {
   now: string;
   reject?: { code: string; reason: string };
   reservation?: Reservation;
+  source?: { strategyId: string; version: number };
 }): Order {
   const r = input.request;
   return {
@@ -221,6 +224,7 @@ export function newOrder(input: {
     filledQuantity: ZERO,
     ...(input.reject ? { rejectCode: input.reject.code, rejectReason: input.reject.reason } : {}),
     ...(input.reservation ? { reservation: input.reservation } : {}),
+    ...(input.source ? { source: input.source } : {}),
     createdAt: input.now,
     updatedAt: input.now,
     version: 1,
@@ -268,6 +272,9 @@ export function orderView(order: Order) {
             stopPrice: d(order.pendingChange.stopPrice),
           },
         }
+      : {}),
+    ...(order.source
+      ? { source: { strategyId: order.source.strategyId, version: order.source.version } }
       : {}),
     createdAt: order.createdAt,
     updatedAt: order.updatedAt,

@@ -121,7 +121,10 @@ export async function placeOrder(
   actor: Actor,
   idempotencyKey: string,
   body: unknown,
+  /** Set by the strategy host for the orders its strategies place; never taken from a request body. */
+  options: { source?: { strategyId: string; version: number } } = {},
 ): Promise<Outcome> {
+  const source = options.source ? { source: options.source } : {};
   const now = deps.now?.() ?? new Date();
   const idemHash = keyHash(idempotencyKey);
   const hash = requestHash(body);
@@ -161,6 +164,7 @@ export async function placeOrder(
         status: 'pending_new',
         now: at,
         reservation: { quantity: request.quantity, unitPrice: checked.unitPrice },
+        ...source,
       });
       const response: Outcome = { status: 201, body: orderView(order) };
       const outcome = await deps.store.create({
@@ -196,6 +200,7 @@ export async function placeOrder(
     status: 'rejected',
     now: at,
     reject: denial as RiskDenial,
+    ...source,
   });
   const response = rejectedResponse(rejected, denial as RiskDenial);
   const outcome = await deps.store.create({

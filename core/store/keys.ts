@@ -314,3 +314,40 @@ export const streamKeys = {
     sk: 'CONN',
   }),
 };
+
+/** Strategies, their versions, runtime state, logs and backtests (see docs/strategies.md). */
+export const strategyKeys = {
+  strategy: (tenantId: string, id: string): ItemKey => ({
+    pk: tenantPk(tenantId),
+    sk: `STRATEGY${SEP}${assertSafe(id, 'strategy id')}`,
+  }),
+  strategyPrefix: (tenantId: string) => ({ pk: tenantPk(tenantId), skPrefix: `STRATEGY${SEP}` }),
+  /** The state the host keeps between events, written after every callback. */
+  runtime: (tenantId: string, id: string): ItemKey => ({
+    pk: tenantPk(tenantId),
+    sk: `STRATEGY_RT${SEP}${assertSafe(id, 'strategy id')}`,
+  }),
+  /** Versions, logs and strategy.* events of one strategy, apart from the tenant's hot partition. */
+  ownPk: (tenantId: string, id: string): string =>
+    `${tenantPk(tenantId)}${SEP}STRATEGY${SEP}${assertSafe(id, 'strategy id')}`,
+  version: (tenantId: string, id: string, version: number): ItemKey => ({
+    pk: strategyKeys.ownPk(tenantId, id),
+    sk: `VERSION${SEP}${String(version).padStart(10, '0')}`,
+  }),
+  log: (tenantId: string, id: string, logId: string): ItemKey => ({
+    pk: strategyKeys.ownPk(tenantId, id),
+    sk: `LOG${SEP}${assertSafe(logId, 'log id')}`,
+  }),
+  event: (tenantId: string, id: string, eventId: string): ItemKey => ({
+    pk: strategyKeys.ownPk(tenantId, id),
+    sk: `EVENT${SEP}${assertSafe(eventId, 'event id')}`,
+  }),
+  /** Sparse gsi3 list of running strategies, platform-wide: what the strategy host runs. */
+  runningPk: (): string => `STRATEGIES${SEP}RUNNING`,
+  runningSk: (tenantId: string, id: string): string =>
+    `${assertSafe(tenantId, 'tenant id')}${SEP}${assertSafe(id, 'strategy id')}`,
+  backtest: (tenantId: string, id: string): ItemKey => ({
+    pk: tenantPk(tenantId),
+    sk: `BACKTEST${SEP}${assertSafe(id, 'backtest id')}`,
+  }),
+};

@@ -28,6 +28,7 @@ import {
 import * as view from './views.ts';
 
 export { OrderView } from './views.ts';
+import { strategyDocs } from '../strategies/docs.ts';
 
 export interface RouteDoc {
   /** Stable name for generated clients: `placeOrder`, `listOrders`. */
@@ -313,6 +314,8 @@ export const catalog: Record<string, RouteDoc> = {
     success: ok('Each check with its detail'),
   }),
 
+  ...strategyDocs,
+
   'GET /health': doc('getLiveness', {
     summary: 'Liveness',
     tag: 'service',
@@ -347,6 +350,7 @@ export const TAGS = [
   { name: 'risk', description: 'Pre-trade risk limits and the kill switch' },
   { name: 'marketdata', description: 'Quotes and market-data subscriptions' },
   { name: 'webhooks', description: 'Signed event deliveries (Standard Webhooks)' },
+  { name: 'strategies', description: 'Tenants’ own sandboxed strategies and their backtests' },
   { name: 'auth', description: 'Tokens for users' },
   { name: 'tenancy', description: 'Tenants, users, API keys and the security audit log' },
   { name: 'service', description: 'Health and this reference' },

@@ -277,7 +277,7 @@ describe('local EventBridge router', () => {
     const { router, events, logger } = await setup({
       // Only the webhooks rule's target fails; order events also reach the strategies queue.
       deliver: async (target, event) => {
-        if (target.queue !== 'webhooks') return;
+        if (!('queue' in target) || target.queue !== 'webhooks') return;
         attempts.push(event.id);
         if (attempts.length < 3) throw new Error('queue unavailable');
       },
@@ -297,7 +297,7 @@ describe('local EventBridge router', () => {
     let calls = 0;
     const { router, events, logger } = await setup({
       deliver: async (target) => {
-        if (target.queue !== 'webhooks') return;
+        if (!('queue' in target) || target.queue !== 'webhooks') return;
         calls++;
         throw new Error('queue gone');
       },

@@ -47,8 +47,9 @@ async function startStack(dataDir: string): Promise<{ child: ChildProcess; baseU
   const baseUrl = await new Promise<string>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
+      // The last line of the start-up text: everything about the console has been said by then.
       const ready = /ready: (http:\/\/\S+)/.exec(output);
-      if (ready?.[1]) resolve(ready[1]);
+      if (ready?.[1] && output.includes('Ctrl-C stops everything')) resolve(ready[1]);
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);

@@ -20,11 +20,15 @@ import { authorizer, stream } from '../core/topology.ts';
 import { withoutSecretsOf } from './secrets.ts';
 import { startLocalIdentity, type LocalIdentity } from './identity/index.ts';
 import { startPaperGateway, type PaperGateway } from '../paper-gateway/index.ts';
-import { superviseBridge, type SupervisedBridge } from '../ib-bridge/supervisor.ts';
+import {
+  superviseBridge,
+  superviseStrategyHost,
+  type SupervisedBridge,
+  type SupervisedHost,
+} from './supervisor.ts';
 import { projectRoot } from './lambda.ts';
 import { consoleFiles } from './console-files.ts';
 import { consolePaths } from './console-build.ts';
-import { superviseStrategyHost, type SupervisedHost } from '../strategies/supervisor.ts';
 import { HISTORICAL_GATEWAY_ENV } from '../adapters/ib/bar-source.ts';
 import { env as topologyEnv } from '../core/topology.ts';
 

@@ -17,7 +17,7 @@ import { startBridge, type Bridge } from '../../../ib-bridge/bridge.ts';
 import type { BridgeConfig } from '../../../ib-bridge/config.ts';
 import { DynamoExecutionStore } from '../../../adapters/dynamodb/execution-store.ts';
 import type { Logger } from '../../../ib-bridge/log.ts';
-import { superviseBridge, type SupervisedBridge } from '../../../ib-bridge/supervisor.ts';
+import { superviseBridge, type SupervisedBridge } from '../../../local/supervisor.ts';
 
 export const projectRoot = resolve(import.meta.dirname, '../../..');
 

@@ -1,11 +1,12 @@
 /**
- * Runs the bridge as a child process and starts it again when it dies, as ECS does with the task
- * (the local stack uses this; so do tests that kill the bridge).
+ * Runs a long-lived process of the OMS (the bridge, the strategy host) as a child and starts it
+ * again when it dies, as ECS does with a service's task. The local stack uses it; so do tests that
+ * kill the bridge.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 
-export interface SupervisedBridge {
+export interface SupervisedProcess {
   /** The running child, if any. */
   readonly child: ChildProcess | undefined;
   /** How many times it was started. */
@@ -16,17 +17,47 @@ export interface SupervisedBridge {
   stop(graceMs?: number): Promise<void>;
 }
 
-const INTERESTING =
-  /bridge health on port|broker session started|reconciled with the broker|broker connection lost|stopped/;
+export type SupervisedBridge = SupervisedProcess;
+export type SupervisedHost = SupervisedProcess;
 
-/** Starts `node ib-bridge/main.ts` with `env` on top of this process's environment, restarting it when it exits. */
-export function superviseBridge(options: {
+interface SuperviseOptions {
   projectRoot: string;
   env: Record<string, string>;
   log?: (line: string) => void;
   /** Every line of the child's output (tests). */
   onLine?: (line: string) => void;
-}): SupervisedBridge {
+}
+
+/** Starts `node ib-bridge/main.ts`, restarting it when it exits. */
+export function superviseBridge(options: SuperviseOptions): SupervisedBridge {
+  return superviseProcess({
+    ...options,
+    name: 'bridge',
+    entry: 'ib-bridge/main.ts',
+    worthALine:
+      /bridge health on port|broker session started|reconciled with the broker|broker connection lost|stopped/,
+  });
+}
+
+/** Starts `node strategies/main.ts`, restarting it when it exits. */
+export function superviseStrategyHost(options: SuperviseOptions): SupervisedHost {
+  // Strategy failures and host problems are worth a line in the terminal; routine loads are not.
+  return superviseProcess({
+    ...options,
+    name: 'strategy host',
+    entry: 'strategies/main.ts',
+    worthALine: /host started|stopping/,
+  });
+}
+
+/**
+ * Starts `node <entry>` with `env` on top of this process's environment, restarting it with a
+ * growing delay when it exits. Its JSON log lines below warn reach `log` only when they match
+ * `worthALine`; everything else (warnings, errors, plain text) always does.
+ */
+function superviseProcess(
+  options: SuperviseOptions & { name: string; entry: string; worthALine: RegExp },
+): SupervisedProcess {
   const log = options.log ?? (() => undefined);
   let child: ChildProcess | undefined;
   let starts = 0;
@@ -40,7 +71,7 @@ export function superviseBridge(options: {
     starts++;
     const startedAt = Date.now();
     healthPort = 0;
-    const proc = spawn(process.execPath, [resolve(options.projectRoot, 'ib-bridge/main.ts')], {
+    const proc = spawn(process.execPath, [resolve(options.projectRoot, options.entry)], {
       cwd: options.projectRoot,
       env: { ...process.env, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -57,8 +88,8 @@ export function superviseBridge(options: {
           parsed = undefined;
         }
         if (parsed?.healthPort) healthPort = parsed.healthPort;
-        if (!parsed || parsed.level !== 'info' || INTERESTING.test(parsed.message ?? '')) {
-          log(`bridge: ${parsed?.message ?? line}`);
+        if (!parsed || parsed.level !== 'info' || options.worthALine.test(parsed.message ?? '')) {
+          log(`${options.name}: ${parsed?.message ?? line}`);
         }
       }
     };
@@ -69,7 +100,7 @@ export function superviseBridge(options: {
       if (stopped) return;
       failuresInARow = Date.now() - startedAt > 30_000 ? 0 : failuresInARow + 1;
       const delay = Math.min(10_000, 250 * 2 ** Math.min(failuresInARow, 6));
-      log(`bridge exited (${signal ?? `code ${code}`}); restarting in ${Math.round(delay)} ms`);
+      log(`${options.name} exited (${signal ?? `code ${code}`}); restarting in ${Math.round(delay)} ms`);
       restartTimer = setTimeout(start, delay);
     });
   };

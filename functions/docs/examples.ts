@@ -21,6 +21,7 @@ import {
   tokens,
   limits,
 } from './example-fixtures.ts';
+import { strategyExamples } from './strategy-examples.ts';
 export { problemExample } from './problem-examples.ts';
 
 export interface RouteExample {
@@ -251,15 +252,13 @@ export const examples: Record<string, RouteExample> = {
     },
   },
 
+  ...strategyExamples,
+
   'GET /health': { response: { status: 'ok' } },
   'GET /health/ready': {
     response: {
       status: 'ready',
-      checks: {
-        database: { ok: true },
-        queue: { ok: true },
-        broker: { ok: true, detail: 'connected to paper' },
-      },
+      checks: { database: 'up', queue: 'up', broker: 'up' },
     },
   },
   'GET /api/openapi.json': {},

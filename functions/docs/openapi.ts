@@ -161,6 +161,8 @@ export function openApiDocument(): object {
     tags: TAGS,
   });
   addQueryExamples(document as { paths?: Record<string, Record<string, unknown>> });
-  cached = document;
+  // As served: schema defaults that are decimals (Dec instances) become their JSON strings, so
+  // the object can be cloned and compared like the document a client downloads.
+  cached = JSON.parse(JSON.stringify(document)) as object;
   return cached;
 }

@@ -7,8 +7,10 @@ export const BACKTEST_ID = '01JF3Q7SB2D4F6H8K0M2P4R6T8';
 
 const source = `export default {
   onBar(ctx, bar) {
-    if (ctx.position(bar.symbol) === 0 && bar.close < ctx.params.buyBelow)
+    if (ctx.position(bar.symbol) === 0 && bar.close < ctx.params.buyBelow) {
       ctx.placeOrder({ symbol: bar.symbol, side: 'buy', quantity: 10, type: 'market' });
+      ctx.log(\`buying \${bar.symbol} below \${ctx.params.buyBelow}\`);
+    }
   },
 };
 `;
@@ -83,7 +85,7 @@ export const strategyExamples: Record<string, RouteExample> = {
   'GET /api/v1/strategies/{id}/logs': {
     params: { id: STRATEGY_ID },
     query: { limit: '20' },
-    response: { items: [{ at: LATER, level: 'info', message: 'strategy started at version 2' }] },
+    response: { items: [{ at: LATER, level: 'info', message: 'buying AAPL below 185' }] },
   },
   'GET /api/v1/strategies/{id}/versions': {
     params: { id: STRATEGY_ID },
@@ -131,19 +133,7 @@ export const strategyExamples: Record<string, RouteExample> = {
         slippageTicks: 1,
         bars: 5,
       },
-      trades: [
-        {
-          symbol: 'AAPL',
-          side: 'long',
-          quantity: '5',
-          entryAt: '2026-01-06T00:00:00.000Z',
-          entryPrice: '184.61',
-          exitAt: '2026-01-08T00:00:00.000Z',
-          exitPrice: '189.1',
-          commission: '0.025',
-          pnl: '22.425',
-        },
-      ],
+      trades: [],
       equity: [
         { at: '2026-01-02T00:00:00.000Z', value: '100000' },
         { at: '2026-01-05T00:00:00.000Z', value: '100000' },
@@ -155,12 +145,12 @@ export const strategyExamples: Record<string, RouteExample> = {
         pnl: '22.425',
         returnPct: 0.022425,
         maxDrawdownPct: 0,
-        sharpe: 11.2,
-        trades: 1,
-        winRate: 1,
+        sharpe: 14.32694,
+        trades: 0,
+        winRate: 0,
         exposure: 0.6,
       },
-      logs: [],
+      logs: [{ at: '2026-01-05T00:00:00.000Z', level: 'info', message: 'buying AAPL below 185' }],
       createdAt: AT,
       finishedAt: LATER,
     },

@@ -1,6 +1,5 @@
 /** Worked examples of the strategy, backtest, tenant-operator and session routes (spread into examples.ts). */
-import { AT, LATER, TENANT, tokens } from './example-fixtures.ts';
-import type { RouteExample } from './examples.ts';
+import { AT, LATER, TENANT, tokens, type RouteExample } from './example-fixtures.ts';
 
 export const STRATEGY_ID = '01JF3Q7SA1C3E5G7J9K1M3P5R7';
 export const BACKTEST_ID = '01JF3Q7SB2D4F6H8K0M2P4R6T8';

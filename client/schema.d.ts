@@ -373,7 +373,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** List tenants (platform operator) */
+        get: operations["listTenants"];
         put?: never;
         /** Create a tenant with its first admin (platform operator) */
         post: operations["createTenant"];
@@ -481,6 +482,230 @@ export interface paths {
         };
         /** Security audit log (admin) */
         get: operations["listAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End the session of a refresh token
+         * @description Revokes the refresh token and every token rotated from the same login (Cognito: RevokeToken). Always 204.
+         */
+        post: operations["logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Suspend or reactivate a tenant (platform operator)
+         * @description A suspended tenant's tokens and keys get 403 TENANT_SUSPENDED. With cancelWorkingOrders, its working orders are cancelled in the same call.
+         */
+        patch: operations["updateTenant"];
+        trace?: never;
+    };
+    "/health/ready/details": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Readiness with what each dependency reported (platform operator) */
+        get: operations["getReadinessDetails"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/strategies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List strategies */
+        get: operations["listStrategies"];
+        put?: never;
+        /**
+         * Upload a strategy
+         * @description TypeScript or JavaScript, compiled at upload; a compile error is a 422 STRATEGY_COMPILE_ERROR with `errors: [{ line, column, message }]`. See docs/strategies.md.
+         */
+        post: operations["createStrategy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/strategies/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A strategy
+         * @description Status (`running`, `stopped`, `failed` with `failure: { code, detail }`) and stats.
+         */
+        get: operations["getStrategy"];
+        /** Upload a new version, or change params and symbols */
+        put: operations["updateStrategy"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/strategies/{id}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start a strategy */
+        post: operations["startStrategy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/strategies/{id}/stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stop a strategy */
+        post: operations["stopStrategy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/strategies/{id}/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Strategy logs, newest first */
+        get: operations["listStrategyLogs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/strategies/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Uploaded versions */
+        get: operations["listStrategyVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/strategies/{id}/backtests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Backtest the current version
+         * @description Runs the same compiled module over uploaded bars, or the broker connection’s historical bars, with the fill model of docs/strategies.md.
+         */
+        post: operations["runBacktest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/backtests/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A backtest
+         * @description Trades, equity curve and statistics (pnl, returnPct, maxDrawdownPct, sharpe, trades, winRate, exposure).
+         */
+        get: operations["getBacktest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/backtests/{id}/equity.svg": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The equity curve as SVG */
+        get: operations["getBacktestEquityChart"];
         put?: never;
         post?: never;
         delete?: never;
@@ -963,7 +1188,7 @@ export interface components {
          * @description Stable machine-readable code
          * @enum {string}
          */
-        ProblemCode: "VALIDATION_FAILED" | "PAYLOAD_TOO_LARGE" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "UNAUTHENTICATED" | "FORBIDDEN" | "RATE_LIMITED" | "SELF_LOCKOUT" | "USERNAME_TAKEN" | "TENANT_EXISTS" | "TENANT_NOT_FOUND" | "USER_NOT_FOUND" | "API_KEY_NOT_FOUND" | "API_KEY_REVOKED" | "NOT_FOUND" | "ORDER_NOT_FOUND" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_MODIFIABLE" | "ORDER_VERSION_CONFLICT" | "IDEMPOTENCY_KEY_REUSED" | "DUPLICATE_CLIENT_ORDER_ID" | "ILLEGAL_TRANSITION" | "ORDER_ID_RACE" | "POSITION_VERSION_CONFLICT" | "RISK_KILL_SWITCH" | "RISK_RESTRICTED_SYMBOL" | "RISK_SYMBOL_NOT_ALLOWED" | "RISK_MAX_ORDER_QUANTITY" | "RISK_NO_REFERENCE_PRICE" | "RISK_PRICE_COLLAR" | "RISK_MAX_NOTIONAL" | "RISK_MAX_OPEN_ORDERS" | "RISK_MAX_GROSS_EXPOSURE" | "RISK_MAX_POSITION" | "RISK_MAX_ORDER_RATE" | "RISK_DAILY_LOSS_LIMIT" | "WEBHOOK_URL_FORBIDDEN" | "WEBHOOK_LIMIT_REACHED" | "WEBHOOK_NOT_FOUND" | "WEBHOOK_DELIVERY_NOT_FOUND" | "MARKET_DATA_LINE_LIMIT" | "MARKET_DATA_UNAVAILABLE" | "MARKET_DATA_CONTENTION" | "MARKET_DATA_SUBSCRIPTION_NOT_FOUND" | "DEPENDENCY_FAILED" | "INTERNAL";
+        ProblemCode: "VALIDATION_FAILED" | "PAYLOAD_TOO_LARGE" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "UNAUTHENTICATED" | "FORBIDDEN" | "RATE_LIMITED" | "SELF_LOCKOUT" | "USERNAME_TAKEN" | "TENANT_EXISTS" | "TENANT_NOT_FOUND" | "TENANT_SUSPENDED" | "USER_NOT_FOUND" | "API_KEY_NOT_FOUND" | "API_KEY_REVOKED" | "NOT_FOUND" | "ORDER_NOT_FOUND" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_MODIFIABLE" | "ORDER_VERSION_CONFLICT" | "IDEMPOTENCY_KEY_REUSED" | "DUPLICATE_CLIENT_ORDER_ID" | "ILLEGAL_TRANSITION" | "ORDER_ID_RACE" | "POSITION_VERSION_CONFLICT" | "RISK_KILL_SWITCH" | "RISK_RESTRICTED_SYMBOL" | "RISK_SYMBOL_NOT_ALLOWED" | "RISK_MAX_ORDER_QUANTITY" | "RISK_NO_REFERENCE_PRICE" | "RISK_PRICE_COLLAR" | "RISK_MAX_NOTIONAL" | "RISK_MAX_OPEN_ORDERS" | "RISK_MAX_GROSS_EXPOSURE" | "RISK_MAX_POSITION" | "RISK_MAX_ORDER_RATE" | "RISK_DAILY_LOSS_LIMIT" | "WEBHOOK_URL_FORBIDDEN" | "WEBHOOK_LIMIT_REACHED" | "WEBHOOK_NOT_FOUND" | "WEBHOOK_DELIVERY_NOT_FOUND" | "MARKET_DATA_LINE_LIMIT" | "MARKET_DATA_UNAVAILABLE" | "MARKET_DATA_CONTENTION" | "MARKET_DATA_SUBSCRIPTION_NOT_FOUND" | "STRATEGY_COMPILE_ERROR" | "STRATEGY_NOT_FOUND" | "STRATEGY_VERSION_CONFLICT" | "STRATEGY_LIMIT" | "BACKTEST_NOT_FOUND" | "BARS_UNAVAILABLE" | "STREAM_MESSAGE_INVALID" | "STREAM_CURSOR_INVALID" | "DEPENDENCY_FAILED" | "INTERNAL";
         NewOrderRequest: {
             /** @example AAPL */
             symbol: string;
@@ -1489,7 +1714,7 @@ export interface components {
         CreatedApiKey: {
             id: string;
             name: string;
-            scopes: ("orders:read" | "orders:write" | "positions:read" | "marketdata:read" | "marketdata:write" | "webhooks:read" | "webhooks:write" | "risk:read" | "risk:write" | "users:read" | "users:write" | "api-keys:read" | "api-keys:write" | "audit:read")[];
+            scopes: ("orders:read" | "orders:write" | "positions:read" | "marketdata:read" | "marketdata:write" | "webhooks:read" | "webhooks:write" | "risk:read" | "risk:write" | "users:read" | "users:write" | "api-keys:read" | "api-keys:write" | "audit:read" | "strategies:read" | "strategies:write")[];
             /** @description The start of the key, to recognise it */
             hint: string;
             /**
@@ -1525,7 +1750,7 @@ export interface components {
         ApiKey: {
             id: string;
             name: string;
-            scopes: ("orders:read" | "orders:write" | "positions:read" | "marketdata:read" | "marketdata:write" | "webhooks:read" | "webhooks:write" | "risk:read" | "risk:write" | "users:read" | "users:write" | "api-keys:read" | "api-keys:write" | "audit:read")[];
+            scopes: ("orders:read" | "orders:write" | "positions:read" | "marketdata:read" | "marketdata:write" | "webhooks:read" | "webhooks:write" | "risk:read" | "risk:write" | "users:read" | "users:write" | "api-keys:read" | "api-keys:write" | "audit:read" | "strategies:read" | "strategies:write")[];
             /** @description The start of the key, to recognise it */
             hint: string;
             /**
@@ -1570,11 +1795,26 @@ export interface components {
             /** @description Pass as `cursor` for the next page; null at the end */
             nextCursor: string | null;
         };
-        Liveness: {
-            /** @enum {string} */
-            status: "ok";
+        TenantPage: {
+            items: {
+                id: string;
+                name: string;
+                /** @enum {string} */
+                status: "active" | "suspended";
+                createdAt: string;
+            }[];
+            nextCursor: string | null;
         };
-        Readiness: {
+        TenantStatusChange: {
+            id: string;
+            name: string;
+            /** @enum {string} */
+            status: "active" | "suspended";
+            createdAt: string;
+            /** @description Working orders cancelled by this call */
+            cancelledOrders: number;
+        };
+        ReadinessDetails: {
             /** @enum {string} */
             status: "ready" | "not_ready";
             checks: {
@@ -1590,6 +1830,186 @@ export interface components {
                     ok: boolean;
                     detail?: string;
                 };
+            };
+        };
+        Strategy: {
+            id: string;
+            name: string;
+            version: number;
+            params: {
+                [key: string]: unknown;
+            };
+            symbols: string[];
+            account: string | null;
+            /** @enum {string} */
+            status: "running" | "stopped" | "failed";
+            failure?: {
+                code: string;
+                detail: string;
+                at: string;
+            };
+            stats: {
+                events: number;
+                orders: number;
+                cpuMs: number;
+            };
+            createdAt: string;
+            updatedAt: string;
+        };
+        CreateStrategyRequest: {
+            name: string;
+            /** @description TypeScript or JavaScript module source; `export default { onBar(ctx, bar) {...} }` */
+            source: string;
+            /** @default {} */
+            params?: {
+                [key: string]: unknown;
+            };
+            /** @default [] */
+            symbols?: string[];
+            account?: string;
+        };
+        StrategyList: {
+            items: components["schemas"]["Strategy"][];
+        };
+        UpdateStrategyRequest: {
+            name?: string;
+            /** @description TypeScript or JavaScript module source; `export default { onBar(ctx, bar) {...} }` */
+            source?: string;
+            params?: {
+                [key: string]: unknown;
+            };
+            symbols?: string[];
+        };
+        StrategyLogs: {
+            items: {
+                at: string;
+                /** @enum {string} */
+                level: "info" | "warn" | "error";
+                message: string;
+            }[];
+        };
+        StrategyVersions: {
+            items: {
+                version: number;
+                createdAt: string;
+            }[];
+        };
+        BacktestAccepted: {
+            id: string;
+            /** @enum {string} */
+            status: "running" | "done" | "failed";
+        };
+        BacktestRequest: {
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            /** @enum {string} */
+            barSize: "1 min" | "5 mins" | "1 hour" | "1 day";
+            symbols?: string[];
+            /**
+             * @description initialCash, as a decimal string (numbers are accepted)
+             * @example 187.25
+             */
+            initialCash: string | number;
+            /**
+             * @description commissionPerShare, as a decimal string (numbers are accepted)
+             * @default 0
+             * @example 187.25
+             */
+            commissionPerShare?: string | number;
+            /** @default 0 */
+            slippageTicks?: number;
+            bars?: {
+                /** @example AAPL */
+                symbol?: string;
+                /** Format: date-time */
+                time: string;
+                /**
+                 * @description open, as a decimal string (numbers are accepted)
+                 * @example 187.25
+                 */
+                open: string | number;
+                /**
+                 * @description high, as a decimal string (numbers are accepted)
+                 * @example 187.25
+                 */
+                high: string | number;
+                /**
+                 * @description low, as a decimal string (numbers are accepted)
+                 * @example 187.25
+                 */
+                low: string | number;
+                /**
+                 * @description close, as a decimal string (numbers are accepted)
+                 * @example 187.25
+                 */
+                close: string | number;
+                /**
+                 * @description volume, as a decimal string (numbers are accepted)
+                 * @example 187.25
+                 */
+                volume?: string | number;
+            }[];
+        };
+        Backtest: {
+            id: string;
+            strategyId: string;
+            version: number;
+            /** @enum {string} */
+            status: "running" | "done" | "failed";
+            failure?: {
+                code: string;
+                detail: string;
+            };
+            request: {
+                from: string;
+                to: string;
+                barSize: string;
+                symbols: string[];
+                initialCash: string;
+                commissionPerShare: string;
+                slippageTicks: number;
+                bars: number;
+            };
+            trades: {
+                [key: string]: unknown;
+            }[];
+            equity: {
+                at: string;
+                value: string;
+            }[];
+            stats: {
+                pnl: string;
+                returnPct: number;
+                maxDrawdownPct: number;
+                sharpe: number;
+                trades: number;
+                winRate: number;
+                exposure: number;
+            } | null;
+            logs: {
+                at: string;
+                level: string;
+                message: string;
+            }[];
+            createdAt: string;
+            finishedAt: string | null;
+        };
+        Liveness: {
+            /** @enum {string} */
+            status: "ok";
+        };
+        Readiness: {
+            /** @enum {string} */
+            status: "ready" | "not_ready";
+            checks: {
+                /** @enum {string} */
+                database: "up" | "down";
+                /** @enum {string} */
+                queue: "up" | "down";
+                /** @enum {string} */
+                broker: "up" | "down";
             };
         };
     };
@@ -5596,6 +6016,128 @@ export interface operations {
             };
         };
     };
+    listTenants: {
+        parameters: {
+            query?: {
+                /** @example 50 */
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of tenants, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "acme",
+                     *           "name": "Acme Capital",
+                     *           "status": "active",
+                     *           "createdAt": "2026-01-05T14:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TenantPage"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "issues": [
+                     *         {
+                     *           "path": "body.quantity",
+                     *           "message": "quantity must be a decimal number"
+                     *         }
+                     *       ],
+                     *       "type": "urn:oms:problem:validation-failed",
+                     *       "title": "The request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request body",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or forged credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "reason": "MISSING_CREDENTIALS",
+                     *       "type": "urn:oms:problem:unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send a bearer token or an x-api-key",
+                     *       "code": "UNAUTHENTICATED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:oms:problem:forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "Only a platform operator may do this",
+                     *       "code": "FORBIDDEN",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "retryAfterSeconds": 12,
+                     *       "limit": 600,
+                     *       "type": "urn:oms:problem:rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit tenant exceeded: at most 600 per 60s",
+                     *       "code": "RATE_LIMITED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     createTenant: {
         parameters: {
             query?: never;
@@ -5699,11 +6241,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "requiredScope": "orders:write",
                      *       "type": "urn:oms:problem:forbidden",
                      *       "title": "Not allowed",
                      *       "status": 403,
-                     *       "detail": "This action needs the orders:write scope",
+                     *       "detail": "Only a platform operator may do this",
                      *       "code": "FORBIDDEN",
                      *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
                      *     }
@@ -6616,7 +7157,7 @@ export interface operations {
                  */
                 "application/json": {
                     name: string;
-                    scopes: ("orders:read" | "orders:write" | "positions:read" | "marketdata:read" | "marketdata:write" | "webhooks:read" | "webhooks:write" | "risk:read" | "risk:write" | "users:read" | "users:write" | "api-keys:read" | "api-keys:write" | "audit:read")[];
+                    scopes: ("orders:read" | "orders:write" | "positions:read" | "marketdata:read" | "marketdata:write" | "webhooks:read" | "webhooks:write" | "risk:read" | "risk:write" | "users:read" | "users:write" | "api-keys:read" | "api-keys:write" | "audit:read" | "strategies:read" | "strategies:write")[];
                     /** Format: date-time */
                     expiresAt?: string;
                     rateLimitPerMinute?: number;
@@ -7074,7 +7615,7 @@ export interface operations {
                 /** @example 20 */
                 limit?: number;
                 cursor?: string;
-                type?: "tenant.created" | "auth.login_succeeded" | "auth.login_failed" | "auth.login_rate_limited" | "auth.refreshed" | "auth.api_key_rejected" | "user.created" | "user.role_changed" | "user.disabled" | "user.enabled" | "api_key.created" | "api_key.revoked";
+                type?: "tenant.created" | "auth.login_succeeded" | "auth.login_failed" | "auth.login_rate_limited" | "auth.refreshed" | "auth.refresh_replayed" | "auth.logged_out" | "auth.api_key_rejected" | "user.created" | "user.role_changed" | "user.disabled" | "user.enabled" | "api_key.created" | "api_key.revoked" | "tenant.suspended" | "tenant.reactivated";
             };
             header?: never;
             path?: never;
@@ -7200,6 +7741,2229 @@ export interface operations {
             };
         };
     };
+    logout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "refreshToken": "eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIn0.cmVmcmVzaA"
+                 *     }
+                 */
+                "application/json": {
+                    refreshToken: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The session is over */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "issues": [
+                     *         {
+                     *           "path": "body.quantity",
+                     *           "message": "quantity must be a decimal number"
+                     *         }
+                     *       ],
+                     *       "type": "urn:oms:problem:validation-failed",
+                     *       "title": "The request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request body",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:oms:problem:dependency-failed",
+                     *       "title": "Conflict with the current state",
+                     *       "status": 409,
+                     *       "detail": "Changed concurrently; retry",
+                     *       "code": "DEPENDENCY_FAILED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateTenant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "status": "suspended",
+                 *       "cancelWorkingOrders": true
+                 *     }
+                 */
+                "application/json": {
+                    /** @enum {string} */
+                    status: "active" | "suspended";
+                    cancelWorkingOrders?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description The tenant, with cancelledOrders */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "acme",
+                     *       "name": "Acme Capital",
+                     *       "status": "suspended",
+                     *       "createdAt": "2026-01-05T14:30:00.000Z",
+                     *       "cancelledOrders": 2
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TenantStatusChange"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "issues": [
+                     *         {
+                     *           "path": "body.quantity",
+                     *           "message": "quantity must be a decimal number"
+                     *         }
+                     *       ],
+                     *       "type": "urn:oms:problem:validation-failed",
+                     *       "title": "The request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request body",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or forged credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "reason": "MISSING_CREDENTIALS",
+                     *       "type": "urn:oms:problem:unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send a bearer token or an x-api-key",
+                     *       "code": "UNAUTHENTICATED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:oms:problem:forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "Only a platform operator may do this",
+                     *       "code": "FORBIDDEN",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "resource": "Tenant",
+                     *       "id": "acme",
+                     *       "type": "urn:oms:problem:tenant-not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Tenant acme was not found",
+                     *       "code": "TENANT_NOT_FOUND",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:oms:problem:dependency-failed",
+                     *       "title": "Conflict with the current state",
+                     *       "status": 409,
+                     *       "detail": "Changed concurrently; retry",
+                     *       "code": "DEPENDENCY_FAILED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "retryAfterSeconds": 12,
+                     *       "limit": 600,
+                     *       "type": "urn:oms:problem:rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit tenant exceeded: at most 600 per 60s",
+                     *       "code": "RATE_LIMITED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getReadinessDetails: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Each check with its detail */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "ready",
+                     *       "checks": {
+                     *         "database": {
+                     *           "ok": true
+                     *         },
+                     *         "queue": {
+                     *           "ok": true
+                     *         },
+                     *         "broker": {
+                     *           "ok": true,
+                     *           "detail": "connected to paper"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ReadinessDetails"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "issues": [
+                     *         {
+                     *           "path": "body.quantity",
+                     *           "message": "quantity must be a decimal number"
+                     *         }
+                     *       ],
+                     *       "type": "urn:oms:problem:validation-failed",
+                     *       "title": "The request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request body",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or forged credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "reason": "MISSING_CREDENTIALS",
+                     *       "type": "urn:oms:problem:unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send a bearer token or an x-api-key",
+                     *       "code": "UNAUTHENTICATED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:oms:problem:forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "Only a platform operator may do this",
+                     *       "code": "FORBIDDEN",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "retryAfterSeconds": 12,
+                     *       "limit": 600,
+                     *       "type": "urn:oms:problem:rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit tenant exceeded: at most 600 per 60s",
+                     *       "code": "RATE_LIMITED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listStrategies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tenant’s strategies */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "01JF3Q7SA1C3E5G7J9K1M3P5R7",
+                     *           "name": "dip-buyer",
+                     *           "version": 1,
+                     *           "params": {
+                     *             "buyBelow": 186
+                     *           },
+                     *           "symbols": [
+                     *             "AAPL"
+                     *           ],
+                     *           "account": null,
+                     *           "status": "stopped",
+                     *           "stats": {
+                     *             "events": 0,
+                     *             "orders": 0,
+                     *             "cpuMs": 0
+                     *           },
+                     *           "createdAt": "2026-01-05T14:30:00.000Z",
+                     *           "updatedAt": "2026-01-05T14:30:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StrategyList"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "issues": [
+                     *         {
+                     *           "path": "body.quantity",
+                     *           "message": "quantity must be a decimal number"
+                     *         }
+                     *       ],
+                     *       "type": "urn:oms:problem:validation-failed",
+                     *       "title": "The request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request body",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or forged credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "reason": "MISSING_CREDENTIALS",
+                     *       "type": "urn:oms:problem:unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send a bearer token or an x-api-key",
+                     *       "code": "UNAUTHENTICATED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "requiredScope": "strategies:write",
+                     *       "type": "urn:oms:problem:forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "This action needs the strategies:write scope",
+                     *       "code": "FORBIDDEN",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "retryAfterSeconds": 12,
+                     *       "limit": 600,
+                     *       "type": "urn:oms:problem:rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit tenant exceeded: at most 600 per 60s",
+                     *       "code": "RATE_LIMITED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createStrategy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "dip-buyer",
+                 *       "source": "export default {\n  onBar(ctx, bar) {\n    if (ctx.position(bar.symbol) === 0 && bar.close < ctx.params.buyBelow) {\n      ctx.placeOrder({ symbol: bar.symbol, side: 'buy', quantity: 10, type: 'market' });\n      ctx.log(`buying ${bar.symbol} below ${ctx.params.buyBelow}`);\n    }\n  },\n};\n",
+                 *       "params": {
+                 *         "buyBelow": 186
+                 *       },
+                 *       "symbols": [
+                 *         "AAPL"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateStrategyRequest"];
+            };
+        };
+        responses: {
+            /** @description The strategy, stopped, at version 1 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "01JF3Q7SA1C3E5G7J9K1M3P5R7",
+                     *       "name": "dip-buyer",
+                     *       "version": 1,
+                     *       "params": {
+                     *         "buyBelow": 186
+                     *       },
+                     *       "symbols": [
+                     *         "AAPL"
+                     *       ],
+                     *       "account": null,
+                     *       "status": "stopped",
+                     *       "stats": {
+                     *         "events": 0,
+                     *         "orders": 0,
+                     *         "cpuMs": 0
+                     *       },
+                     *       "createdAt": "2026-01-05T14:30:00.000Z",
+                     *       "updatedAt": "2026-01-05T14:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Strategy"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "issues": [
+                     *         {
+                     *           "path": "body.quantity",
+                     *           "message": "quantity must be a decimal number"
+                     *         }
+                     *       ],
+                     *       "type": "urn:oms:problem:validation-failed",
+                     *       "title": "The request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request body",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or forged credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "reason": "MISSING_CREDENTIALS",
+                     *       "type": "urn:oms:problem:unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send a bearer token or an x-api-key",
+                     *       "code": "UNAUTHENTICATED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "requiredScope": "strategies:write",
+                     *       "type": "urn:oms:problem:forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "This action needs the strategies:write scope",
+                     *       "code": "FORBIDDEN",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "max": 50,
+                     *       "type": "urn:oms:problem:strategy-limit",
+                     *       "title": "Conflict with the current state",
+                     *       "status": 409,
+                     *       "detail": "A tenant may have at most 50 strategies",
+                     *       "code": "STRATEGY_LIMIT",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by a domain rule (pre-trade risk, a forbidden webhook URL) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         {
+                     *           "line": 2,
+                     *           "column": 11,
+                     *           "message": "Expected \")\" but found \"{\""
+                     *         }
+                     *       ],
+                     *       "type": "urn:oms:problem:strategy-compile-error",
+                     *       "title": "The strategy does not compile",
+                     *       "status": 422,
+                     *       "detail": "The strategy does not compile: Expected \")\" but found \"{\"",
+                     *       "code": "STRATEGY_COMPILE_ERROR",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "retryAfterSeconds": 12,
+                     *       "limit": 600,
+                     *       "type": "urn:oms:problem:rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit tenant exceeded: at most 600 per 60s",
+                     *       "code": "RATE_LIMITED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getStrategy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The strategy */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "01JF3Q7SA1C3E5G7J9K1M3P5R7",
+                     *       "name": "dip-buyer",
+                     *       "version": 1,
+                     *       "params": {
+                     *         "buyBelow": 186
+                     *       },
+                     *       "symbols": [
+                     *         "AAPL"
+                     *       ],
+                     *       "account": null,
+                     *       "status": "stopped",
+                     *       "stats": {
+                     *         "events": 0,
+                     *         "orders": 0,
+                     *         "cpuMs": 0
+                     *       },
+                     *       "createdAt": "2026-01-05T14:30:00.000Z",
+                     *       "updatedAt": "2026-01-05T14:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Strategy"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "issues": [
+                     *         {
+                     *           "path": "body.quantity",
+                     *           "message": "quantity must be a decimal number"
+                     *         }
+                     *       ],
+                     *       "type": "urn:oms:problem:validation-failed",
+                     *       "title": "The request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request body",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or forged credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "reason": "MISSING_CREDENTIALS",
+                     *       "type": "urn:oms:problem:unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send a bearer token or an x-api-key",
+                     *       "code": "UNAUTHENTICATED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "requiredScope": "strategies:write",
+                     *       "type": "urn:oms:problem:forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "This action needs the strategies:write scope",
+                     *       "code": "FORBIDDEN",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "resource": "Strategy",
+                     *       "id": "01JF3Q7SA1C3E5G7J9K1M3P5R7",
+                     *       "type": "urn:oms:problem:strategy-not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Strategy 01JF3Q7SA1C3E5G7J9K1M3P5R7 was not found",
+                     *       "code": "STRATEGY_NOT_FOUND",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "retryAfterSeconds": 12,
+                     *       "limit": 600,
+                     *       "type": "urn:oms:problem:rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit tenant exceeded: at most 600 per 60s",
+                     *       "code": "RATE_LIMITED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateStrategy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "source": "export default {\n  onBar(ctx, bar) {\n    if (ctx.position(bar.symbol) === 0 && bar.close < ctx.params.buyBelow) {\n      ctx.placeOrder({ symbol: bar.symbol, side: 'buy', quantity: 5, type: 'market' });\n      ctx.log(`buying ${bar.symbol} below ${ctx.params.buyBelow}`);\n    }\n  },\n};\n",
+                 *       "params": {
+                 *         "buyBelow": 185
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateStrategyRequest"];
+            };
+        };
+        responses: {
+            /** @description The strategy */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "01JF3Q7SA1C3E5G7J9K1M3P5R7",
+                     *       "name": "dip-buyer",
+                     *       "version": 2,
+                     *       "params": {
+                     *         "buyBelow": 185
+                     *       },
+                     *       "symbols": [
+                     *         "AAPL"
+                     *       ],
+                     *       "account": null,
+                     *       "status": "stopped",
+                     *       "stats": {
+                     *         "events": 0,
+                     *         "orders": 0,
+                     *         "cpuMs": 0
+                     *       },
+                     *       "createdAt": "2026-01-05T14:30:00.000Z",
+                     *       "updatedAt": "2026-01-05T14:30:01.250Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Strategy"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "issues": [
+                     *         {
+                     *           "path": "body.quantity",
+                     *           "message": "quantity must be a decimal number"
+                     *         }
+                     *       ],
+                     *       "type": "urn:oms:problem:validation-failed",
+                     *       "title": "The request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request body",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or forged credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "reason": "MISSING_CREDENTIALS",
+                     *       "type": "urn:oms:problem:unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send a bearer token or an x-api-key",
+                     *       "code": "UNAUTHENTICATED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "requiredScope": "strategies:write",
+                     *       "type": "urn:oms:problem:forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "This action needs the strategies:write scope",
+                     *       "code": "FORBIDDEN",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "resource": "Strategy",
+                     *       "id": "01JF3Q7SA1C3E5G7J9K1M3P5R7",
+                     *       "type": "urn:oms:problem:strategy-not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Strategy 01JF3Q7SA1C3E5G7J9K1M3P5R7 was not found",
+                     *       "code": "STRATEGY_NOT_FOUND",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:oms:problem:strategy-version-conflict",
+                     *       "title": "Conflict with the current state",
+                     *       "status": 409,
+                     *       "detail": "Strategy 01JF3Q7SA1C3E5G7J9K1M3P5R7 changed meanwhile; retry",
+                     *       "code": "STRATEGY_VERSION_CONFLICT",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by a domain rule (pre-trade risk, a forbidden webhook URL) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "errors": [
+                     *         {
+                     *           "line": 2,
+                     *           "column": 11,
+                     *           "message": "Expected \")\" but found \"{\""
+                     *         }
+                     *       ],
+                     *       "type": "urn:oms:problem:strategy-compile-error",
+                     *       "title": "The strategy does not compile",
+                     *       "status": 422,
+                     *       "detail": "The strategy does not compile: Expected \")\" but found \"{\"",
+                     *       "code": "STRATEGY_COMPILE_ERROR",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "retryAfterSeconds": 12,
+                     *       "limit": 600,
+                     *       "type": "urn:oms:problem:rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit tenant exceeded: at most 600 per 60s",
+                     *       "code": "RATE_LIMITED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    startStrategy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Running */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "01JF3Q7SA1C3E5G7J9K1M3P5R7",
+                     *       "name": "dip-buyer",
+                     *       "version": 2,
+                     *       "params": {
+                     *         "buyBelow": 185
+                     *       },
+                     *       "symbols": [
+                     *         "AAPL"
+                     *       ],
+                     *       "account": null,
+                     *       "status": "running",
+                     *       "stats": {
+                     *         "events": 0,
+                     *         "orders": 0,
+                     *         "cpuMs": 0
+                     *       },
+                     *       "createdAt": "2026-01-05T14:30:00.000Z",
+                     *       "updatedAt": "2026-01-05T14:30:01.250Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Strategy"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "issues": [
+                     *         {
+                     *           "path": "body.quantity",
+                     *           "message": "quantity must be a decimal number"
+                     *         }
+                     *       ],
+                     *       "type": "urn:oms:problem:validation-failed",
+                     *       "title": "The request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request body",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or forged credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "reason": "MISSING_CREDENTIALS",
+                     *       "type": "urn:oms:problem:unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send a bearer token or an x-api-key",
+                     *       "code": "UNAUTHENTICATED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "requiredScope": "strategies:write",
+                     *       "type": "urn:oms:problem:forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "This action needs the strategies:write scope",
+                     *       "code": "FORBIDDEN",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "resource": "Strategy",
+                     *       "id": "01JF3Q7SA1C3E5G7J9K1M3P5R7",
+                     *       "type": "urn:oms:problem:strategy-not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Strategy 01JF3Q7SA1C3E5G7J9K1M3P5R7 was not found",
+                     *       "code": "STRATEGY_NOT_FOUND",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:oms:problem:strategy-version-conflict",
+                     *       "title": "Conflict with the current state",
+                     *       "status": 409,
+                     *       "detail": "Strategy 01JF3Q7SA1C3E5G7J9K1M3P5R7 changed meanwhile; retry",
+                     *       "code": "STRATEGY_VERSION_CONFLICT",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "retryAfterSeconds": 12,
+                     *       "limit": 600,
+                     *       "type": "urn:oms:problem:rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit tenant exceeded: at most 600 per 60s",
+                     *       "code": "RATE_LIMITED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    stopStrategy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Stopped */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "01JF3Q7SA1C3E5G7J9K1M3P5R7",
+                     *       "name": "dip-buyer",
+                     *       "version": 2,
+                     *       "params": {
+                     *         "buyBelow": 185
+                     *       },
+                     *       "symbols": [
+                     *         "AAPL"
+                     *       ],
+                     *       "account": null,
+                     *       "status": "stopped",
+                     *       "stats": {
+                     *         "events": 0,
+                     *         "orders": 0,
+                     *         "cpuMs": 0
+                     *       },
+                     *       "createdAt": "2026-01-05T14:30:00.000Z",
+                     *       "updatedAt": "2026-01-05T14:30:01.250Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Strategy"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "issues": [
+                     *         {
+                     *           "path": "body.quantity",
+                     *           "message": "quantity must be a decimal number"
+                     *         }
+                     *       ],
+                     *       "type": "urn:oms:problem:validation-failed",
+                     *       "title": "The request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request body",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or forged credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "reason": "MISSING_CREDENTIALS",
+                     *       "type": "urn:oms:problem:unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send a bearer token or an x-api-key",
+                     *       "code": "UNAUTHENTICATED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "requiredScope": "strategies:write",
+                     *       "type": "urn:oms:problem:forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "This action needs the strategies:write scope",
+                     *       "code": "FORBIDDEN",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "resource": "Strategy",
+                     *       "id": "01JF3Q7SA1C3E5G7J9K1M3P5R7",
+                     *       "type": "urn:oms:problem:strategy-not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Strategy 01JF3Q7SA1C3E5G7J9K1M3P5R7 was not found",
+                     *       "code": "STRATEGY_NOT_FOUND",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:oms:problem:strategy-version-conflict",
+                     *       "title": "Conflict with the current state",
+                     *       "status": 409,
+                     *       "detail": "Strategy 01JF3Q7SA1C3E5G7J9K1M3P5R7 changed meanwhile; retry",
+                     *       "code": "STRATEGY_VERSION_CONFLICT",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "retryAfterSeconds": 12,
+                     *       "limit": 600,
+                     *       "type": "urn:oms:problem:rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit tenant exceeded: at most 600 per 60s",
+                     *       "code": "RATE_LIMITED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listStrategyLogs: {
+        parameters: {
+            query?: {
+                /** @example 20 */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Log lines */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "at": "2026-01-05T14:30:01.250Z",
+                     *           "level": "info",
+                     *           "message": "buying AAPL below 185"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StrategyLogs"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "issues": [
+                     *         {
+                     *           "path": "body.quantity",
+                     *           "message": "quantity must be a decimal number"
+                     *         }
+                     *       ],
+                     *       "type": "urn:oms:problem:validation-failed",
+                     *       "title": "The request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request body",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or forged credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "reason": "MISSING_CREDENTIALS",
+                     *       "type": "urn:oms:problem:unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send a bearer token or an x-api-key",
+                     *       "code": "UNAUTHENTICATED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "requiredScope": "strategies:write",
+                     *       "type": "urn:oms:problem:forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "This action needs the strategies:write scope",
+                     *       "code": "FORBIDDEN",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "resource": "Strategy",
+                     *       "id": "01JF3Q7SA1C3E5G7J9K1M3P5R7",
+                     *       "type": "urn:oms:problem:strategy-not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Strategy 01JF3Q7SA1C3E5G7J9K1M3P5R7 was not found",
+                     *       "code": "STRATEGY_NOT_FOUND",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "retryAfterSeconds": 12,
+                     *       "limit": 600,
+                     *       "type": "urn:oms:problem:rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit tenant exceeded: at most 600 per 60s",
+                     *       "code": "RATE_LIMITED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listStrategyVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Versions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "version": 1,
+                     *           "createdAt": "2026-01-05T14:30:00.000Z"
+                     *         },
+                     *         {
+                     *           "version": 2,
+                     *           "createdAt": "2026-01-05T14:30:01.250Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StrategyVersions"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "issues": [
+                     *         {
+                     *           "path": "body.quantity",
+                     *           "message": "quantity must be a decimal number"
+                     *         }
+                     *       ],
+                     *       "type": "urn:oms:problem:validation-failed",
+                     *       "title": "The request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request body",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or forged credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "reason": "MISSING_CREDENTIALS",
+                     *       "type": "urn:oms:problem:unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send a bearer token or an x-api-key",
+                     *       "code": "UNAUTHENTICATED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "requiredScope": "strategies:write",
+                     *       "type": "urn:oms:problem:forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "This action needs the strategies:write scope",
+                     *       "code": "FORBIDDEN",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "resource": "Strategy",
+                     *       "id": "01JF3Q7SA1C3E5G7J9K1M3P5R7",
+                     *       "type": "urn:oms:problem:strategy-not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Strategy 01JF3Q7SA1C3E5G7J9K1M3P5R7 was not found",
+                     *       "code": "STRATEGY_NOT_FOUND",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "retryAfterSeconds": 12,
+                     *       "limit": 600,
+                     *       "type": "urn:oms:problem:rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit tenant exceeded: at most 600 per 60s",
+                     *       "code": "RATE_LIMITED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    runBacktest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "from": "2026-01-01T00:00:00Z",
+                 *       "to": "2026-01-10T00:00:00Z",
+                 *       "barSize": "1 day",
+                 *       "symbols": [
+                 *         "AAPL"
+                 *       ],
+                 *       "initialCash": "100000",
+                 *       "commissionPerShare": "0.005",
+                 *       "slippageTicks": 1,
+                 *       "bars": [
+                 *         {
+                 *           "time": "2026-01-02T00:00:00Z",
+                 *           "open": "187.00",
+                 *           "high": "188.10",
+                 *           "low": "186.40",
+                 *           "close": "186.90",
+                 *           "volume": "1000"
+                 *         },
+                 *         {
+                 *           "time": "2026-01-05T00:00:00Z",
+                 *           "open": "186.90",
+                 *           "high": "187.20",
+                 *           "low": "184.30",
+                 *           "close": "184.60",
+                 *           "volume": "1000"
+                 *         },
+                 *         {
+                 *           "time": "2026-01-06T00:00:00Z",
+                 *           "open": "184.60",
+                 *           "high": "186.00",
+                 *           "low": "184.10",
+                 *           "close": "185.80",
+                 *           "volume": "1000"
+                 *         },
+                 *         {
+                 *           "time": "2026-01-07T00:00:00Z",
+                 *           "open": "185.80",
+                 *           "high": "188.50",
+                 *           "low": "185.50",
+                 *           "close": "188.20",
+                 *           "volume": "1000"
+                 *         },
+                 *         {
+                 *           "time": "2026-01-08T00:00:00Z",
+                 *           "open": "188.20",
+                 *           "high": "189.40",
+                 *           "low": "187.60",
+                 *           "close": "189.10",
+                 *           "volume": "1000"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["BacktestRequest"];
+            };
+        };
+        responses: {
+            /** @description The backtest id and status */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "01JF3Q7SB2D4F6H8K0M2P4R6T8",
+                     *       "status": "done"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BacktestAccepted"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "issues": [
+                     *         {
+                     *           "path": "body.quantity",
+                     *           "message": "quantity must be a decimal number"
+                     *         }
+                     *       ],
+                     *       "type": "urn:oms:problem:validation-failed",
+                     *       "title": "The request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request body",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or forged credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "reason": "MISSING_CREDENTIALS",
+                     *       "type": "urn:oms:problem:unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send a bearer token or an x-api-key",
+                     *       "code": "UNAUTHENTICATED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "requiredScope": "strategies:write",
+                     *       "type": "urn:oms:problem:forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "This action needs the strategies:write scope",
+                     *       "code": "FORBIDDEN",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "resource": "Strategy",
+                     *       "id": "01JF3Q7SA1C3E5G7J9K1M3P5R7",
+                     *       "type": "urn:oms:problem:strategy-not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Strategy 01JF3Q7SA1C3E5G7J9K1M3P5R7 was not found",
+                     *       "code": "STRATEGY_NOT_FOUND",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:oms:problem:strategy-version-conflict",
+                     *       "title": "Conflict with the current state",
+                     *       "status": 409,
+                     *       "detail": "Strategy 01JF3Q7SA1C3E5G7J9K1M3P5R7 changed meanwhile; retry",
+                     *       "code": "STRATEGY_VERSION_CONFLICT",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by a domain rule (pre-trade risk, a forbidden webhook URL) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:oms:problem:bars-unavailable",
+                     *       "title": "No bars for the backtest",
+                     *       "status": 422,
+                     *       "detail": "No broker connection serves historical bars here; upload bars",
+                     *       "code": "BARS_UNAVAILABLE",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "retryAfterSeconds": 12,
+                     *       "limit": 600,
+                     *       "type": "urn:oms:problem:rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit tenant exceeded: at most 600 per 60s",
+                     *       "code": "RATE_LIMITED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getBacktest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The backtest */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "01JF3Q7SB2D4F6H8K0M2P4R6T8",
+                     *       "strategyId": "01JF3Q7SA1C3E5G7J9K1M3P5R7",
+                     *       "version": 2,
+                     *       "status": "done",
+                     *       "request": {
+                     *         "from": "2026-01-01T00:00:00Z",
+                     *         "to": "2026-01-10T00:00:00Z",
+                     *         "barSize": "1 day",
+                     *         "symbols": [
+                     *           "AAPL"
+                     *         ],
+                     *         "initialCash": "100000",
+                     *         "commissionPerShare": "0.005",
+                     *         "slippageTicks": 1,
+                     *         "bars": 5
+                     *       },
+                     *       "trades": [],
+                     *       "equity": [
+                     *         {
+                     *           "at": "2026-01-02T00:00:00.000Z",
+                     *           "value": "100000"
+                     *         },
+                     *         {
+                     *           "at": "2026-01-05T00:00:00.000Z",
+                     *           "value": "100000"
+                     *         },
+                     *         {
+                     *           "at": "2026-01-06T00:00:00.000Z",
+                     *           "value": "100005.925"
+                     *         },
+                     *         {
+                     *           "at": "2026-01-07T00:00:00.000Z",
+                     *           "value": "100017.925"
+                     *         },
+                     *         {
+                     *           "at": "2026-01-08T00:00:00.000Z",
+                     *           "value": "100022.425"
+                     *         }
+                     *       ],
+                     *       "stats": {
+                     *         "pnl": "22.425",
+                     *         "returnPct": 0.022425,
+                     *         "maxDrawdownPct": 0,
+                     *         "sharpe": 14.32694,
+                     *         "trades": 0,
+                     *         "winRate": 0,
+                     *         "exposure": 0.6
+                     *       },
+                     *       "logs": [
+                     *         {
+                     *           "at": "2026-01-05T00:00:00.000Z",
+                     *           "level": "info",
+                     *           "message": "buying AAPL below 185"
+                     *         }
+                     *       ],
+                     *       "createdAt": "2026-01-05T14:30:00.000Z",
+                     *       "finishedAt": "2026-01-05T14:30:01.250Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Backtest"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "issues": [
+                     *         {
+                     *           "path": "body.quantity",
+                     *           "message": "quantity must be a decimal number"
+                     *         }
+                     *       ],
+                     *       "type": "urn:oms:problem:validation-failed",
+                     *       "title": "The request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request body",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or forged credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "reason": "MISSING_CREDENTIALS",
+                     *       "type": "urn:oms:problem:unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send a bearer token or an x-api-key",
+                     *       "code": "UNAUTHENTICATED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "requiredScope": "strategies:write",
+                     *       "type": "urn:oms:problem:forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "This action needs the strategies:write scope",
+                     *       "code": "FORBIDDEN",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "resource": "Backtest",
+                     *       "id": "01JF3Q7SB2D4F6H8K0M2P4R6T8",
+                     *       "type": "urn:oms:problem:backtest-not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Backtest 01JF3Q7SB2D4F6H8K0M2P4R6T8 was not found",
+                     *       "code": "BACKTEST_NOT_FOUND",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "retryAfterSeconds": 12,
+                     *       "limit": 600,
+                     *       "type": "urn:oms:problem:rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit tenant exceeded: at most 600 per 60s",
+                     *       "code": "RATE_LIMITED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getBacktestEquityChart: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The equity curve */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/svg+xml": string;
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "issues": [
+                     *         {
+                     *           "path": "body.quantity",
+                     *           "message": "quantity must be a decimal number"
+                     *         }
+                     *       ],
+                     *       "type": "urn:oms:problem:validation-failed",
+                     *       "title": "The request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request body",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or forged credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "reason": "MISSING_CREDENTIALS",
+                     *       "type": "urn:oms:problem:unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send a bearer token or an x-api-key",
+                     *       "code": "UNAUTHENTICATED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "requiredScope": "strategies:write",
+                     *       "type": "urn:oms:problem:forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "This action needs the strategies:write scope",
+                     *       "code": "FORBIDDEN",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "resource": "Backtest",
+                     *       "id": "01JF3Q7SB2D4F6H8K0M2P4R6T8",
+                     *       "type": "urn:oms:problem:backtest-not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Backtest 01JF3Q7SB2D4F6H8K0M2P4R6T8 was not found",
+                     *       "code": "BACKTEST_NOT_FOUND",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "retryAfterSeconds": 12,
+                     *       "limit": 600,
+                     *       "type": "urn:oms:problem:rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit tenant exceeded: at most 600 per 60s",
+                     *       "code": "RATE_LIMITED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getLiveness: {
         parameters: {
             query?: never;
@@ -7269,16 +10033,9 @@ export interface operations {
                      * @example {
                      *       "status": "ready",
                      *       "checks": {
-                     *         "database": {
-                     *           "ok": true
-                     *         },
-                     *         "queue": {
-                     *           "ok": true
-                     *         },
-                     *         "broker": {
-                     *           "ok": true,
-                     *           "detail": "connected to paper"
-                     *         }
+                     *         "database": "up",
+                     *         "queue": "up",
+                     *         "broker": "up"
                      *       }
                      *     }
                      */

@@ -298,7 +298,7 @@ export const catalog: Record<string, RouteDoc> = {
     summary: 'List tenants (platform operator)',
     tag: 'tenancy',
     query: pageQuery,
-    success: ok('A page of tenants: { items: [{ id, name, status, createdAt }], nextCursor }'),
+    success: ok('A page of tenants, oldest first', view.TenantPage),
   }),
   'PATCH /api/v1/tenants/{id}': doc('updateTenant', {
     summary: 'Suspend or reactivate a tenant (platform operator)',
@@ -306,12 +306,12 @@ export const catalog: Record<string, RouteDoc> = {
     description:
       "A suspended tenant's tokens and keys get 403 TENANT_SUSPENDED. With cancelWorkingOrders, its working orders are cancelled in the same call.",
     body: updateTenantBody,
-    success: ok('The tenant, with cancelledOrders'),
+    success: ok('The tenant, with cancelledOrders', view.TenantStatusChange),
   }),
   'GET /health/ready/details': doc('getReadinessDetails', {
     summary: 'Readiness with what each dependency reported (platform operator)',
     tag: 'service',
-    success: ok('Each check with its detail'),
+    success: ok('Each check with its detail', view.ReadinessDetails),
   }),
 
   ...strategyDocs,

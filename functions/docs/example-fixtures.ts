@@ -1,5 +1,14 @@
 /** Sample resources shared by the route and problem examples of the API reference. */
 
+/** The worked example of one route, as functions/docs/examples.ts lists them. */
+export interface RouteExample {
+  /** Path parameters (the test swaps in ids it created). */
+  params?: Record<string, string>;
+  query?: Record<string, string>;
+  body?: unknown;
+  response?: unknown;
+}
+
 export const ORDER_ID = '01JF3Q7RZ8E4XK2M5N6P7Q8R9S';
 export const AT = '2026-01-05T14:30:00.000Z';
 export const LATER = '2026-01-05T14:30:01.250Z';

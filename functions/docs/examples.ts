@@ -20,16 +20,12 @@ import {
   delivery,
   tokens,
   limits,
+  type RouteExample,
 } from './example-fixtures.ts';
+import { strategyExamples } from './strategy-examples.ts';
 export { problemExample } from './problem-examples.ts';
 
-export interface RouteExample {
-  /** Path parameters (the test swaps in ids it created). */
-  params?: Record<string, string>;
-  query?: Record<string, string>;
-  body?: unknown;
-  response?: unknown;
-}
+export type { RouteExample } from './example-fixtures.ts';
 
 /** Keyed like the catalog: `METHOD /path`. */
 export const examples: Record<string, RouteExample> = {
@@ -251,15 +247,13 @@ export const examples: Record<string, RouteExample> = {
     },
   },
 
+  ...strategyExamples,
+
   'GET /health': { response: { status: 'ok' } },
   'GET /health/ready': {
     response: {
       status: 'ready',
-      checks: {
-        database: { ok: true },
-        queue: { ok: true },
-        broker: { ok: true, detail: 'connected to paper' },
-      },
+      checks: { database: 'up', queue: 'up', broker: 'up' },
     },
   },
   'GET /api/openapi.json': {},

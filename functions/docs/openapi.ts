@@ -38,6 +38,8 @@ export function errorStatuses(route: RouteSpec): number[] {
   if (key === 'POST /api/v1/orders' || (route.method === 'PATCH' && route.path.startsWith('/api/v1/orders')))
     statuses.push(422);
   if (key === 'POST /api/v1/webhooks') statuses.push(422);
+  if (key === 'POST /api/v1/strategies' || key === 'PUT /api/v1/strategies/{id}') statuses.push(422);
+  if (key === 'POST /api/v1/strategies/{id}/backtests') statuses.push(422);
   return statuses.sort((a, b) => a - b);
 }
 
@@ -159,6 +161,8 @@ export function openApiDocument(): object {
     tags: TAGS,
   });
   addQueryExamples(document as { paths?: Record<string, Record<string, unknown>> });
-  cached = document;
+  // As served: schema defaults that are decimals (Dec instances) become their JSON strings, so
+  // the object can be cloned and compared like the document a client downloads.
+  cached = JSON.parse(JSON.stringify(document)) as object;
   return cached;
 }

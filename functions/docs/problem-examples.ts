@@ -2,6 +2,15 @@
 import { problemType } from '../../core/errors.ts';
 import type { ProblemCode } from './problem-codes.ts';
 import { DELIVERY_ID, KEY_ID, ORDER_ID, TENANT, WEBHOOK_ID } from './example-fixtures.ts';
+import { BACKTEST_ID, STRATEGY_ID } from './strategy-examples.ts';
+
+/** Routes only the platform operator may call; anyone else gets 403 whatever the role. */
+const OPERATOR_ROUTES = new Set([
+  'POST /api/v1/tenants',
+  'GET /api/v1/tenants',
+  'PATCH /api/v1/tenants/{id}',
+  'GET /health/ready/details',
+]);
 
 function problem(
   code: ProblemCode,
@@ -38,6 +47,12 @@ export function problemExample(routeKey: string, status: number): Record<string,
         { reason: 'MISSING_CREDENTIALS' },
       );
     case 403:
+      if (OPERATOR_ROUTES.has(routeKey))
+        return problem('FORBIDDEN', 403, 'Not allowed', 'Only a platform operator may do this');
+      if (resource === 'strategies' || resource === 'backtests')
+        return problem('FORBIDDEN', 403, 'Not allowed', 'This action needs the strategies:write scope', {
+          requiredScope: 'strategies:write',
+        });
       return problem('FORBIDDEN', 403, 'Not allowed', 'This action needs the orders:write scope', {
         requiredScope: 'orders:write',
       });
@@ -46,6 +61,21 @@ export function problemExample(routeKey: string, status: number): Record<string,
     case 409:
       return conflict(resource, routeKey);
     case 422:
+      if (resource === 'strategies' && routeKey.endsWith('/backtests'))
+        return problem(
+          'BARS_UNAVAILABLE',
+          422,
+          'No bars for the backtest',
+          'No broker connection serves historical bars here; upload bars',
+        );
+      if (resource === 'strategies')
+        return problem(
+          'STRATEGY_COMPILE_ERROR',
+          422,
+          'The strategy does not compile',
+          'The strategy does not compile: Expected ")" but found "{"',
+          { errors: [{ line: 2, column: 11, message: 'Expected ")" but found "{"' }] },
+        );
       if (resource === 'webhooks')
         return problem(
           'WEBHOOK_URL_FORBIDDEN',
@@ -80,6 +110,9 @@ function notFound(resource: string, routeKey: string) {
   if (routeKey.includes('{deliveryId}'))
     return nf('WEBHOOK_DELIVERY_NOT_FOUND', 'Webhook delivery', DELIVERY_ID);
   if (resource === 'orders') return nf('ORDER_NOT_FOUND', 'Order', ORDER_ID);
+  if (resource === 'strategies') return nf('STRATEGY_NOT_FOUND', 'Strategy', STRATEGY_ID);
+  if (resource === 'backtests') return nf('BACKTEST_NOT_FOUND', 'Backtest', BACKTEST_ID);
+  if (resource === 'tenants') return nf('TENANT_NOT_FOUND', 'Tenant', TENANT);
   if (resource === 'webhooks') return nf('WEBHOOK_NOT_FOUND', 'Webhook', WEBHOOK_ID);
   if (resource === 'users') return nf('USER_NOT_FOUND', 'User', 'alice');
   if (resource === 'api-keys') return nf('API_KEY_NOT_FOUND', 'API key', KEY_ID);
@@ -140,7 +173,22 @@ function conflict(resource: string, routeKey: string) {
       `API key ${KEY_ID} is already revoked`,
       { id: KEY_ID },
     );
-  if (resource === 'tenants')
+  if (resource === 'strategies' && routeKey === 'POST /api/v1/strategies')
+    return problem(
+      'STRATEGY_LIMIT',
+      409,
+      'Conflict with the current state',
+      'A tenant may have at most 50 strategies',
+      { max: 50 },
+    );
+  if (resource === 'strategies')
+    return problem(
+      'STRATEGY_VERSION_CONFLICT',
+      409,
+      'Conflict with the current state',
+      `Strategy ${STRATEGY_ID} changed meanwhile; retry`,
+    );
+  if (routeKey === 'POST /api/v1/tenants')
     return problem('TENANT_EXISTS', 409, 'Conflict with the current state', `Tenant ${TENANT} exists`, {
       id: TENANT,
     });

@@ -285,12 +285,34 @@ export const DayPnl = z
   })
   .meta({ id: 'DayPnl' });
 
-const check = z.object({ ok: z.boolean(), detail: z.string().optional() });
+const upOrDown = z.enum(['up', 'down']);
 export const Readiness = z
+  .object({
+    status: z.enum(['ready', 'not_ready']),
+    checks: z.object({ database: upOrDown, queue: upOrDown, broker: upOrDown }),
+  })
+  .meta({ id: 'Readiness' });
+
+const check = z.object({ ok: z.boolean(), detail: z.string().optional() });
+export const ReadinessDetails = z
   .object({
     status: z.enum(['ready', 'not_ready']),
     checks: z.object({ database: check, queue: check, broker: check }),
   })
-  .meta({ id: 'Readiness' });
+  .meta({ id: 'ReadinessDetails' });
+
+const tenantStatus = z.enum(['active', 'suspended']);
+const TenantSummary = z.object({
+  id: z.string(),
+  name: z.string(),
+  status: tenantStatus,
+  createdAt: z.string(),
+});
+export const TenantPage = z
+  .object({ items: z.array(TenantSummary), nextCursor: z.string().nullable() })
+  .meta({ id: 'TenantPage' });
+export const TenantStatusChange = TenantSummary.extend({
+  cancelledOrders: z.number().int().meta({ description: 'Working orders cancelled by this call' }),
+}).meta({ id: 'TenantStatusChange' });
 
 export const Liveness = z.object({ status: z.literal('ok') }).meta({ id: 'Liveness' });

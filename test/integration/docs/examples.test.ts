@@ -149,6 +149,13 @@ describe('request examples sent to the local stack', () => {
   }
 
   const operatorHeaders = () => ({ authorization: `Bearer ${operator}` });
+  /** Routes only the platform operator may call: a tenant's admin gets 403 before anything else. */
+  const operatorOnly = new Set([
+    'POST /api/v1/tenants',
+    'GET /api/v1/tenants',
+    'PATCH /api/v1/tenants/{id}',
+    'GET /health/ready/details',
+  ]);
 
   test('each success example answers its documented status', async () => {
     const placed = await send('POST /api/v1/orders', tenant.headers('trader'));
@@ -193,6 +200,7 @@ describe('request examples sent to the local stack', () => {
     const login = await send('POST /api/v1/auth/login', {});
     refreshToken = login.body.refreshToken;
     await send('POST /api/v1/auth/refresh', {}, { refreshToken });
+    await send('POST /api/v1/auth/logout', {}, { refreshToken });
     await send('PATCH /api/v1/users/{username}');
     const key = await send('POST /api/v1/api-keys');
     Object.assign(ids, {
@@ -205,6 +213,35 @@ describe('request examples sent to the local stack', () => {
     await send('GET /api/v1/audit');
     await send('GET /api/v1/tenants/me');
     await send('POST /api/v1/tenants', operatorHeaders());
+    await send('GET /api/v1/tenants', operatorHeaders());
+    // A throwaway tenant: suspending the test's own would end the rest of the sequence.
+    ids['PATCH /api/v1/tenants/{id}:id'] = (await createTestTenant(api)).tenantId;
+    await send('PATCH /api/v1/tenants/{id}', operatorHeaders());
+    await send('GET /health/ready/details', operatorHeaders());
+
+    const strategy = await send('POST /api/v1/strategies', tenant.headers('trader'));
+    for (const key of [
+      'GET /api/v1/strategies/{id}',
+      'PUT /api/v1/strategies/{id}',
+      'GET /api/v1/strategies/{id}/versions',
+      'POST /api/v1/strategies/{id}/start',
+      'POST /api/v1/strategies/{id}/stop',
+      'GET /api/v1/strategies/{id}/logs',
+      'POST /api/v1/strategies/{id}/backtests',
+    ])
+      ids[`${key}:id`] = strategy.body.id;
+    await send('GET /api/v1/strategies');
+    await send('GET /api/v1/strategies/{id}');
+    await send('PUT /api/v1/strategies/{id}', tenant.headers('trader'));
+    await send('GET /api/v1/strategies/{id}/versions');
+    await send('POST /api/v1/strategies/{id}/start', tenant.headers('trader'));
+    await send('POST /api/v1/strategies/{id}/stop', tenant.headers('trader'));
+    await send('GET /api/v1/strategies/{id}/logs');
+    const backtest = await send('POST /api/v1/strategies/{id}/backtests', tenant.headers('trader'));
+    ids['GET /api/v1/backtests/{id}:id'] = backtest.body.id;
+    ids['GET /api/v1/backtests/{id}/equity.svg:id'] = backtest.body.id;
+    await send('GET /api/v1/backtests/{id}');
+    await send('GET /api/v1/backtests/{id}/equity.svg');
     // Last: engaging the kill switch stops trading for the tenant.
     await send('POST /api/v1/risk/kill-switch');
 
@@ -247,12 +284,11 @@ describe('request examples sent to the local stack', () => {
   test('every route with a body answers 400 with the documented problem to a malformed one', async () => {
     for (const route of routes.filter((r) => catalog[keyOf(r)]?.body)) {
       const key = keyOf(route);
-      const headers =
-        key === 'POST /api/v1/tenants'
-          ? operatorHeaders()
-          : route.auth === 'caller'
-            ? tenant.headers('admin')
-            : {};
+      const headers = operatorOnly.has(key)
+        ? operatorHeaders()
+        : route.auth === 'caller'
+          ? tenant.headers('admin')
+          : {};
       const path = route.path.replace(
         /\{(\w+)\+?\}/g,
         (_, name: string) => examples[key]?.params?.[name] ?? 'x',
@@ -283,7 +319,11 @@ describe('request examples sent to the local stack', () => {
           name === 'symbol' ? 'ZZZZ' : name === 'asset' ? 'nothing.js' : '01JF3Q7RZ8E4XK2M5N6P7Q8R9Z',
         );
       const res = await api.request(route.method, path, {
-        headers: route.auth === 'caller' ? fresh.headers('admin') : {},
+        headers: operatorOnly.has(key)
+          ? operatorHeaders()
+          : route.auth === 'caller'
+            ? fresh.headers('admin')
+            : {},
         ...(catalog[key]?.body ? { body: examples[key]!.body } : {}),
       });
       expect([key, res.status, res.body?.code]).toEqual([key, 404, problemExample(key, 404).code]);

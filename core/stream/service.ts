@@ -194,16 +194,25 @@ export class StreamService {
       });
       return;
     }
-    await this.deps.connections.setSubscription(tenantId, connectionId, streams, from);
-    await this.reply(connectionId, { type: 'subscribed', streams, cursor: encodeCursor(from) });
-    await this.deliver({ ...connection, streams, watermark: from }, undefined, missed);
+    // The replay holds the socket's turn from before the reply, so a live event fanned out in
+    // this process meanwhile is sent after what was missed, not between.
+    await oneAtATime(connectionKey(connection), async () => {
+      await this.deps.connections.setSubscription(tenantId, connectionId, streams, from);
+      await this.reply(connectionId, { type: 'subscribed', streams, cursor: encodeCursor(from) });
+      await this.deliverNow({ ...connection, streams, watermark: from }, undefined, missed);
+    });
+  }
+
+  /** `deliverNow` in the socket's turn. */
+  private deliver(connection: StreamConnection, latest: LoggedEntry | undefined) {
+    return oneAtATime(connectionKey(connection), () => this.deliverNow(connection, latest));
   }
 
   /**
    * Brings one socket up to date: claims the entries after its watermark (up to `latest`, when the
    * caller has it in hand) and sends those it subscribed to, in order.
    */
-  private async deliver(
+  private async deliverNow(
     connection: StreamConnection,
     latest: LoggedEntry | undefined,
     prefetched?: LoggedEntry[],
@@ -297,4 +306,29 @@ function errorMessage(error: unknown): ServerMessage {
   )
     return { type: 'error', code: error.code, message: error.message };
   throw error;
+}
+
+/**
+ * Each socket's deliveries in this process, one after another. Claims on the watermark keep two
+ * deliverers from sending the same range; this keeps a later range from being sent while an
+ * earlier one is still being posted. Across Lambdas that order is not kept (docs/stream.md).
+ */
+const turns = new Map<string, Promise<void>>();
+
+function connectionKey(connection: { tenantId: string; connectionId: string }): string {
+  return `${connection.tenantId}/${connection.connectionId}`;
+}
+
+function oneAtATime<T>(key: string, work: () => Promise<T>): Promise<T> {
+  const previous = turns.get(key) ?? Promise.resolve();
+  const run = previous.then(work);
+  const settled = run.then(
+    () => undefined,
+    () => undefined,
+  );
+  turns.set(key, settled);
+  void settled.then(() => {
+    if (turns.get(key) === settled) turns.delete(key);
+  });
+  return run;
 }

@@ -21,7 +21,7 @@ import type {
   StrategyVersion,
 } from '../../core/strategies/model.ts';
 import type { StrategyStore } from '../../core/strategies/ports.ts';
-import { awsClients, resources } from '../aws.ts';
+import { documentClient, resources } from '../aws.ts';
 import { guardDynamo } from './errors.ts';
 
 /** Strategy logs are kept this long, then expire by TTL. */
@@ -51,7 +51,7 @@ export class DynamoStrategyStore implements StrategyStore {
   }
 
   static fromEnvironment(): DynamoStrategyStore {
-    return new DynamoStrategyStore(awsClients().doc, resources().tableName);
+    return new DynamoStrategyStore(documentClient(), resources().tableName);
   }
 
   private strategyItem(s: Strategy): Record<string, unknown> {

@@ -51,7 +51,7 @@ export function LiveProvider({ children, enabled }: { children: ReactNode; enabl
       if (cancelled) return;
       stream = openStream(
         {
-          streams: ['orders', 'positions', 'pnl'],
+          streams: ['orders', 'positions', 'pnl', 'strategies'],
           token: () => sessions.session?.tokens.accessToken,
           renew: () => sessions.renew(),
           ...(url ? { url } : {}),

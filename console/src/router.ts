@@ -1,21 +1,5 @@
 import { useEffect, useState } from 'react';
 
-/** The console's pages, by path. */
-export type PageId = 'blotter' | 'positions' | 'risk' | 'api-keys' | 'webhooks' | 'tenants';
-
-export const PATHS: Record<PageId, string> = {
-  blotter: '/blotter',
-  positions: '/positions',
-  risk: '/risk',
-  'api-keys': '/api-keys',
-  webhooks: '/webhooks',
-  tenants: '/tenants',
-};
-
-export function pageOf(pathname: string): PageId | undefined {
-  return (Object.keys(PATHS) as PageId[]).find((id) => PATHS[id] === pathname);
-}
-
 /** Moves to `path` without a reload (the gateway and CloudFront serve index.html for every page). */
 export function navigate(path: string): void {
   if (location.pathname === path) return;

@@ -1,38 +1,12 @@
 /**
- * The console's one way to call the API. Every page goes through `api`, so moving to the typed
- * client (client/index.ts: `createOmsClient`) changes this file only.
+ * The console's one way to call the API: the typed client (client/index.ts), whose paths, bodies
+ * and answers are generated from the API's OpenAPI document. A page names a route the client
+ * knows — `oms.GET('/api/v1/fills', …)` — and a route missing from the document is a type error,
+ * so the console cannot call what the server does not serve.
  */
+import { createOmsClient, ok, OmsProblemError, type OmsClient } from '../../../client/index.ts';
 
-/** An RFC 9457 problem the server answered with; pages show `detail`. */
-export class ProblemError extends Error {
-  readonly status: number;
-  readonly code: string | undefined;
-  readonly detail: string;
-  readonly body: Record<string, unknown>;
-
-  constructor(status: number, body: Record<string, unknown>) {
-    const detail =
-      typeof body.detail === 'string'
-        ? body.detail
-        : typeof body.message === 'string'
-          ? body.message
-          : `The server answered ${status}`;
-    super(detail);
-    this.name = 'ProblemError';
-    this.status = status;
-    this.code = typeof body.code === 'string' ? body.code : undefined;
-    this.detail = detail;
-    this.body = body;
-  }
-}
-
-export interface RequestOptions {
-  query?: Record<string, string | number | undefined>;
-  body?: unknown;
-  headers?: Record<string, string>;
-  /** Skips the bearer token (login, refresh). */
-  anonymous?: boolean;
-}
+export { ok, OmsProblemError };
 
 export interface Credentials {
   /** The current access token, or undefined when signed out. */
@@ -48,59 +22,51 @@ export function useCredentials(c: Credentials): void {
   credentials = c;
 }
 
-function url(path: string, query: RequestOptions['query']): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query ?? {})) {
-    if (value !== undefined && value !== '') params.set(key, String(value));
-  }
-  const search = params.toString();
-  return `/api/v1${path}${search ? `?${search}` : ''}`;
-}
+// Signing in and renewing carry their own proof; a stale bearer token must not ride along.
+const ANONYMOUS = /\/api\/v1\/auth\/(login|refresh)$/;
 
-async function send(method: string, path: string, options: RequestOptions): Promise<Response> {
-  const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
-  const token = options.anonymous ? undefined : credentials?.accessToken();
-  if (token) headers.authorization = `Bearer ${token}`;
-  let body: string | undefined;
-  if (options.body !== undefined) {
-    headers['content-type'] = 'application/json';
-    body = JSON.stringify(options.body);
-  }
-  return fetch(url(path, options.query), { method, headers, ...(body !== undefined ? { body } : {}) });
-}
+/** The typed client, on this origin (the local gateway and CloudFront both forward /api and /health). */
+export const oms: OmsClient = createOmsClient(location.origin);
 
-/** One API call: parsed JSON on success, ProblemError otherwise. A 401 renews the session once. */
-export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-  let res = await send(method, path, options);
-  if (res.status === 401 && !options.anonymous && credentials && (await credentials.renew())) {
-    res = await send(method, path, options);
-  }
-  const text = await res.text();
-  let parsed: unknown = undefined;
-  if (text) {
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      parsed = { detail: text };
-    }
-  }
-  if (!res.ok) {
-    throw new ProblemError(res.status, (parsed as Record<string, unknown> | undefined) ?? {});
-  }
-  return parsed as T;
-}
+const retries = new Map<string, Request>();
+oms.use({
+  onRequest: ({ request, id }) => {
+    if (ANONYMOUS.test(new URL(request.url).pathname)) return request;
+    const token = credentials?.accessToken();
+    if (token) request.headers.set('authorization', `Bearer ${token}`);
+    // Kept unread, so the request can be sent once more after the session is renewed.
+    retries.set(id, request.clone());
+    return request;
+  },
+  onResponse: async ({ response, id }) => {
+    const original = retries.get(id);
+    retries.delete(id);
+    if (response.status !== 401 || !original || !credentials || !(await credentials.renew())) return response;
+    const token = credentials.accessToken();
+    if (token) original.headers.set('authorization', `Bearer ${token}`);
+    return fetch(original);
+  },
+  onError: ({ id }) => {
+    retries.delete(id);
+  },
+});
 
-export const api = {
-  get: <T>(path: string, query?: RequestOptions['query']) => request<T>('GET', path, { query }),
-  post: <T>(path: string, body?: unknown, headers?: Record<string, string>) =>
-    request<T>('POST', path, { body, ...(headers ? { headers } : {}) }),
-  put: <T>(path: string, body: unknown) => request<T>('PUT', path, { body }),
-  delete: <T>(path: string) => request<T>('DELETE', path),
-};
-
-/** The message to show for any failure: the problem's `detail` when the server sent one. */
+/** The message to show for any failure: the problem's `detail` (and `code`) when the server sent one. */
 export function describeError(error: unknown): string {
-  if (error instanceof ProblemError) return error.code ? `${error.detail} (${error.code})` : error.detail;
+  if (error instanceof OmsProblemError) {
+    const detail = error.detail || error.title;
+    return error.problem.code ? `${detail} (${error.code})` : detail;
+  }
   if (error instanceof Error) return error.message;
   return String(error);
+}
+
+/** An SVG the API draws (a backtest's equity curve) as a data: URL, which the CSP lets <img> show. */
+export async function svgDataUrl(pending: Promise<{ data?: unknown; error?: unknown; response: Response }>) {
+  const svg = await ok(pending);
+  const text = typeof svg === 'string' ? svg : '';
+  const bytes = new TextEncoder().encode(text);
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return `data:image/svg+xml;base64,${btoa(binary)}`;
 }

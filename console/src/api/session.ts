@@ -1,5 +1,5 @@
-import { ProblemError, request, useCredentials } from './http.ts';
-import type { Role, Tokens } from './types.ts';
+import { oms, ok, OmsProblemError, useCredentials } from './http.ts';
+import type { IssuedTokens, Role, Tokens } from './types.ts';
 
 /** Who is signed in, read from the id token (display only: the API enforces every permission). */
 export interface Session {
@@ -23,8 +23,17 @@ function claimsOf(jwt: string): Record<string, unknown> {
   return JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
 }
 
-function sessionOf(tokens: Tokens, fallbackUsername: string): Session {
-  const claims = claimsOf(tokens.idToken);
+/** The session the API's tokens make; a refresh that brings no new id or refresh token keeps the old. */
+function sessionOf(issued: IssuedTokens, fallbackUsername: string, previous?: Tokens): Session {
+  const idToken = issued.idToken ?? previous?.idToken ?? issued.accessToken;
+  const refreshToken = issued.refreshToken ?? previous?.refreshToken ?? '';
+  const tokens: Tokens = {
+    accessToken: issued.accessToken,
+    idToken,
+    refreshToken,
+    expiresIn: issued.expiresIn,
+  };
+  const claims = claimsOf(idToken);
   const groups = Array.isArray(claims['cognito:groups']) ? claims['cognito:groups'].map(String) : [];
   const username =
     typeof claims['cognito:username'] === 'string' ? claims['cognito:username'] : fallbackUsername;
@@ -74,10 +83,9 @@ class SessionStore {
   }
 
   async signIn(username: string, password: string, tenant?: string): Promise<Session> {
-    const tokens = await request<Tokens>('POST', '/auth/login', {
-      anonymous: true,
-      body: { username, password, ...(tenant ? { tenant } : {}) },
-    });
+    const tokens = await ok(
+      oms.POST('/api/v1/auth/login', { body: { username, password, ...(tenant ? { tenant } : {}) } }),
+    );
     const session = sessionOf(tokens, username);
     this.set(session);
     return session;
@@ -99,19 +107,13 @@ class SessionStore {
     const session = this.current;
     if (!session) return false;
     try {
-      const tokens = await request<Tokens>('POST', '/auth/refresh', {
-        anonymous: true,
-        body: { refreshToken: session.tokens.refreshToken },
-      });
-      this.set(
-        sessionOf(
-          { ...tokens, refreshToken: tokens.refreshToken ?? session.tokens.refreshToken },
-          session.username,
-        ),
+      const tokens = await ok(
+        oms.POST('/api/v1/auth/refresh', { body: { refreshToken: session.tokens.refreshToken } }),
       );
+      this.set(sessionOf(tokens, session.username, session.tokens));
       return true;
     } catch (error) {
-      if (error instanceof ProblemError && error.status < 500) this.set(undefined);
+      if (error instanceof OmsProblemError && error.status < 500) this.set(undefined);
       return false;
     }
   }

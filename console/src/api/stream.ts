@@ -4,7 +4,7 @@
  * everything after it, so no event is lost; a `reset` (cursor too old) tells pages to reload.
  */
 
-export type StreamName = 'orders' | 'positions' | 'pnl';
+export type StreamName = 'orders' | 'positions' | 'pnl' | 'strategies';
 
 export interface StreamEvent {
   stream: string;

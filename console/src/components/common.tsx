@@ -38,3 +38,8 @@ export function Time({ at }: { at: string | undefined }) {
   if (!at) return null;
   return <time dateTime={at}>{new Date(at).toLocaleTimeString()}</time>;
 }
+
+export function DateTime({ at }: { at: string | null | undefined }) {
+  if (!at) return <span className="muted">—</span>;
+  return <time dateTime={at}>{new Date(at).toLocaleString()}</time>;
+}

@@ -1,37 +1,41 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { api, describeError } from '../api/http.ts';
-import type { ApiKey, Page } from '../api/types.ts';
+import { describeError, ok, oms } from '../api/http.ts';
+import type { ApiKey, Scope } from '../api/types.ts';
 import { Notice, ProblemMessage, Time } from '../components/common.tsx';
 
-// The API's scopes (core/access/caller.ts); a key never gets more than its creator holds.
-const SCOPES = [
-  'orders:read',
-  'orders:write',
-  'positions:read',
-  'marketdata:read',
-  'marketdata:write',
-  'webhooks:read',
-  'webhooks:write',
-  'risk:read',
-  'risk:write',
-  'users:read',
-  'users:write',
-  'api-keys:read',
-  'api-keys:write',
-  'audit:read',
-];
+// Every scope the API has (a record, so a new one is a type error here); a key never gets more
+// than its creator holds.
+const SCOPE_SET: Record<Scope, true> = {
+  'orders:read': true,
+  'orders:write': true,
+  'positions:read': true,
+  'marketdata:read': true,
+  'marketdata:write': true,
+  'webhooks:read': true,
+  'webhooks:write': true,
+  'risk:read': true,
+  'risk:write': true,
+  'users:read': true,
+  'users:write': true,
+  'api-keys:read': true,
+  'api-keys:write': true,
+  'audit:read': true,
+  'strategies:read': true,
+  'strategies:write': true,
+};
+const SCOPES = Object.keys(SCOPE_SET) as Scope[];
 
 /** API keys of the tenant (admin): create with scopes (the key is shown once), list, revoke. */
 export function ApiKeys() {
   const [keys, setKeys] = useState<ApiKey[]>([]);
   const [name, setName] = useState('');
-  const [scopes, setScopes] = useState<string[]>(['orders:read']);
+  const [scopes, setScopes] = useState<Scope[]>(['orders:read']);
   const [created, setCreated] = useState<ApiKey>();
   const [error, setError] = useState<string>();
   const [notice, setNotice] = useState<string>();
 
   const load = () =>
-    api.get<Page<ApiKey>>('/api-keys', { limit: 100 }).then(
+    ok(oms.GET('/api/v1/api-keys', { params: { query: { limit: 100 } } })).then(
       (page) => setKeys(page.items),
       (e: unknown) => setError(describeError(e)),
     );
@@ -44,7 +48,7 @@ export function ApiKeys() {
     setError(undefined);
     setNotice(undefined);
     try {
-      const key = await api.post<ApiKey>('/api-keys', { name: name.trim(), scopes });
+      const key: ApiKey = await ok(oms.POST('/api/v1/api-keys', { body: { name: name.trim(), scopes } }));
       setCreated(key);
       setName('');
       await load();
@@ -56,7 +60,7 @@ export function ApiKeys() {
   const revoke = async (key: ApiKey) => {
     setError(undefined);
     try {
-      await api.delete(`/api-keys/${encodeURIComponent(key.id)}`);
+      await ok(oms.DELETE('/api/v1/api-keys/{id}', { params: { path: { id: key.id } } }));
       setNotice(`Key ${key.name} revoked.`);
       await load();
     } catch (e) {

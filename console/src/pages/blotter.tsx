@@ -1,10 +1,11 @@
 import { useCallback, useEffect, useState } from 'react';
-import { api, describeError } from '../api/http.ts';
-import type { Order, OrderEvent, OrderStatus, Page, Side } from '../api/types.ts';
+import { describeError, ok, oms } from '../api/http.ts';
+import type { Order, OrderEvent, OrderStatus, Side } from '../api/types.ts';
 import { ORDER_STATUSES, TERMINAL_STATUSES } from '../api/types.ts';
 import { Num, ProblemMessage, StatusBadge, Time } from '../components/common.tsx';
 import { useLive } from '../live.tsx';
 import type { StreamEvent } from '../api/stream.ts';
+import { ModifyOrder, isModifiable } from './modify-order.tsx';
 
 interface Filters {
   status: OrderStatus | '';
@@ -47,12 +48,14 @@ export function Blotter({ canTrade }: { canTrade: boolean }) {
 
   const load = useCallback(async () => {
     try {
-      const page = await api.get<Page<Order>>('/orders', {
-        status: filters.status,
-        symbol: filters.symbol.trim().toUpperCase(),
-        side: filters.side,
-        limit: 100,
-      });
+      const symbol = filters.symbol.trim().toUpperCase();
+      const query = {
+        limit: '100',
+        ...(filters.status ? { status: filters.status } : {}),
+        ...(filters.side ? { side: filters.side } : {}),
+        ...(symbol ? { symbol } : {}),
+      };
+      const page = await ok(oms.GET('/api/v1/orders', { params: { query } }));
       setOrders(page.items);
       setError(undefined);
     } catch (e) {
@@ -79,18 +82,34 @@ export function Blotter({ canTrade }: { canTrade: boolean }) {
         matches(o, filters) ? upsert(current, o) : current.filter((c) => c.id !== o.id),
       );
     if (order) apply(order);
-    else if (id) void api.get<Order>(`/orders/${encodeURIComponent(id)}`).then(apply, () => undefined);
+    else if (id)
+      void ok(oms.GET('/api/v1/orders/{id}', { params: { path: { id } } })).then(apply, () => undefined);
   });
+
+  // A button that disappears (Cancel, once the order is cancelling) must not strand keyboard focus.
+  const [focusAfter, setFocusAfter] = useState<{ id: string; action: 'trail' | 'modify' }>();
+  useEffect(() => {
+    if (!focusAfter) return;
+    const row = document.querySelector(`tr[data-order-id="${CSS.escape(focusAfter.id)}"]`);
+    const button =
+      row?.querySelector<HTMLButtonElement>(`button[data-action="${focusAfter.action}"]`) ??
+      row?.querySelector<HTMLButtonElement>('button[data-action="trail"]');
+    button?.focus();
+    setFocusAfter(undefined);
+  }, [focusAfter, orders]);
 
   const cancel = async (id: string) => {
     setError(undefined);
     try {
-      const order = await api.post<Order>(`/orders/${encodeURIComponent(id)}/cancel`);
+      const order = await ok(oms.POST('/api/v1/orders/{id}/cancel', { params: { path: { id } } }));
       setOrders((current) => upsert(current, order));
+      setFocusAfter({ id, action: 'trail' });
     } catch (e) {
       setError(describeError(e));
     }
   };
+  const [modifying, setModifying] = useState<string>();
+  const modified = orders.find((o) => o.id === modifying);
 
   return (
     <section className="panel blotter" aria-labelledby="blotter-title">
@@ -185,16 +204,30 @@ export function Blotter({ canTrade }: { canTrade: boolean }) {
                   <button
                     type="button"
                     className="link"
+                    data-action="trail"
                     aria-label={`Audit trail of ${o.side} ${o.quantity} ${o.symbol}`}
                     aria-expanded={o.id === selected}
                     onClick={() => setSelected(o.id === selected ? undefined : o.id)}
                   >
                     Trail
                   </button>
+                  {canTrade && isModifiable(o) && (
+                    <button
+                      type="button"
+                      className="secondary"
+                      data-action="modify"
+                      aria-label={`Modify ${o.side} ${o.quantity} ${o.symbol}`}
+                      aria-expanded={o.id === modifying}
+                      onClick={() => setModifying(o.id === modifying ? undefined : o.id)}
+                    >
+                      Modify
+                    </button>
+                  )}
                   {canTrade && !TERMINAL_STATUSES.has(o.status) && o.status !== 'pending_cancel' && (
                     <button
                       type="button"
                       className="danger"
+                      data-action="cancel"
                       aria-label={`Cancel ${o.side} ${o.quantity} ${o.symbol}`}
                       onClick={() => void cancel(o.id)}
                     >
@@ -208,6 +241,16 @@ export function Blotter({ canTrade }: { canTrade: boolean }) {
         </table>
         {loaded && orders.length === 0 && <p className="muted">No orders match.</p>}
       </div>
+      {modified && isModifiable(modified) && (
+        <ModifyOrder
+          order={modified}
+          onClose={(done) => {
+            setModifying(undefined);
+            setFocusAfter({ id: modified.id, action: 'modify' });
+            if (done) setOrders((current) => upsert(current, done));
+          }}
+        />
+      )}
       {selected && <AuditTrail orderId={selected} version={trailVersion} />}
     </section>
   );
@@ -220,7 +263,7 @@ function AuditTrail({ orderId, version }: { orderId: string; version: number }) 
 
   useEffect(() => {
     let current = true;
-    api.get<Page<OrderEvent>>(`/orders/${encodeURIComponent(orderId)}/events`).then(
+    ok(oms.GET('/api/v1/orders/{id}/events', { params: { path: { id: orderId } } })).then(
       (page) => current && setEvents(page.items),
       (e: unknown) => current && setError(describeError(e)),
     );

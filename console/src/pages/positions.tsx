@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { api, describeError } from '../api/http.ts';
-import type { Page, PnlToday, Position } from '../api/types.ts';
+import { describeError, ok, oms } from '../api/http.ts';
+import type { PnlToday, Position } from '../api/types.ts';
 import { Num, ProblemMessage } from '../components/common.tsx';
 import { useLive } from '../live.tsx';
 
@@ -24,8 +24,8 @@ export function Positions() {
     const run = async () => {
       try {
         const [p, today] = await Promise.all([
-          api.get<Page<Position>>('/positions'),
-          api.get<PnlToday>('/pnl/today'),
+          ok(oms.GET('/api/v1/positions')),
+          ok(oms.GET('/api/v1/pnl/today')),
         ]);
         setPositions(p.items);
         setPnl(today);

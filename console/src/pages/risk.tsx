@@ -1,5 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { api, describeError } from '../api/http.ts';
+import { describeError, ok, oms } from '../api/http.ts';
+import type { Schemas } from '../../../client/index.ts';
 import type { KillSwitch, RiskLimits } from '../api/types.ts';
 import { Notice, ProblemMessage } from '../components/common.tsx';
 
@@ -34,7 +35,7 @@ function KillSwitchPanel() {
   const [notice, setNotice] = useState<string>();
 
   useEffect(() => {
-    api.get<KillSwitch>('/risk/kill-switch').then(setState, (e: unknown) => setError(describeError(e)));
+    ok(oms.GET('/api/v1/risk/kill-switch')).then(setState, (e: unknown) => setError(describeError(e)));
   }, []);
 
   const submit = async (event: FormEvent) => {
@@ -44,11 +45,11 @@ function KillSwitchPanel() {
     setNotice(undefined);
     try {
       const engaged = !state.engaged;
-      const next = await api.post<KillSwitch & { cancelledOrders?: number }>('/risk/kill-switch', {
-        engaged,
-        reason: reason.trim(),
-        cancelWorkingOrders: engaged && cancelWorking,
-      });
+      const next: KillSwitch & { cancelledOrders?: number } = await ok(
+        oms.POST('/api/v1/risk/kill-switch', {
+          body: { engaged, reason: reason.trim(), cancelWorkingOrders: engaged && cancelWorking },
+        }),
+      );
       setState(next);
       setReason('');
       setNotice(
@@ -116,7 +117,10 @@ function LimitsPanel() {
   };
 
   useEffect(() => {
-    api.get<RiskLimits>('/risk/limits').then(adopt, (e: unknown) => setError(describeError(e)));
+    ok(oms.GET('/api/v1/risk/limits')).then(
+      (l) => adopt(l as RiskLimits),
+      (e: unknown) => setError(describeError(e)),
+    );
   }, []);
 
   const symbols = (s: string | undefined) =>
@@ -139,7 +143,9 @@ function LimitsPanel() {
     const allowed = symbols(draft.allowedSymbols);
     body.allowedSymbols = allowed.length ? allowed : null;
     try {
-      adopt(await api.put<RiskLimits>('/risk/limits', body));
+      // The form edits the limits by name; the server validates the whole body.
+      const saved = await ok(oms.PUT('/api/v1/risk/limits', { body: body as Schemas['RiskLimits'] }));
+      adopt(saved as RiskLimits);
       setNotice('Limits saved.');
     } catch (e) {
       setError(describeError(e));

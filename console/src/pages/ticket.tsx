@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { api, describeError } from '../api/http.ts';
-import type { Order, OrderType, Quote, Side, TimeInForce } from '../api/types.ts';
+import { describeError, ok, oms } from '../api/http.ts';
+import type { OrderType, Quote, Side, TimeInForce } from '../api/types.ts';
 import { Notice, ProblemMessage } from '../components/common.tsx';
 
 const TYPES: Array<{ value: OrderType; label: string }> = [
@@ -40,7 +40,8 @@ export function OrderTicket() {
   const loadQuote = async () => {
     setError(undefined);
     try {
-      setQuote(await api.get<Quote>(`/marketdata/${encodeURIComponent(symbol.trim().toUpperCase())}`));
+      const wanted = symbol.trim().toUpperCase();
+      setQuote(await ok(oms.GET('/api/v1/marketdata/{symbol}', { params: { path: { symbol: wanted } } })));
     } catch (e) {
       setQuote(undefined);
       setError(describeError(e));
@@ -63,7 +64,9 @@ export function OrderTicket() {
       ...(outsideRth ? { outsideRth: true } : {}),
     };
     try {
-      const order = await api.post<Order>('/orders', body, { 'idempotency-key': crypto.randomUUID() });
+      const order = await ok(
+        oms.POST('/api/v1/orders', { body, params: { header: { 'idempotency-key': crypto.randomUUID() } } }),
+      );
       setNotice(
         `Order ${order.id} accepted: ${order.side} ${order.quantity} ${order.symbol} (${order.status})`,
       );

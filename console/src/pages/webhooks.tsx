@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { api, describeError } from '../api/http.ts';
-import type { Delivery, Page, Webhook } from '../api/types.ts';
+import { describeError, ok, oms } from '../api/http.ts';
+import type { Delivery, Webhook } from '../api/types.ts';
 import { Notice, ProblemMessage, Time } from '../components/common.tsx';
 
 /** Webhook subscriptions (admin): create (the secret is shown once), test, delete, and deliveries. */
@@ -16,7 +16,7 @@ export function Webhooks() {
   const [notice, setNotice] = useState<string>();
 
   const load = () =>
-    api.get<Page<Webhook>>('/webhooks', { limit: 100 }).then(
+    ok(oms.GET('/api/v1/webhooks', { params: { query: { limit: 100 } } })).then(
       (page) => setHooks(page.items),
       (e: unknown) => setError(describeError(e)),
     );
@@ -37,14 +37,15 @@ export function Webhooks() {
   const create = (event: FormEvent) => {
     event.preventDefault();
     void act(async () => {
-      const hook = await api.post<Webhook>('/webhooks', {
+      const body = {
         url: url.trim(),
         events: events
           .split(/[\s,]+/)
           .map((e) => e.trim())
           .filter(Boolean),
         ...(description.trim() ? { description: description.trim() } : {}),
-      });
+      };
+      const hook: Webhook = await ok(oms.POST('/api/v1/webhooks', { body }));
       setCreated(hook);
       setUrl('');
       await load();
@@ -118,7 +119,9 @@ export function Webhooks() {
                       aria-label={`Send a test event to ${h.url}`}
                       onClick={() =>
                         void act(async () => {
-                          await api.post(`/webhooks/${encodeURIComponent(h.id)}/test`);
+                          await ok(
+                            oms.POST('/api/v1/webhooks/{id}/test', { params: { path: { id: h.id } } }),
+                          );
                           setNotice(`Test event sent to ${h.url}.`);
                           setSelected(h.id);
                           setDeliveriesVersion((v) => v + 1);
@@ -133,7 +136,7 @@ export function Webhooks() {
                       aria-label={`Delete subscription ${h.url}`}
                       onClick={() =>
                         void act(async () => {
-                          await api.delete(`/webhooks/${encodeURIComponent(h.id)}`);
+                          await ok(oms.DELETE('/api/v1/webhooks/{id}', { params: { path: { id: h.id } } }));
                           if (selected === h.id) setSelected(undefined);
                           await load();
                         })
@@ -160,7 +163,8 @@ function Deliveries({ webhookId, version }: { webhookId: string; version: number
 
   useEffect(() => {
     let current = true;
-    api.get<Page<Delivery>>(`/webhooks/${encodeURIComponent(webhookId)}/deliveries`, { limit: 50 }).then(
+    const path = { id: webhookId };
+    ok(oms.GET('/api/v1/webhooks/{id}/deliveries', { params: { path, query: { limit: 50 } } })).then(
       (page) => current && setItems(page.items),
       (e: unknown) => current && setError(describeError(e)),
     );

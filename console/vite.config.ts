@@ -13,6 +13,7 @@ export default defineConfig({
   server: {
     proxy: {
       '/api': { target: `http://127.0.0.1:${process.env.OMS_PORT ?? '8000'}`, ws: true },
+      '/health': `http://127.0.0.1:${process.env.OMS_PORT ?? '8000'}`,
     },
   },
 });

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { freePort } from '../../../local/ports.ts';
 
 export const root = join(import.meta.dirname, '..', '..', '..');
@@ -150,4 +150,56 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(SCREENSHOTS, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/**
+ * Whether the focused element shows it: it matches :focus-visible and draws an outline at least
+ * 2px wide (WCAG 2.4.7). Describes the element when it does not.
+ */
+async function focusProblem(page: Page): Promise<string | undefined> {
+  // A string, run in the page: this file is compiled without the DOM's types.
+  return page.evaluate(`(() => {
+    const el = document.activeElement;
+    if (!el || el === document.body) return 'nothing has focus';
+    const style = getComputedStyle(el);
+    const visible =
+      el.matches(':focus-visible') && style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2;
+    const name = el.getAttribute('aria-label') ?? el.textContent?.trim() ?? '';
+    return visible ? undefined : 'focus is not visible on <' + el.tagName.toLowerCase() + '> "' + name.slice(0, 40) + '"';
+  })()`);
+}
+
+/** An element as seen from Node: only what the focus check needs. */
+type InPage = { ownerDocument: { activeElement: unknown } };
+const hasFocus = (el: InPage) => el === el.ownerDocument.activeElement;
+
+/**
+ * Presses Tab (or Shift+Tab) until `target` has focus, as a keyboard user would, checking that
+ * every element focused on the way shows its focus.
+ */
+export async function tabTo(
+  page: Page,
+  target: Locator,
+  direction: 'forward' | 'backward' = 'forward',
+  maxPresses = 200,
+): Promise<void> {
+  const handle = await target.elementHandle();
+  if (!handle) throw new Error('tabTo: the target is not on the page');
+  for (let i = 0; i < maxPresses; i++) {
+    await page.keyboard.press(direction === 'forward' ? 'Tab' : 'Shift+Tab');
+    const problem = await focusProblem(page);
+    if (problem) throw new Error(problem);
+    if (await handle.evaluate(hasFocus as (el: unknown) => boolean)) return;
+  }
+  throw new Error(`tabTo: no focus after ${maxPresses} presses`);
+}
+
+/** Waits until `target` has focus (moved there by the page), and checks that the focus shows. */
+export async function focusVisibly(target: Locator): Promise<void> {
+  const handle = await target.elementHandle();
+  if (!handle) throw new Error('focusVisibly: the target is not on the page');
+  const page = target.page();
+  await page.waitForFunction(hasFocus as (el: unknown) => boolean, handle);
+  const problem = await focusProblem(page);
+  if (problem) throw new Error(problem);
 }

@@ -37,7 +37,11 @@ describe('the console by role', () => {
     await page.getByRole('heading', { name: 'Blotter' }).waitFor();
     expect(await page.getByRole('heading', { name: 'Order ticket' }).count()).toBe(0);
     const nav = page.getByRole('navigation', { name: 'Pages' });
-    expect(await nav.getByRole('link').allTextContents()).toEqual(['Blotter', 'Positions & P&L']);
+    expect(await nav.getByRole('link').allTextContents()).toEqual([
+      'Blotter',
+      'Positions & P&L',
+      'Strategies',
+    ]);
     expect(await accessibilityViolations(page)).toEqual([]);
 
     // A page the role may not open lands on the blotter instead.
@@ -132,19 +136,58 @@ describe('the console by role', () => {
     await page.context().close();
   }, 150_000);
 
-  it('gives the operator the tenants page, and creates a tenant there', async () => {
+  it('gives the operator every tenant, suspend and reactivate, a new tenant, and the health view', async () => {
     const page = await world.newPage();
     await world.signIn(page, 'operator');
-    await page.getByRole('heading', { name: 'Tenants' }).waitFor();
+    await page.getByRole('heading', { name: 'Tenants', exact: true }).waitFor();
     const nav = page.getByRole('navigation', { name: 'Pages' });
-    expect(await nav.getByRole('link').allTextContents()).toEqual(['Tenants']);
+    expect(await nav.getByRole('link').allTextContents()).toEqual(['Tenants', 'Health']);
+    const tenants = page.getByRole('table', { name: 'All tenants' });
+    await tenants.getByRole('cell', { name: world.demo.tenant, exact: true }).waitFor();
+
     await page.getByLabel('Tenant name').fill('Console Capital');
     await page.getByLabel("First admin's username").fill('console-admin');
     await page.getByLabel("First admin's password").fill('Console-Admin-Passw0rd');
     await page.getByRole('button', { name: 'Create tenant' }).click();
     await page.getByText('Tenant Console Capital created.').waitFor();
+    // The list is read again after the creation: both tenants, the new one active.
+    const created = tenants.getByRole('row').filter({ hasText: 'Console Capital' });
+    await created.getByText('active', { exact: true }).waitFor();
+    await tenants.getByRole('cell', { name: world.demo.tenant, exact: true }).waitFor();
+
+    await created.getByRole('button', { name: 'Suspend Console Capital' }).click();
+    await page.getByText('Tenant Console Capital suspended; 0 working orders cancelled.').waitFor();
+    await created.getByText('suspended', { exact: true }).waitFor();
     expect(await accessibilityViolations(page)).toEqual([]);
     await screenshot(page, 'tenants');
+
+    // The suspended tenant's admin still signs in, and every call is refused: 403 TENANT_SUSPENDED.
+    const login = await fetch(`${world.baseUrl}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'console-admin', password: 'Console-Admin-Passw0rd' }),
+    });
+    const { accessToken } = (await login.json()) as { accessToken: string };
+    const me = await fetch(`${world.baseUrl}/api/v1/tenants/me`, {
+      headers: { authorization: `Bearer ${accessToken}` },
+    });
+    expect(me.status).toBe(403);
+    expect(((await me.json()) as { code: string }).code).toBe('TENANT_SUSPENDED');
+
+    await created.getByRole('button', { name: 'Reactivate Console Capital' }).click();
+    await page.getByText('Tenant Console Capital reactivated.').waitFor();
+    await created.getByText('active', { exact: true }).waitFor();
+
+    await nav.getByRole('link', { name: 'Health' }).click();
+    await page.getByRole('heading', { name: 'Health' }).waitFor();
+    await page.getByTestId('readiness').waitFor();
+    for (const check of ['database', 'queue', 'broker'])
+      expect(await page.getByTestId(`check-${check}`).textContent()).toMatch(/up|down/);
+    // The local stack's database and queue are there; the broker is the paper gateway's bridge.
+    expect(await page.getByTestId('check-database').textContent()).toContain('up');
+    expect(await page.getByTestId('check-queue').textContent()).toContain('up');
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await screenshot(page, 'health');
     await page.context().close();
   }, 150_000);
 });

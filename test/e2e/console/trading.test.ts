@@ -1,7 +1,8 @@
 /**
  * A trader in a real browser: a limit order placed from the ticket appears in the blotter live
  * (from the stream, no reload and no list request), is cancelled from the blotter and shows as
- * cancelled; a market order fills and another tab's positions and P&L follow live.
+ * cancelled; a market order fills and another tab's positions and P&L follow live; and the same
+ * trader signs in, places, modifies and cancels an order with the keyboard alone.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { copyFileSync } from 'node:fs';
@@ -9,6 +10,8 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import {
   accessibilityViolations,
+  focusVisibly,
+  tabTo,
   root,
   screenshot,
   startConsoleWorld,
@@ -132,5 +135,84 @@ describe('trading from the console', () => {
       copyFileSync(blotter, join(root, 'docs', 'console-blotter.png'));
     await positions.context().close();
     await trading.context().close();
+  }, 150_000);
+});
+
+describe('trading with the keyboard alone', () => {
+  it('signs in, places, modifies and cancels an order without a mouse, focus always visible', async () => {
+    const page = await world.newPage();
+    const trader = world.demo.users.find((u) => u.role === 'trader')!;
+    await tabTo(page, page.getByLabel('Username'));
+    await page.keyboard.type(trader.username);
+    await tabTo(page, page.getByLabel('Password'));
+    await page.keyboard.type(trader.password);
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+
+    const ticket = page.getByRole('region', { name: 'Order ticket' });
+    await tabTo(page, ticket.getByRole('button', { name: 'Get quote' }));
+    await page.keyboard.press('Enter');
+    await ticket.locator('.quote').waitFor();
+    const bid = Number(/bid ([\d.]+)/.exec((await ticket.locator('.quote').textContent()) ?? '')?.[1]);
+    expect(bid).toBeGreaterThan(0);
+
+    await tabTo(page, ticket.getByLabel('Quantity'));
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('7');
+    await tabTo(page, ticket.getByLabel('Order type'));
+    expect(await ticket.getByLabel('Order type').inputValue()).toBe('limit');
+    await tabTo(page, ticket.getByLabel('Time in force'));
+    // A closed select changes with the arrow keys: day, then good till cancelled.
+    await page.keyboard.press('ArrowDown');
+    expect(await ticket.getByLabel('Time in force').inputValue()).toBe('gtc');
+    await tabTo(page, ticket.getByLabel('Limit price'), 'backward');
+    await page.keyboard.type((bid * 0.95).toFixed(2));
+    await page.keyboard.press('Enter');
+    const notice = ticket.getByRole('status').filter({ hasText: 'accepted' });
+    await notice.waitFor();
+    const id = /Order (\S+) accepted/.exec((await notice.textContent()) ?? '')![1]!;
+    const order = row(page, id);
+    await order.getByText('submitted').waitFor();
+
+    // Modify opens a form that takes focus; Escape closes it and gives focus back to the row.
+    const modify = order.getByRole('button', { name: /^Modify / });
+    await tabTo(page, modify, 'backward');
+    await page.keyboard.press('Enter');
+    const form = page.getByRole('region', { name: /^Modify buy 7 AAPL/ });
+    await focusVisibly(form.getByLabel('New quantity'));
+    await page.keyboard.press('Escape');
+    await form.waitFor({ state: 'detached' });
+    await focusVisibly(modify);
+
+    await page.keyboard.press('Enter');
+    await focusVisibly(form.getByLabel('New quantity'));
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('9');
+    const newLimit = (bid * 0.94).toFixed(2);
+    await tabTo(page, form.getByLabel('New limit price'));
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type(newLimit);
+    await page.keyboard.press('Enter');
+    await form.waitFor({ state: 'detached' });
+    // While the replace is pending there is nothing to modify: focus stays in the row, on its trail.
+    await focusVisibly(order.getByRole('button', { name: /^Audit trail of / }));
+    // The broker confirms the replace; the stream brings the new size and price to the row.
+    await order.getByRole('cell', { name: '9', exact: true }).waitFor();
+    await order.getByRole('cell', { name: String(Number(newLimit)), exact: true }).waitFor();
+    await order.getByText('submitted').waitFor();
+
+    await tabTo(page, order.getByRole('button', { name: /^Cancel / }));
+    await page.keyboard.press('Enter');
+    await order.getByText('cancelled', { exact: true }).waitFor();
+    // The cancel button is gone; focus stays in the row, on a button that is still there.
+    await focusVisibly(order.getByRole('button', { name: /^Audit trail of / }));
+    await page.keyboard.press('Enter');
+    const trail = page.getByRole('region', { name: `Audit trail of order ${id}` });
+    await trail.getByText('order.replaced').waitFor();
+    await trail.getByText('order.cancelled').waitFor();
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await screenshot(page, 'blotter-keyboard');
+    await page.context().close();
   }, 150_000);
 });

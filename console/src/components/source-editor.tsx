@@ -1,5 +1,5 @@
-import { useId, useRef } from 'react';
-import { OmsProblemError } from '../api/http.ts';
+import { useId, useRef, useState } from 'react';
+import { describeError, OmsProblemError } from '../api/http.ts';
 
 /** Where a compile error is: 1-based line, 0-based column (as the API reports, from esbuild). */
 export interface CompileIssue {
@@ -19,6 +19,28 @@ export function compileIssues(error: unknown): CompileIssue[] {
       ? [{ line, column: typeof column === 'number' ? column : 0, message }]
       : [];
   });
+}
+
+/**
+ * The outcome of an upload: the compile errors to show at their lines, the problem's detail, or
+ * the notice `upload` returns on success.
+ */
+export function useUpload() {
+  const [issues, setIssues] = useState<CompileIssue[]>([]);
+  const [error, setError] = useState<string>();
+  const [notice, setNotice] = useState<string>();
+  const run = async (upload: () => Promise<string>) => {
+    setError(undefined);
+    setNotice(undefined);
+    setIssues([]);
+    try {
+      setNotice(await upload());
+    } catch (e) {
+      setIssues(compileIssues(e));
+      setError(describeError(e));
+    }
+  };
+  return { issues, error, notice, run };
 }
 
 /** Offsets of the start and end of a 1-based line in `text`. */

@@ -1,9 +1,9 @@
 import { useState, type FormEvent } from 'react';
-import { describeError, ok, oms } from '../api/http.ts';
+import { ok, oms } from '../api/http.ts';
 import { can, type Session } from '../api/session.ts';
 import type { Strategy } from '../api/types.ts';
 import { DateTime, Notice, ProblemMessage } from '../components/common.tsx';
-import { compileIssues, SourceEditor, type CompileIssue } from '../components/source-editor.tsx';
+import { SourceEditor, useUpload } from '../components/source-editor.tsx';
 import { StrategyStatus, symbolsOf } from '../components/strategy.tsx';
 import { DataTable, type Column } from '../components/table.tsx';
 import { useResource } from '../resource.ts';
@@ -93,39 +93,30 @@ function NewStrategy({ onCreated }: { onCreated: (id: string) => void }) {
   const [symbols, setSymbols] = useState('AAPL');
   const [params, setParams] = useState('{}');
   const [source, setSource] = useState('');
-  const [issues, setIssues] = useState<CompileIssue[]>([]);
-  const [error, setError] = useState<string>();
-  const [notice, setNotice] = useState<string>();
+  const upload = useUpload();
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setError(undefined);
-    setNotice(undefined);
-    setIssues([]);
-    let parsedParams: Record<string, unknown>;
-    try {
-      parsedParams = JSON.parse(params || '{}') as Record<string, unknown>;
-    } catch {
-      setError('Params must be a JSON object, e.g. {"fast": 5}.');
-      return;
-    }
-    try {
+    void upload.run(async () => {
+      let parsedParams: Record<string, unknown>;
+      try {
+        parsedParams = JSON.parse(params || '{}') as Record<string, unknown>;
+      } catch {
+        throw new Error('Params must be a JSON object, e.g. {"fast": 5}.');
+      }
       const body = { name: name.trim(), source, params: parsedParams, symbols: symbolsOf(symbols) };
       const created = await ok(oms.POST('/api/v1/strategies', { body }));
-      setNotice(`Strategy ${created.name} uploaded as version ${created.version}.`);
       setName('');
       setSource('');
       onCreated(created.id);
-    } catch (e) {
-      setIssues(compileIssues(e));
-      setError(describeError(e));
-    }
+      return `Strategy ${created.name} uploaded as version ${created.version}.`;
+    });
   };
 
   return (
     <section className="panel" aria-labelledby="new-strategy-title">
       <h2 id="new-strategy-title">New strategy</h2>
-      <form onSubmit={(e) => void submit(e)}>
+      <form onSubmit={submit}>
         <div className="grid-form">
           <label>
             Strategy name
@@ -144,10 +135,10 @@ function NewStrategy({ onCreated }: { onCreated: (id: string) => void }) {
           label="Source (TypeScript or JavaScript)"
           value={source}
           onChange={setSource}
-          issues={issues}
+          issues={upload.issues}
         />
-        <ProblemMessage error={error} />
-        <Notice>{notice}</Notice>
+        <ProblemMessage error={upload.error} />
+        <Notice>{upload.notice}</Notice>
         <div>
           <button type="submit">Upload strategy</button>
         </div>

@@ -3,7 +3,7 @@ import { describeError, ok, oms } from '../api/http.ts';
 import type { StreamEvent } from '../api/stream.ts';
 import type { Strategy } from '../api/types.ts';
 import { DateTime, Notice, ProblemMessage } from '../components/common.tsx';
-import { compileIssues, SourceEditor, type CompileIssue } from '../components/source-editor.tsx';
+import { SourceEditor, useUpload } from '../components/source-editor.tsx';
 import { StrategyStatus } from '../components/strategy.tsx';
 import { useResource } from '../resource.ts';
 import { BacktestPanel } from './backtest.tsx';
@@ -121,35 +121,27 @@ export function StrategyDetail({
 
 function NewVersion({ strategy, onUploaded }: { strategy: Strategy; onUploaded: () => void }) {
   const [source, setSource] = useState('');
-  const [issues, setIssues] = useState<CompileIssue[]>([]);
-  const [error, setError] = useState<string>();
-  const [notice, setNotice] = useState<string>();
+  const upload = useUpload();
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setError(undefined);
-    setNotice(undefined);
-    setIssues([]);
-    try {
+    void upload.run(async () => {
       const changed = await ok(
         oms.PUT('/api/v1/strategies/{id}', { params: { path: { id: strategy.id } }, body: { source } }),
       );
-      setNotice(`Version ${changed.version} uploaded.`);
       setSource('');
       onUploaded();
-    } catch (e) {
-      setIssues(compileIssues(e));
-      setError(describeError(e));
-    }
+      return `Version ${changed.version} uploaded.`;
+    });
   };
 
   return (
     <details className="new-version">
       <summary>Upload a new version</summary>
-      <form onSubmit={(e) => void submit(e)}>
-        <SourceEditor label="New source" value={source} onChange={setSource} issues={issues} />
-        <ProblemMessage error={error} />
-        <Notice>{notice}</Notice>
+      <form onSubmit={submit}>
+        <SourceEditor label="New source" value={source} onChange={setSource} issues={upload.issues} />
+        <ProblemMessage error={upload.error} />
+        <Notice>{upload.notice}</Notice>
         <div>
           <button type="submit">Upload version</button>
         </div>

@@ -83,6 +83,15 @@ export class ConsoleSite extends Construct {
 
     // https://<id>.execute-api.<region>.amazonaws.com → its host name.
     const apiHost = Fn.select(2, Fn.split('/', props.apiUrl));
+    const toApi: cloudfront.BehaviorOptions = {
+      origin: new origins.HttpOrigin(apiHost, {
+        protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+      }),
+      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+      allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
+      cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+      originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+    };
     this.distribution = new cloudfront.Distribution(this, 'Cdn', {
       comment: 'OMS web console',
       defaultRootObject: 'index.html',
@@ -105,17 +114,8 @@ export class ConsoleSite extends Construct {
           },
         ],
       },
-      additionalBehaviors: {
-        '/api/*': {
-          origin: new origins.HttpOrigin(apiHost, {
-            protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
-          }),
-          viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
-          allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
-          cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
-          originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
-        },
-      },
+      // The operator's health view reads /health/ready/details: the API's too, never the bucket's.
+      additionalBehaviors: { '/api/*': toApi, '/health/*': toApi },
     });
     const cdn = this.distribution;
     for (const [rule, reason] of [

@@ -530,3 +530,21 @@ describe('stacks', () => {
     }
   });
 });
+
+describe('web console', () => {
+  it('CloudFront sends /api/* and /health/* to the HTTP API uncached, and everything else to the bucket', () => {
+    const template = real.templates.get(real.oms.consoleStack.stackName)!;
+    const [distribution] = Object.values(template.findResources('AWS::CloudFront::Distribution'));
+    const config = distribution!.Properties.DistributionConfig as {
+      DefaultCacheBehavior: { TargetOriginId: string };
+      CacheBehaviors: Array<{ PathPattern: string; TargetOriginId: string; CachePolicyId: string }>;
+    };
+    const behaviors = config.CacheBehaviors;
+    expect(behaviors.map((b) => b.PathPattern)).toEqual(['/api/*', '/health/*']);
+    // One origin for both: the API's; the default behavior keeps the bucket.
+    expect(new Set(behaviors.map((b) => b.TargetOriginId)).size).toBe(1);
+    expect(behaviors[0]!.TargetOriginId).not.toBe(config.DefaultCacheBehavior.TargetOriginId);
+    // AWS's managed CachingDisabled policy.
+    for (const b of behaviors) expect(b.CachePolicyId).toBe('4135ea2d-6df8-44a3-9df3-4b5a84be39ad');
+  });
+});

@@ -24,6 +24,12 @@ export interface RouteSpec {
   access?: HandlerAccess[];
   /** Files the handler reads at run time (relative to the project root), shipped beside its bundle. */
   files?: string[];
+  /**
+   * npm packages the handler loads from `node_modules` at run time instead of from its bundle
+   * (a package that finds its own files by path, like esbuild-wasm): left out of the bundle and
+   * copied whole, from the project's node_modules, into the bundle's.
+   */
+  packages?: string[];
 }
 
 export interface QueueSpec {
@@ -361,7 +367,14 @@ export const routes: RouteSpec[] = [
     handler: 'functions/marketdata/get-quote.ts',
     auth: 'caller',
   },
-  { method: 'POST', path: '/api/v1/strategies', handler: 'functions/strategies/create.ts', auth: 'caller' },
+  // Uploads compile with esbuild-wasm, which runs its WebAssembly from its own package folder.
+  {
+    method: 'POST',
+    path: '/api/v1/strategies',
+    handler: 'functions/strategies/create.ts',
+    auth: 'caller',
+    packages: ['esbuild-wasm'],
+  },
   {
     method: 'GET',
     path: '/api/v1/strategies',
@@ -381,6 +394,7 @@ export const routes: RouteSpec[] = [
     path: '/api/v1/strategies/{id}',
     handler: 'functions/strategies/update.ts',
     auth: 'caller',
+    packages: ['esbuild-wasm'],
   },
   {
     method: 'POST',

@@ -9,6 +9,8 @@ export interface HandlerUse {
   readonly access: Set<Access>;
   /** Files shipped beside the bundle (see RouteSpec.files). */
   readonly files: Set<string>;
+  /** Packages shipped in the bundle's node_modules (see RouteSpec.packages). */
+  readonly packages: Set<string>;
 }
 
 export const TIMEOUTS: Record<HandlerKind, Duration> = {
@@ -34,16 +36,22 @@ export function collectHandlers(topology: Topology): Map<string, HandlerUse> {
   const add = (
     handler: string,
     kind: HandlerKind,
-    spec: { readonly access?: readonly Access[] | undefined; readonly files?: readonly string[] | undefined },
+    spec: {
+      readonly access?: readonly Access[] | undefined;
+      readonly files?: readonly string[] | undefined;
+      readonly packages?: readonly string[] | undefined;
+    },
   ) => {
     const use = uses.get(handler) ?? {
       kinds: new Set<HandlerKind>(),
       access: new Set<Access>(),
       files: new Set<string>(),
+      packages: new Set<string>(),
     };
     use.kinds.add(kind);
     for (const a of accessOf(spec)) use.access.add(a);
     for (const f of spec.files ?? []) use.files.add(f);
+    for (const p of spec.packages ?? []) use.packages.add(p);
     uses.set(handler, use);
   };
   for (const route of topology.routes) add(route.handler, 'route', route);

@@ -42,6 +42,7 @@ export class FunctionsStack extends Stack {
         timeout: timeoutOf(use),
         logRetention: props.logRetention,
         files: [...use.files],
+        packages: [...use.packages],
       });
       grantAccess(fn.role, use.access, props.targets);
       this.functions.set(handler, fn);

@@ -668,7 +668,7 @@ export interface paths {
         put?: never;
         /**
          * Backtest the current version
-         * @description Runs the same compiled module over uploaded bars, or the broker connection’s historical bars, with the fill model of docs/strategies.md.
+         * @description Queues a run of the same compiled module over uploaded bars, or the broker connection’s historical bars, with the fill model of docs/strategies.md. The answer comes at once with status `queued`; a worker runs the backtest (`running`, then `done` or `failed`): poll `GET /api/v1/backtests/{id}`.
          */
         post: operations["runBacktest"];
         delete?: never;
@@ -686,7 +686,7 @@ export interface paths {
         };
         /**
          * A backtest
-         * @description Trades, equity curve and statistics (pnl, returnPct, maxDrawdownPct, sharpe, trades, winRate, exposure).
+         * @description Its status (`queued`, `running`, `done`, `failed` with `failure`); once done, trades, equity curve and statistics (pnl, returnPct, maxDrawdownPct, sharpe, trades, winRate, exposure).
          */
         get: operations["getBacktest"];
         put?: never;
@@ -1897,7 +1897,7 @@ export interface components {
         BacktestAccepted: {
             id: string;
             /** @enum {string} */
-            status: "running" | "done" | "failed";
+            status: "queued" | "running" | "done" | "failed";
         };
         BacktestRequest: {
             /** Format: date-time */
@@ -1957,7 +1957,7 @@ export interface components {
             strategyId: string;
             version: number;
             /** @enum {string} */
-            status: "running" | "done" | "failed";
+            status: "queued" | "running" | "done" | "failed";
             failure?: {
                 code: string;
                 detail: string;
@@ -9492,7 +9492,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "id": "01JF3Q7SB2D4F6H8K0M2P4R6T8",
-                     *       "status": "done"
+                     *       "status": "queued"
                      *     }
                      */
                     "application/json": components["schemas"]["BacktestAccepted"];

@@ -10,7 +10,13 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
  * privilege). Omitted: `['table:read', 'table:write']`. Locally nothing is enforced.
  */
 export type HandlerAccess =
-  'table:read' | 'table:write' | 'orders:send' | 'webhooks:send' | 'events:put' | 'users:manage';
+  | 'table:read'
+  | 'table:write'
+  | 'orders:send'
+  | 'webhooks:send'
+  | 'backtests:send'
+  | 'events:put'
+  | 'users:manage';
 
 /** An HTTP route served by one handler file (a module exporting `handler`). */
 export interface RouteSpec {
@@ -24,6 +30,12 @@ export interface RouteSpec {
   access?: HandlerAccess[];
   /** Files the handler reads at run time (relative to the project root), shipped beside its bundle. */
   files?: string[];
+  /**
+   * npm packages the handler loads from `node_modules` at run time instead of from its bundle
+   * (a package that finds its own files by path, like esbuild-wasm): left out of the bundle and
+   * copied whole, from the project's node_modules, into the bundle's.
+   */
+  packages?: string[];
 }
 
 export interface QueueSpec {
@@ -40,6 +52,10 @@ export interface QueueConsumerSpec {
   handler: string;
   batchSize: number;
   access?: HandlerAccess[];
+  /** Longer than a consumer's default 30 s; the queue's visibility timeout must cover it. */
+  timeoutSeconds?: number;
+  /** As RouteSpec.files. */
+  files?: string[];
 }
 
 /** A handler run on a fixed rate (an EventBridge Scheduler schedule in AWS). */
@@ -94,6 +110,8 @@ export const queues = {
   webhooks: { name: 'oms-webhooks', fifo: false, visibilityTimeoutSeconds: 60, maxReceiveCount: 8 },
   // Order, position and strategy events for the strategy host (docs/strategies.md).
   strategies: { name: 'oms-strategies', fifo: false, visibilityTimeoutSeconds: 60, maxReceiveCount: 5 },
+  // Queued backtests for their worker; a message stays hidden while one runs (up to 5 minutes).
+  backtests: { name: 'oms-backtests', fifo: false, visibilityTimeoutSeconds: 900, maxReceiveCount: 3 },
 } as const satisfies Record<string, QueueSpec>;
 
 /** The DLQ of a queue is named after it. */
@@ -361,7 +379,14 @@ export const routes: RouteSpec[] = [
     handler: 'functions/marketdata/get-quote.ts',
     auth: 'caller',
   },
-  { method: 'POST', path: '/api/v1/strategies', handler: 'functions/strategies/create.ts', auth: 'caller' },
+  // Uploads compile with esbuild-wasm, which runs its WebAssembly from its own package folder.
+  {
+    method: 'POST',
+    path: '/api/v1/strategies',
+    handler: 'functions/strategies/create.ts',
+    auth: 'caller',
+    packages: ['esbuild-wasm'],
+  },
   {
     method: 'GET',
     path: '/api/v1/strategies',
@@ -381,6 +406,7 @@ export const routes: RouteSpec[] = [
     path: '/api/v1/strategies/{id}',
     handler: 'functions/strategies/update.ts',
     auth: 'caller',
+    packages: ['esbuild-wasm'],
   },
   {
     method: 'POST',
@@ -408,13 +434,13 @@ export const routes: RouteSpec[] = [
     auth: 'caller',
     access: ['table:read'],
   },
-  // Runs the strategy in the QuickJS sandbox inside the function: its WebAssembly ships beside the bundle.
+  // Stores the backtest as queued and sends it to its worker (functions/strategies/run-backtest.ts).
   {
     method: 'POST',
     path: '/api/v1/strategies/{id}/backtests',
     handler: 'functions/strategies/backtest.ts',
     auth: 'caller',
-    files: ['node_modules/@jitl/quickjs-wasmfile-release-sync/dist/emscripten-module.wasm'],
+    access: ['table:read', 'table:write', 'backtests:send'],
   },
   {
     method: 'GET',
@@ -453,6 +479,15 @@ export const queueConsumers: QueueConsumerSpec[] = [
     batchSize: 10,
     access: ['table:read', 'table:write', 'webhooks:send'],
   },
+  // Runs queued backtests in the QuickJS sandbox, one per invocation: its WebAssembly ships beside the bundle.
+  {
+    queue: 'backtests',
+    handler: 'functions/strategies/run-backtest.ts',
+    batchSize: 1,
+    timeoutSeconds: 300,
+    access: ['table:read', 'table:write'],
+    files: ['node_modules/@jitl/quickjs-wasmfile-release-sync/dist/emscripten-module.wasm'],
+  },
 ];
 
 export const schedules: ScheduleSpec[] = [
@@ -471,6 +506,7 @@ export const env = {
   ordersQueueUrl: 'OMS_ORDERS_QUEUE_URL',
   webhooksQueueUrl: 'OMS_WEBHOOKS_QUEUE_URL',
   strategiesQueueUrl: 'OMS_STRATEGIES_QUEUE_URL',
+  backtestsQueueUrl: 'OMS_BACKTESTS_QUEUE_URL',
   eventBusName: 'OMS_EVENT_BUS',
   userPoolId: 'OMS_USER_POOL_ID',
   userPoolClientId: 'OMS_USER_POOL_CLIENT_ID',

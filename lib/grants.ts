@@ -26,6 +26,7 @@ export function grantAccess(role: iam.IRole, access: ReadonlySet<Access>, target
   const queueGrant = (key: QueueKey) => targets.queues[key].queue.grantSendMessages(role);
   if (access.has('orders:send')) queueGrant('orders');
   if (access.has('webhooks:send')) queueGrant('webhooks');
+  if (access.has('backtests:send')) queueGrant('backtests');
   if (access.has('events:put')) targets.bus.grantPutEventsTo(role);
   if (access.has('users:manage')) {
     targets.userPool.grant(

@@ -9,6 +9,10 @@ export interface HandlerUse {
   readonly access: Set<Access>;
   /** Files shipped beside the bundle (see RouteSpec.files). */
   readonly files: Set<string>;
+  /** Packages shipped in the bundle's node_modules (see RouteSpec.packages). */
+  readonly packages: Set<string>;
+  /** Timeouts the topology asks for beyond the kinds' defaults (QueueConsumerSpec.timeoutSeconds). */
+  readonly timeoutsSeconds: Set<number>;
 }
 
 export const TIMEOUTS: Record<HandlerKind, Duration> = {
@@ -25,7 +29,10 @@ export const TIMEOUTS: Record<HandlerKind, Duration> = {
 
 /** The longest timeout any of a handler's uses needs. */
 export function timeoutOf(use: HandlerUse): Duration {
-  return [...use.kinds].map((k) => TIMEOUTS[k]).reduce((a, b) => (a.toSeconds() >= b.toSeconds() ? a : b));
+  return [
+    ...[...use.kinds].map((k) => TIMEOUTS[k]),
+    ...[...use.timeoutsSeconds].map((s) => Duration.seconds(s)),
+  ].reduce((a, b) => (a.toSeconds() >= b.toSeconds() ? a : b));
 }
 
 /** Every distinct handler file in the topology, with what it is used as and the union of its grants. */
@@ -34,16 +41,25 @@ export function collectHandlers(topology: Topology): Map<string, HandlerUse> {
   const add = (
     handler: string,
     kind: HandlerKind,
-    spec: { readonly access?: readonly Access[] | undefined; readonly files?: readonly string[] | undefined },
+    spec: {
+      readonly access?: readonly Access[] | undefined;
+      readonly files?: readonly string[] | undefined;
+      readonly packages?: readonly string[] | undefined;
+      readonly timeoutSeconds?: number | undefined;
+    },
   ) => {
     const use = uses.get(handler) ?? {
       kinds: new Set<HandlerKind>(),
       access: new Set<Access>(),
       files: new Set<string>(),
+      packages: new Set<string>(),
+      timeoutsSeconds: new Set<number>(),
     };
     use.kinds.add(kind);
     for (const a of accessOf(spec)) use.access.add(a);
     for (const f of spec.files ?? []) use.files.add(f);
+    for (const p of spec.packages ?? []) use.packages.add(p);
+    if (spec.timeoutSeconds !== undefined) use.timeoutsSeconds.add(spec.timeoutSeconds);
     uses.set(handler, use);
   };
   for (const route of topology.routes) add(route.handler, 'route', route);

@@ -23,6 +23,7 @@ import { FunctionsStack } from './stacks/functions.ts';
 import { IdentityStack } from './stacks/identity.ts';
 import { MessagingStack } from './stacks/messaging.ts';
 import { MonitoringStack } from './stacks/monitoring.ts';
+import { StrategiesStack } from './stacks/strategies.ts';
 import { projectRoot, type Topology } from './topology.ts';
 
 export { checkSettings, RESOURCE_ENV } from './settings.ts';
@@ -55,11 +56,12 @@ export interface OmsAppProps {
  *
  *   Data ─┬─ Messaging ─┬─ Api ── Api<Group>… ─┬─ Monitoring
  *         │  Identity ──┤                      │
- *         └─────────────┴─ Bridge ─────────────┘
+ *         └─────────────┴─ Bridge ─ Strategies ┘
  *
  * Data (table, key), Messaging (queues, bus, rules), Identity (user pool, its triggers), Api
  * (HTTP API, stage, authorizer), one FunctionsStack per function group (lib/handlers.ts:
  * functions with their routes, consumers, schedules), Bridge (network, Fargate service),
+ * Strategies (the strategy host on the bridge's network),
  * Monitoring (dashboard, alarms). References only point left to right: constructs are passed
  * down as props and CDK turns them into exports and imports.
  */
@@ -72,6 +74,7 @@ export class OmsApp {
   /** Function-group stacks by group name. */
   readonly functionStacks = new Map<string, FunctionsStack>();
   readonly bridgeStack: BridgeStack;
+  readonly strategiesStack: StrategiesStack;
   readonly consoleStack: ConsoleStack;
   readonly monitoringStack: MonitoringStack;
   /** The WebSocket stream (in the Stream function group's stack), when the topology has one. */
@@ -206,6 +209,14 @@ export class OmsApp {
       logRetention,
     });
 
+    this.strategiesStack = new StrategiesStack(scope, `${prefix}-Strategies`, {
+      ...describe('strategy host on Fargate'),
+      network: this.bridgeStack.network,
+      targets,
+      environment,
+      logRetention,
+    });
+
     this.monitoringStack = new MonitoringStack(scope, `${prefix}-Monitoring`, {
       ...describe('dashboard and alarms'),
       api: this.apiStack.http.api,
@@ -233,6 +244,7 @@ export class OmsApp {
       ...this.functionStacks.values(),
       this.consoleStack,
       this.bridgeStack,
+      this.strategiesStack,
       this.monitoringStack,
     ];
   }

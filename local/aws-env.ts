@@ -6,7 +6,7 @@ export interface LocalEndpoints {
   sqs: string;
   eventbridge?: string;
   tableName: string;
-  queueUrls: { orders: string; webhooks: string };
+  queueUrls: { orders: string; webhooks: string; backtests?: string };
   eventBusName: string;
 }
 
@@ -38,5 +38,6 @@ export function useLocalAws(endpoints: LocalEndpoints): void {
   process.env[env.tableName] = endpoints.tableName;
   process.env[env.ordersQueueUrl] = endpoints.queueUrls.orders;
   process.env[env.webhooksQueueUrl] = endpoints.queueUrls.webhooks;
+  if (endpoints.queueUrls.backtests) process.env[env.backtestsQueueUrl] = endpoints.queueUrls.backtests;
   process.env[env.eventBusName] = endpoints.eventBusName;
 }

@@ -24,9 +24,9 @@ export function loadHandler(file: string): Promise<LambdaHandler> {
   return handler;
 }
 
-/** A Lambda context as the runtime would pass it. */
-export function lambdaContext(functionName: string, requestId = randomUUID()): Context {
-  const deadline = Date.now() + 30_000;
+/** A Lambda context as the runtime would pass it (`timeoutMs`: the function's timeout). */
+export function lambdaContext(functionName: string, requestId = randomUUID(), timeoutMs = 30_000): Context {
+  const deadline = Date.now() + timeoutMs;
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName,

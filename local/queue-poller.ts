@@ -38,6 +38,8 @@ export function pollQueue(options: {
   queueUrl: string;
   handler: string;
   batchSize: number;
+  /** The consumer's timeout, as its context reports it (QueueConsumerSpec.timeoutSeconds). */
+  timeoutSeconds?: number;
   onError?: (error: unknown) => void;
 }): QueuePoller {
   let running = true;
@@ -58,7 +60,11 @@ export function pollQueue(options: {
         try {
           const result = (await handler(
             toSqsEvent(Messages, options.queueUrl),
-            lambdaContext(functionName(options.handler)),
+            lambdaContext(
+              functionName(options.handler),
+              undefined,
+              options.timeoutSeconds === undefined ? undefined : options.timeoutSeconds * 1000,
+            ),
           )) as SQSBatchResponse | undefined;
           failed = new Set(result?.batchItemFailures?.map((f) => f.itemIdentifier) ?? []);
         } catch (error) {

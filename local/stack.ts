@@ -145,6 +145,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         queueUrl: queueUrls[consumer.queue],
         handler: consumer.handler,
         batchSize: consumer.batchSize,
+        ...('timeoutSeconds' in consumer ? { timeoutSeconds: consumer.timeoutSeconds } : {}),
         onError: (error) => log(`consumer ${consumer.handler} failed: ${String(error)}`),
       });
       stops.push(() => poller.stop());

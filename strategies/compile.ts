@@ -1,7 +1,12 @@
-import { transform, type Message } from 'esbuild';
+import { transform, type Message } from 'esbuild-wasm';
 import { StrategyCompileError } from '../core/strategies/errors.ts';
 
 /**
+ * esbuild-wasm rather than esbuild: the upload functions run on linux-arm64 Lambda, and esbuild's
+ * API needs the native binary of the platform it runs on, which a bundle built elsewhere lacks.
+ * The WebAssembly build is the same compiler on every platform (slower to start: about a second
+ * for its first transform, milliseconds after).
+ *
  * Compiles an uploaded TypeScript or JavaScript module to the CommonJS the sandbox loads. Only a
  * syntax transform: nothing is resolved or bundled, so an `import` becomes a `require` that the
  * sandbox does not have, and the strategy fails when it loads.

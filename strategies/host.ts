@@ -4,11 +4,6 @@
  * it asks through the order use cases, keeps its state, and stops it with a reason when it breaks
  * a limit or throws. One tenant's strategies share a process; no two tenants ever do.
  */
-import type { MarketDataTypeId, Quote } from '../core/marketdata/quote.ts';
-import type { Order } from '../core/orders/order.ts';
-import { orderView } from '../core/orders/order.ts';
-import type { OrderDeps } from '../core/orders/service.ts';
-import type { PositionReader } from '../core/positions/service.ts';
 import {
   DEFAULT_LIMITS,
   orderPrefix,
@@ -19,33 +14,13 @@ import {
   type HandlerName,
 } from '../core/strategies/callbacks.ts';
 import type { Strategy, StrategyRuntime } from '../core/strategies/model.ts';
-import type { StrategyStore } from '../core/strategies/ports.ts';
 import { failStrategy } from '../core/strategies/service.ts';
+import type { Quote } from '../core/marketdata/quote.ts';
 import { performActions } from './actions.ts';
+import { ctxOrder, quoteArg, type BusEvent, type HostDeps } from './host-args.ts';
 import { TenantProcess } from './tenant-process.ts';
 
-export interface HostLogger {
-  info(message: string, data?: Record<string, unknown>): void;
-  warn(message: string, data?: Record<string, unknown>): void;
-  error(message: string, data?: Record<string, unknown>): void;
-}
-
-export interface HostDeps {
-  store: StrategyStore;
-  orders: OrderDeps;
-  positions: PositionReader;
-  quotes: { get(symbol: string): Promise<Quote | undefined> };
-  log: HostLogger;
-  limits?: CallbackLimits;
-  /** The host's clock, for timers only (callbacks see event time). */
-  clock?: () => number;
-}
-
-/** A bus event as the host receives it (EventBridge `detail-type` and `detail`). */
-export interface BusEvent {
-  detailType: string;
-  detail: Record<string, unknown>;
-}
+export type { BusEvent, HostDeps, HostLogger } from './host-args.ts';
 
 interface Loaded {
   strategy: Strategy;
@@ -56,6 +31,8 @@ interface Loaded {
   chain: Promise<void>;
   lastQuoteAt: Map<string, string>;
   gone: boolean;
+  /** The symbols (joined) last subscribed for it. */
+  subscribed?: string;
 }
 
 const RECENT_EVENTS = 200;
@@ -66,6 +43,8 @@ export class StrategyHost {
   private readonly loaded = new Map<string, Loaded>();
   private readonly processes = new Map<string, TenantProcess>();
   private refreshing: Promise<void> = Promise.resolve();
+  /** Tenants whose strategy-made subscriptions may have lost their last strategy. */
+  private readonly released = new Set<string>();
 
   constructor(deps: HostDeps) {
     this.deps = deps;
@@ -107,10 +86,41 @@ export class StrategyHost {
           current.generation !== current.process.generation);
       if (current && !stale) {
         current.strategy = { ...strategy };
+        await this.subscribeFor(current);
         continue;
       }
       if (current) await this.unload(current);
       await this.load(strategy);
+    }
+    await this.releaseMarketData();
+  }
+
+  /** Subscribes the strategy's symbols when they changed; false when it failed for it. */
+  private async subscribeFor(l: Loaded): Promise<boolean> {
+    const market = this.deps.marketData;
+    const symbols = [...l.strategy.symbols].sort().join(',');
+    if (!market || l.subscribed === symbols) return true;
+    const failure = await market.want(l.strategy.tenantId, l.strategy.id, l.strategy.symbols);
+    if (failure) {
+      await this.fail(l, failure);
+      return false;
+    }
+    if (l.subscribed !== undefined) this.released.add(l.strategy.tenantId);
+    l.subscribed = symbols;
+    return true;
+  }
+
+  /** Ends the subscriptions no running strategy of a tenant declares any more. */
+  private async releaseMarketData(): Promise<void> {
+    const market = this.deps.marketData;
+    if (!market) return;
+    for (const tenantId of [...this.released]) {
+      this.released.delete(tenantId);
+      const wanted = new Set<string>();
+      for (const l of this.loaded.values())
+        if (l.strategy.tenantId === tenantId) for (const s of l.strategy.symbols) wanted.add(s);
+      const ended = await market.release(tenantId, wanted);
+      if (ended.length > 0) this.deps.log.info('market data released', { tenant: tenantId, symbols: ended });
     }
   }
 
@@ -151,6 +161,7 @@ export class StrategyHost {
     };
     if (failure) return void (await this.fail(l, failure));
     this.loaded.set(key, l);
+    if (!(await this.subscribeFor(l))) return;
     this.deps.log.info('strategy loaded', {
       tenant: strategy.tenantId,
       strategy: strategy.id,
@@ -163,6 +174,7 @@ export class StrategyHost {
   private async unload(l: Loaded): Promise<void> {
     l.gone = true;
     this.loaded.delete(l.key);
+    this.released.add(l.strategy.tenantId);
     await l.process.unload(l.key);
     if (![...this.loaded.values()].some((o) => o.process === l.process)) {
       l.process.close();
@@ -285,7 +297,11 @@ export class StrategyHost {
 
   /** An event from the bus: lifecycle changes refresh; order events go to the strategy that placed the order. */
   async onBusEvent(event: BusEvent): Promise<void> {
-    if (event.detailType.startsWith('strategy.')) return this.refresh();
+    if (event.detailType.startsWith('strategy.')) {
+      // Also after a stop the host never saw run (it was down): that tenant's lines are looked at.
+      if (typeof event.detail.tenantId === 'string') this.released.add(event.detail.tenantId);
+      return this.refresh();
+    }
     if (!event.detailType.startsWith('order.')) return;
     const data = event.detail.data as
       { order?: Record<string, unknown>; fill?: Record<string, unknown> } | undefined;
@@ -376,32 +392,4 @@ export class StrategyHost {
     for (const p of this.processes.values()) p.close();
     this.processes.clear();
   }
-}
-
-function ctxOrder(o: Order) {
-  const v = orderView(o);
-  return {
-    id: v.id,
-    clientOrderId: v.clientOrderId,
-    symbol: v.symbol,
-    side: v.side,
-    quantity: v.quantity,
-    type: v.type,
-    limitPrice: v.limitPrice,
-    stopPrice: v.stopPrice,
-    status: v.status,
-    filledQuantity: v.filledQuantity,
-  };
-}
-
-function quoteArg(q: Quote) {
-  const n = (v: string | undefined) => (v === undefined ? null : Number(v));
-  return {
-    symbol: q.symbol,
-    bid: n(q.bid),
-    ask: n(q.ask),
-    last: n(q.last),
-    at: q.at,
-    delayed: q.marketDataType !== (1 as MarketDataTypeId),
-  };
 }

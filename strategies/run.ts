@@ -11,9 +11,12 @@ import { DynamoOrderStore } from '../adapters/dynamodb/order-store.ts';
 import { DynamoQuoteCache } from '../adapters/dynamodb/quote-cache.ts';
 import { DynamoQuoteSource } from '../adapters/dynamodb/quote-source.ts';
 import { DynamoStrategyStore } from '../adapters/dynamodb/strategy-store.ts';
+import { DynamoSubscriptionStore } from '../adapters/dynamodb/subscriptions-store.ts';
 import { SqsOrderQueue } from '../adapters/sqs/order-queue.ts';
+import { marketDataConfig, type MarketDataConfig } from '../core/marketdata/config.ts';
 import type { CallbackLimits } from '../core/strategies/callbacks.ts';
 import { StrategyHost, type HostLogger } from './host.ts';
+import { StrategyMarketData } from './market-data.ts';
 
 export interface StrategyHostConfig {
   dynamo: DynamoDBClient;
@@ -28,6 +31,8 @@ export interface StrategyHostConfig {
   refreshMs?: number;
   waitSeconds?: number;
   limits?: CallbackLimits;
+  /** The line limit and quote TTL the subscriptions follow; by default from the environment. */
+  marketData?: MarketDataConfig;
 }
 
 export interface RunningHost {
@@ -40,6 +45,7 @@ export async function startStrategyHost(config: StrategyHostConfig): Promise<Run
   const doc = DynamoDBDocumentClient.from(config.dynamo, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
+  const marketData = config.marketData ?? marketDataConfig(process.env);
   const host = new StrategyHost({
     store: new DynamoStrategyStore(doc, config.tableName),
     orders: {
@@ -50,6 +56,13 @@ export async function startStrategyHost(config: StrategyHostConfig): Promise<Run
     },
     positions: new DynamoExecutionStore(config.dynamo, config.tableName),
     quotes: new DynamoQuoteCache(config.dynamo, config.tableName, { ttlSeconds: 3600 }),
+    marketData: new StrategyMarketData({
+      subscriptions: new DynamoSubscriptionStore(config.dynamo, config.tableName),
+      quotes: new DynamoQuoteCache(config.dynamo, config.tableName, {
+        ttlSeconds: marketData.quoteTtlSeconds,
+      }),
+      config: marketData,
+    }),
     log: config.log,
     ...(config.limits ? { limits: config.limits } : {}),
   });

@@ -350,4 +350,9 @@ export const strategyKeys = {
     pk: tenantPk(tenantId),
     sk: `BACKTEST${SEP}${assertSafe(id, 'backtest id')}`,
   }),
+  /** The n-th chunk of the bars uploaded with a backtest, kept until its worker read them. */
+  backtestBars: (tenantId: string, id: string, chunk: number): ItemKey => ({
+    pk: tenantPk(tenantId),
+    sk: `BACKTEST${SEP}${assertSafe(id, 'backtest id')}${SEP}BARS${SEP}${String(chunk).padStart(4, '0')}`,
+  }),
 };

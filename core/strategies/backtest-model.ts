@@ -65,13 +65,21 @@ export function uploadedBars(request: BacktestRequest, symbols: string[]): Bar[]
     .filter((b) => wanted.has(b.symbol) && Date.parse(b.time) >= from && Date.parse(b.time) < to);
 }
 
+/** Queued at the request, running once its worker took it, then done or failed. */
+export const BACKTEST_STATUSES = ['queued', 'running', 'done', 'failed'] as const;
+
 /** A stored backtest. */
 export interface Backtest {
   id: string;
   tenantId: string;
   strategyId: string;
   version: number;
-  status: 'running' | 'done' | 'failed';
+  status: (typeof BACKTEST_STATUSES)[number];
+  /** The strategy's params when the backtest was asked for: a later PUT does not change the run. */
+  params?: Record<string, unknown>;
+  /** Whether the bars came with the request (stored apart) or come from the broker at run time. */
+  uploaded?: boolean;
+  startedAt?: string;
   request: {
     from: string;
     to: string;

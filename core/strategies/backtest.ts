@@ -32,6 +32,8 @@ export interface BacktestConfig {
   commissionPerShare: Dec;
   slippageTicks: number;
   limits?: CallbackLimits;
+  /** Asked before each bar time: true stops the run, failed (the worker's time is running out). */
+  shouldStop?: () => boolean;
 }
 
 export interface BacktestOutcome {
@@ -247,6 +249,13 @@ export async function runBacktest(
   const first = groups[0]?.[0];
   if (first) await run.callback('onStart', null, Date.parse(first.time), 0, 'start');
   for (let step = 1; step <= groups.length && !run.failure; step++) {
+    if (config.shouldStop?.()) {
+      run.failure = {
+        code: 'BACKTEST_TIME_LIMIT',
+        detail: `stopped after ${step - 1} of ${groups.length} bar times: the backtest took longer than its worker may run`,
+      };
+      break;
+    }
     const group = groups[step - 1] as Bar[];
     const now = Date.parse((group[0] as Bar).time);
     const due = run.timers

@@ -46,6 +46,24 @@ export interface StrategyStore {
   getBacktest(tenantId: string, id: string): Promise<Backtest | undefined>;
 }
 
+/** Bars uploaded with a backtest request, kept apart from the backtest until its worker runs it. */
+export interface BacktestBarStore {
+  put(tenantId: string, backtestId: string, bars: Bar[]): Promise<void>;
+  /** The bars as put, in the same order; empty when none are stored (or they expired). */
+  get(tenantId: string, backtestId: string): Promise<Bar[]>;
+}
+
+/** What a backtest worker receives. */
+export interface BacktestJob {
+  tenantId: string;
+  backtestId: string;
+}
+
+/** Hands a queued backtest to a worker. */
+export interface BacktestQueue {
+  send(job: BacktestJob): Promise<void>;
+}
+
 /** Historical bars for backtests. */
 export interface BarSource {
   bars(request: { symbols: string[]; from: string; to: string; barSize: BarSize }): Promise<Bar[]>;

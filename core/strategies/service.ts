@@ -4,9 +4,7 @@ import type * as z from 'zod';
 import { ValidationError } from '../errors.ts';
 import { zodIssues } from '../validation.ts';
 import type { Actor } from '../orders/service.ts';
-import { runBacktest } from './backtest.ts';
-import { BacktestRequest, outcomeRecord, uploadedBars, type Backtest } from './backtest-model.ts';
-import { BacktestNotFoundError, BarsUnavailableError, StrategyNotFoundError } from './errors.ts';
+import { StrategyNotFoundError } from './errors.ts';
 import {
   CreateStrategyRequest,
   MAX_STRATEGIES_PER_TENANT,
@@ -16,7 +14,7 @@ import {
   type StrategyEventDetail,
   type StrategyFailure,
 } from './model.ts';
-import type { BarSource, Compiler, RunnerFactory, StrategyStore } from './ports.ts';
+import type { Compiler, StrategyStore } from './ports.ts';
 
 export interface StrategyDeps {
   store: StrategyStore;
@@ -24,27 +22,15 @@ export interface StrategyDeps {
   now?: () => Date;
 }
 
-export interface BacktestDeps {
-  store: StrategyStore;
-  load: RunnerFactory;
-  /** Bars from the tenant's broker connection, for requests that upload none. */
-  bars?: BarSource;
-  now?: () => Date;
-}
-
-/** Stored results are capped to fit one item; statistics always cover the whole run. */
-const STORED_EQUITY_POINTS = 3000;
-const STORED_TRADES = 500;
-
-function parse<S extends z.ZodType>(schema: S, body: unknown, what: string): z.output<S> {
+export function parse<S extends z.ZodType>(schema: S, body: unknown, what: string): z.output<S> {
   const parsed = schema.safeParse(body);
   if (!parsed.success) throw new ValidationError(`Invalid ${what}`, zodIssues(parsed.error, 'body'));
   return parsed.data;
 }
 
-const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+export const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 
-const nowIso = (deps: { now?: () => Date }) => (deps.now?.() ?? new Date()).toISOString();
+export const nowIso = (deps: { now?: () => Date }) => (deps.now?.() ?? new Date()).toISOString();
 
 /** The strategy.* event of a change. */
 export function strategyEvent(
@@ -177,95 +163,4 @@ export async function failStrategy(
     recorded,
     strategyEvent(strategy, 'strategy.failed', 'strategy-host', at, failure),
   );
-}
-
-/** POST /strategies/{id}/backtests: runs the current version over the bars and stores the result. */
-export async function backtestStrategy(deps: BacktestDeps, actor: Actor, id: string, body: unknown) {
-  const request = parse(BacktestRequest, body, 'backtest');
-  const strategy = await getStrategy(deps, actor, id);
-  const symbols = request.symbols ?? strategy.symbols;
-  if (symbols.length === 0)
-    throw new ValidationError('Name the symbols to test', [{ path: 'body.symbols', message: 'required' }]);
-  const bars = request.bars
-    ? uploadedBars(request, symbols)
-    : await (async () => {
-        if (!deps.bars)
-          throw new BarsUnavailableError('No broker connection serves historical bars here; upload bars');
-        return deps.bars.bars({ symbols, from: request.from, to: request.to, barSize: request.barSize });
-      })();
-  if (bars.length === 0) throw new BarsUnavailableError(`No bars for ${symbols.join(', ')} in the range`);
-  const version = await deps.store.getVersion(actor.tenantId, id, strategy.version);
-  if (!version) throw new StrategyNotFoundError(id);
-  const createdAt = nowIso(deps);
-  const base: Backtest = {
-    id: ulid(),
-    tenantId: actor.tenantId,
-    strategyId: id,
-    version: strategy.version,
-    status: 'running',
-    request: {
-      from: request.from,
-      to: request.to,
-      barSize: request.barSize,
-      symbols,
-      initialCash: request.initialCash.toFixed(),
-      commissionPerShare: request.commissionPerShare.toFixed(),
-      slippageTicks: request.slippageTicks,
-      bars: bars.length,
-    },
-    trades: [],
-    equity: [],
-    logs: [],
-    createdAt,
-  };
-  const runner = await deps.load(version.compiled);
-  let record: Backtest;
-  if ('failure' in runner) {
-    record = { ...base, status: 'failed', failure: runner.failure, finishedAt: nowIso(deps) };
-  } else {
-    try {
-      const outcome = await runBacktest(runner, bars, {
-        strategyId: id,
-        version: strategy.version,
-        params: strategy.params,
-        barSize: request.barSize,
-        initialCash: request.initialCash,
-        commissionPerShare: request.commissionPerShare,
-        slippageTicks: request.slippageTicks,
-      });
-      const result = outcomeRecord(outcome);
-      record = {
-        ...base,
-        ...result,
-        equity: downsample(result.equity, STORED_EQUITY_POINTS),
-        trades: result.trades.slice(0, STORED_TRADES),
-        finishedAt: nowIso(deps),
-      };
-    } finally {
-      runner.dispose();
-    }
-  }
-  await deps.store.putBacktest(record);
-  return { id: record.id, status: record.status };
-}
-
-/** At most `max` points, evenly spaced, always keeping the last. */
-export function downsample<T>(points: T[], max: number): T[] {
-  if (points.length <= max) return points;
-  const step = points.length / (max - 1);
-  const out: T[] = [];
-  for (let i = 0; i < max - 1; i++) out.push(points[Math.floor(i * step)] as T);
-  out.push(points.at(-1) as T);
-  return out;
-}
-
-/** A backtest of the caller's tenant, or 404. */
-export async function getBacktest(
-  deps: Pick<BacktestDeps, 'store'>,
-  actor: Actor,
-  id: string,
-): Promise<Backtest> {
-  const backtest = ULID.test(id) ? await deps.store.getBacktest(actor.tenantId, id) : undefined;
-  if (!backtest) throw new BacktestNotFoundError(id);
-  return backtest;
 }

@@ -113,7 +113,7 @@ export const strategyExamples: Record<string, RouteExample> = {
         bar(8, '188.20', '189.40', '187.60', '189.10'),
       ],
     },
-    response: { id: BACKTEST_ID, status: 'done' },
+    response: { id: BACKTEST_ID, status: 'queued' },
   },
   'GET /api/v1/backtests/{id}': {
     params: { id: BACKTEST_ID },

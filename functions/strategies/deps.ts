@@ -1,8 +1,12 @@
-import { documentClient, resources } from '../../adapters/aws.ts';
+import { documentClient, requiredEnv, resources, sqsClient } from '../../adapters/aws.ts';
+import { DynamoBacktestBars } from '../../adapters/dynamodb/backtest-bars.ts';
 import { DynamoStrategyStore } from '../../adapters/dynamodb/strategy-store.ts';
 import { IbBarSource, ibBarSourceFromEnv } from '../../adapters/ib/bar-source.ts';
+import { SqsBacktestQueue } from '../../adapters/sqs/backtest-queue.ts';
+import type { QueueBacktestDeps, RunBacktestDeps } from '../../core/strategies/backtests.ts';
 import { BarsUnavailableError, StrategyCompileError } from '../../core/strategies/errors.ts';
-import type { BacktestDeps, StrategyDeps } from '../../core/strategies/service.ts';
+import type { StrategyDeps } from '../../core/strategies/service.ts';
+import { env } from '../../core/topology.ts';
 import { compileStrategy } from '../../strategies/compile.ts';
 import { loadStrategy } from '../../strategies/sandbox.ts';
 import { registerProblem } from '../shared/problems.ts';
@@ -10,26 +14,45 @@ import { registerProblem } from '../shared/problems.ts';
 registerProblem(StrategyCompileError, { status: 422, title: 'The strategy does not compile' });
 registerProblem(BarsUnavailableError, { status: 422, title: 'No bars for the backtest' });
 
-let cached: { key: string; store: DynamoStrategyStore } | undefined;
+let cached: { key: string; store: DynamoStrategyStore; bars: DynamoBacktestBars } | undefined;
 
-function store(): DynamoStrategyStore {
+function stores(): { store: DynamoStrategyStore; bars: DynamoBacktestBars } {
   const { tableName } = resources();
   if (cached?.key !== tableName)
-    cached = { key: tableName, store: new DynamoStrategyStore(documentClient(), tableName) };
-  return cached.store;
+    cached = {
+      key: tableName,
+      store: new DynamoStrategyStore(documentClient(), tableName),
+      bars: new DynamoBacktestBars(documentClient(), tableName),
+    };
+  return cached;
 }
 
 /** The strategy use cases' adapters. */
 export function strategyDeps(): StrategyDeps {
-  return { store: store(), compile: compileStrategy };
+  return { store: stores().store, compile: compileStrategy };
 }
 
-/** The backtest use case's adapters; bars from the broker when a gateway for history is configured. */
-export function backtestDeps(): BacktestDeps {
+/** What reading backtests needs. */
+export function backtestReadDeps(): Pick<RunBacktestDeps, 'store'> {
+  return { store: stores().store };
+}
+
+/** The backtest request's adapters: the store, the bars beside it and the workers' queue. */
+export function queueBacktestDeps(): QueueBacktestDeps {
+  return {
+    ...stores(),
+    queue: new SqsBacktestQueue(sqsClient(), requiredEnv(env.backtestsQueueUrl)),
+    history: ibBarSourceFromEnv() !== undefined,
+  };
+}
+
+/** The backtest worker's adapters; bars from the broker when a gateway for history is configured. */
+export function runBacktestDeps(shouldStop?: () => boolean): RunBacktestDeps {
   const gateway = ibBarSourceFromEnv();
   return {
-    store: store(),
+    ...stores(),
     load: loadStrategy,
-    ...(gateway ? { bars: new IbBarSource(gateway) } : {}),
+    ...(gateway ? { history: new IbBarSource(gateway) } : {}),
+    ...(shouldStop ? { shouldStop } : {}),
   };
 }

@@ -1,6 +1,6 @@
 /** What the API reference says about the strategy and backtest routes (merged into functions/docs/catalog.ts). */
 import * as z from 'zod';
-import { BacktestRequest } from '../../core/strategies/backtest-model.ts';
+import { BACKTEST_STATUSES, BacktestRequest } from '../../core/strategies/backtest-model.ts';
 import {
   CreateStrategyRequest,
   STRATEGY_STATUSES,
@@ -39,7 +39,7 @@ const StrategyLogs = z
 const StrategyVersions = z
   .object({ items: z.array(z.object({ version: z.number().int(), createdAt: z.string() })) })
   .meta({ id: 'StrategyVersions' });
-const backtestStatus = z.enum(['running', 'done', 'failed']);
+const backtestStatus = z.enum(BACKTEST_STATUSES);
 const BacktestAccepted = z
   .object({ id: z.string(), status: backtestStatus })
   .meta({ id: 'BacktestAccepted' });
@@ -151,7 +151,7 @@ export const strategyDocs: Record<
     summary: 'Backtest the current version',
     tag,
     description:
-      'Runs the same compiled module over uploaded bars, or the broker connection’s historical bars, with the fill model of docs/strategies.md.',
+      'Queues a run of the same compiled module over uploaded bars, or the broker connection’s historical bars, with the fill model of docs/strategies.md. The answer comes at once with status `queued`; a worker runs the backtest (`running`, then `done` or `failed`): poll `GET /api/v1/backtests/{id}`.',
     body: BacktestRequest,
     success: ok('The backtest id and status', BacktestAccepted, 202),
   },
@@ -160,7 +160,7 @@ export const strategyDocs: Record<
     summary: 'A backtest',
     tag,
     description:
-      'Trades, equity curve and statistics (pnl, returnPct, maxDrawdownPct, sharpe, trades, winRate, exposure).',
+      'Its status (`queued`, `running`, `done`, `failed` with `failure`); once done, trades, equity curve and statistics (pnl, returnPct, maxDrawdownPct, sharpe, trades, winRate, exposure).',
     success: ok('The backtest', Backtest),
   },
   'GET /api/v1/backtests/{id}/equity.svg': {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Duration } from 'aws-cdk-lib';
 import { RemovalPolicy, Validations } from 'aws-cdk-lib';
@@ -21,6 +22,12 @@ export interface HandlerFunctionProps {
   readonly logRetention: logs.RetentionDays;
   /** Files (relative to the project root) the handler reads at run time, copied beside its bundle. */
   readonly files?: readonly string[];
+  /**
+   * Packages (names in the project's node_modules) the handler imports at run time: external to
+   * the bundle, and copied as they are installed into the bundle's node_modules. Only for
+   * packages without dependencies or platform binaries (checked: the copy is what Lambda runs).
+   */
+  readonly packages?: readonly string[];
 }
 
 /** One Lambda function bundled by the local esbuild from a handler file, with its own role and log group. */
@@ -46,6 +53,8 @@ export class HandlerFunction extends Construct {
       description: `OMS ${props.handler}`,
     });
     this.logGroup.grantWrite(this.role);
+
+    for (const name of props.packages ?? []) checkShippable(name);
 
     this.fn = new nodejs.NodejsFunction(this, 'Function', {
       entry: path.join(projectRoot, props.handler),
@@ -79,14 +88,19 @@ export class HandlerFunction extends Construct {
         ),
         sourceMap: true,
         sourcesContent: false,
-        externalModules: [],
-        ...(props.files?.length
+        externalModules: [...(props.packages ?? [])],
+        ...(props.files?.length || props.packages?.length
           ? {
               commandHooks: {
                 beforeBundling: () => [],
                 beforeInstall: () => [],
-                afterBundling: (inputDir: string, outputDir: string) =>
-                  (props.files ?? []).map((f) => `cp "${path.join(inputDir, f)}" "${outputDir}/"`),
+                afterBundling: (inputDir: string, outputDir: string) => [
+                  ...(props.files ?? []).map((f) => `cp "${path.join(inputDir, f)}" "${outputDir}/"`),
+                  ...(props.packages ?? []).flatMap((p) => [
+                    `mkdir -p "${path.join(outputDir, 'node_modules', p)}"`,
+                    `cp -R "${path.join(inputDir, 'node_modules', p)}/." "${path.join(outputDir, 'node_modules', p)}/"`,
+                  ]),
+                ],
               },
             }
           : {}),
@@ -103,4 +117,25 @@ export class HandlerFunction extends Construct {
       });
     }
   }
+}
+
+/**
+ * A package copied as installed must run anywhere as it is: no dependencies of its own (they would
+ * not be copied) and no platform restriction or platform binaries (the copy comes from the machine
+ * that synthesizes, not from linux-arm64).
+ */
+export function checkShippable(name: string): void {
+  const manifest = JSON.parse(
+    readFileSync(path.join(projectRoot, 'node_modules', name, 'package.json'), 'utf8'),
+  ) as Record<string, unknown>;
+  const problems = [
+    ...['dependencies', 'optionalDependencies'].filter(
+      (field) => Object.keys((manifest[field] as object | undefined) ?? {}).length > 0,
+    ),
+    ...['os', 'cpu', 'gypfile'].filter((field) => manifest[field] !== undefined),
+  ];
+  if (problems.length > 0)
+    throw new Error(
+      `${name} cannot be shipped as installed (it has ${problems.join(', ')}): bundle it, or ship a platform-independent build`,
+    );
 }

@@ -15,7 +15,7 @@ export interface FunctionsStackProps extends StackProps {
   /** This group's handler files and their uses. */
   readonly handlers: ReadonlyMap<string, HandlerUse>;
   /** The whole topology; only the entries served by this group's handlers are built here. */
-  readonly topology: Pick<Topology, 'routes' | 'queueConsumers' | 'schedules'>;
+  readonly topology: Pick<Topology, 'routes' | 'queueConsumers' | 'schedules' | 'queues'>;
   readonly http: OmsHttpApi;
   readonly targets: GrantTargets;
   readonly environment: Record<string, string>;
@@ -42,6 +42,7 @@ export class FunctionsStack extends Stack {
         timeout: timeoutOf(use),
         logRetention: props.logRetention,
         files: [...use.files],
+        packages: [...use.packages],
       });
       grantAccess(fn.role, use.access, props.targets);
       this.functions.set(handler, fn);
@@ -56,6 +57,13 @@ export class FunctionsStack extends Stack {
     for (const consumer of topology.queueConsumers) {
       const fn = this.functions.get(consumer.handler);
       if (!fn) continue;
+      // SQS would hand a message still being handled to a second invocation.
+      const visibility = topology.queues[consumer.queue].visibilityTimeoutSeconds;
+      const timeout = fn.fn.timeout?.toSeconds() ?? 3;
+      if (visibility < timeout)
+        throw new Error(
+          `queue ${consumer.queue}: visibility timeout ${visibility}s is shorter than ${consumer.handler}'s timeout ${timeout}s`,
+        );
       fn.fn.addEventSource(
         new SqsEventSource(props.targets.queues[consumer.queue].queue, {
           batchSize: consumer.batchSize,

@@ -6,6 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestApi, type TestApi } from '../../support/api.ts';
+import { finishedBacktest, startBacktestWorker } from '../../support/backtests.ts';
+import type { QueuePoller } from '../../../local/queue-poller.ts';
 import { createTestTenant, type TestTenant } from '../../support/tenants.ts';
 import { waveBars } from '../../unit/strategies/wave-bars.ts';
 
@@ -14,13 +16,16 @@ const SMA = readFileSync(new URL('../../../examples/strategies/sma-crossover.ts'
 let api: TestApi;
 let tenant: TestTenant;
 let other: TestTenant;
+let worker: QueuePoller;
 
 beforeAll(async () => {
   api = await startTestApi();
   tenant = await createTestTenant(api);
   other = await createTestTenant(api);
-});
+  worker = startBacktestWorker(api);
+}, 120_000);
 afterAll(async () => {
+  await worker.stop();
   await api.close();
 });
 
@@ -112,12 +117,12 @@ describe('strategy routes', () => {
         body,
         headers: tenant.headers('trader'),
       });
+      // Answered at once, queued; the worker runs it and the caller polls.
       expect(posted.status).toBe(202);
-      expect(posted.body.status).toBe('done');
-      const got = await api.request('GET', `/api/v1/backtests/${posted.body.id}`, {
-        headers: tenant.headers('viewer'),
-      });
-      expect(got.status).toBe(200);
+      expect(posted.body.status).toBe('queued');
+      const got = await finishedBacktest(api, posted.body.id, tenant.headers('viewer'));
+      expect(got.body.status).toBe('done');
+      expect(got.seen.every((s) => ['queued', 'running', 'done'].includes(s))).toBe(true);
       results.push(got.body);
     }
     const [a, b] = results;
@@ -142,6 +147,19 @@ describe('strategy routes', () => {
     expect(
       (await api.request('GET', `/api/v1/backtests/${a.id}`, { headers: other.headers('admin') })).status,
     ).toBe(404);
+
+    // A redelivered job finds the backtest finished and leaves it as it is.
+    const { handler } = await import('../../../functions/strategies/run-backtest.ts');
+    const again = await handler({
+      Records: [
+        { messageId: 'again', body: JSON.stringify({ tenantId: tenant.tenantId, backtestId: a.id }) },
+      ],
+    } as never);
+    expect(again.batchItemFailures).toEqual([]);
+    const after = await api.request('GET', `/api/v1/backtests/${a.id}`, {
+      headers: tenant.headers('viewer'),
+    });
+    expect(after.body).toEqual(a);
   });
 
   it('refuses a backtest without bars where no broker history is configured, and bad bars', async () => {

@@ -8,6 +8,8 @@ import { readFileSync } from 'node:fs';
 import { HISTORICAL_GATEWAY_ENV, IbBarSource } from '../../../adapters/ib/bar-source.ts';
 import { startPaperGateway, type PaperGateway } from '../../../paper-gateway/index.ts';
 import { startTestApi, type TestApi } from '../../support/api.ts';
+import { finishedBacktest, startBacktestWorker } from '../../support/backtests.ts';
+import type { QueuePoller } from '../../../local/queue-poller.ts';
 import { createTestTenant, type TestTenant } from '../../support/tenants.ts';
 
 const SMA = readFileSync(new URL('../../../examples/strategies/sma-crossover.ts', import.meta.url), 'utf8');
@@ -15,14 +17,17 @@ const SMA = readFileSync(new URL('../../../examples/strategies/sma-crossover.ts'
 let gateway: PaperGateway;
 let api: TestApi;
 let tenant: TestTenant;
+let worker: QueuePoller;
 
 beforeAll(async () => {
   gateway = await startPaperGateway({ port: 0, controlPort: null, tickIntervalMs: 0, seed: 11 });
   api = await startTestApi();
   tenant = await createTestTenant(api);
   process.env[HISTORICAL_GATEWAY_ENV] = `${gateway.host}:${gateway.port}`;
+  worker = startBacktestWorker(api);
 });
 afterAll(async () => {
+  await worker.stop();
   delete process.env[HISTORICAL_GATEWAY_ENV];
   await api.close();
   await gateway.close();
@@ -59,11 +64,11 @@ describe('bars from IB historical data', () => {
       headers: tenant.headers('trader'),
     });
     expect(posted.status).toBe(202);
-    const result = await api.request('GET', `/api/v1/backtests/${posted.body.id}`, {
-      headers: tenant.headers('viewer'),
-    });
+    expect(posted.body.status).toBe('queued');
+    // The worker fetches the bars from the gateway when it runs the backtest.
+    const result = await finishedBacktest(api, posted.body.id, tenant.headers('viewer'));
     expect(result.body.status).toBe('done');
     expect(result.body.request.bars).toBeGreaterThan(20);
     expect(result.body.equity).toHaveLength(result.body.request.bars);
-  });
+  }, 90_000);
 });

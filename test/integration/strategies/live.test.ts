@@ -96,4 +96,75 @@ describe('a strategy uploaded over HTTP, live against the paper gateway', () => 
     expect(logs.body.items.some((l: { message: string }) => l.message.startsWith('placed'))).toBe(true);
     expect(await sw.ordersOf(tenant, id)).toHaveLength(1);
   }, 120_000);
+
+  it('subscribes the market data a running strategy declares for its tenant, and ends it when it stops', async () => {
+    const watcher = `
+      export default {
+        onQuote(ctx: { state: { quotes?: Record<string, number> } }, quote: { symbol: string }) {
+          ctx.state.quotes = { ...ctx.state.quotes, [quote.symbol]: (ctx.state.quotes?.[quote.symbol] ?? 0) + 1 };
+        },
+      };`;
+    const subscriptions = async () =>
+      (
+        await sw.world.api.request('GET', '/api/v1/marketdata/subscriptions', {
+          headers: tenant.headers('viewer'),
+        })
+      ).body.items as Array<{ symbol: string; createdBy: string }>;
+    // The tenant's own subscription of IBM, before the strategy wants it too.
+    const own = await sw.world.api.request('POST', '/api/v1/marketdata/subscriptions', {
+      body: { symbols: ['IBM'] },
+      headers: tenant.headers('trader'),
+    });
+    expect(own.status).toBe(201);
+    const id = await sw.upload(tenant, { name: 'watcher', source: watcher, symbols: ['MSFT', 'IBM'] });
+    await sw.start(tenant, id);
+
+    const held = await waitFor(async () => {
+      const items = await subscriptions();
+      return items.some((s) => s.symbol === 'MSFT') ? items : undefined;
+    }, 'the strategy’s symbols to be subscribed');
+    expect(held.find((s) => s.symbol === 'MSFT')?.createdBy).toBe(`strategy:${id}`);
+    expect(held.find((s) => s.symbol === 'IBM')?.createdBy).not.toMatch(/^strategy:/);
+    // The bridge streams the line; its quotes reach the strategy.
+    await waitFor(async () => {
+      const rt = await (
+        await import('../../../adapters/dynamodb/strategy-store.ts')
+      ).DynamoStrategyStore.fromEnvironment().runtime(tenant.tenantId, id);
+      return ((rt?.state.quotes as Record<string, number> | undefined)?.MSFT ?? 0) > 0;
+    }, 'a MSFT quote to reach the strategy');
+
+    const stopped = await sw.world.api.request('POST', `/api/v1/strategies/${id}/stop`, {
+      headers: tenant.headers('trader'),
+    });
+    expect(stopped.status).toBe(200);
+    const after = await waitFor(async () => {
+      const items = await subscriptions();
+      return items.some((s) => s.symbol === 'MSFT') ? undefined : items;
+    }, 'the strategy’s subscription to end');
+    // The tenant's own subscription stays.
+    expect(after.map((s) => s.symbol)).toContain('IBM');
+  }, 120_000);
+
+  it('fails a strategy whose symbols would take the broker past its market-data lines', async () => {
+    await sw.stopHost();
+    // One line: the two symbols nobody streams yet do not fit.
+    await sw.startHost({}, { lineLimit: 1 });
+    const id = await sw.upload(tenant, {
+      name: 'greedy',
+      source: 'export default {};',
+      symbols: ['AMZN', 'NVDA'],
+    });
+    await sw.start(tenant, id);
+    const failure = await sw.failed(tenant, id);
+    expect(failure.code).toBe('MARKET_DATA_LINE_LIMIT');
+    expect(failure.detail).toMatch(/AMZN, NVDA/);
+    const items = (
+      await sw.world.api.request('GET', '/api/v1/marketdata/subscriptions', {
+        headers: tenant.headers('viewer'),
+      })
+    ).body.items as Array<{ symbol: string }>;
+    expect(items.map((s) => s.symbol)).not.toContain('AMZN');
+    await sw.stopHost();
+    await sw.startHost();
+  }, 120_000);
 });

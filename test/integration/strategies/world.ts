@@ -6,6 +6,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { eventBus, rules } from '../../../core/topology.ts';
 import { DEFAULT_LIMITS, type CallbackLimits } from '../../../core/strategies/callbacks.ts';
+import { marketDataConfig, type MarketDataConfig } from '../../../core/marketdata/config.ts';
 import { sqsDeliverer, startEventRouter, type EventRouter } from '../../../local/event-router/router.ts';
 import { startStrategyHost, type RunningHost } from '../../../strategies/run.ts';
 import type { TestTenant } from '../../support/tenants.ts';
@@ -16,7 +17,7 @@ export interface StrategyWorld {
   world: BridgeWorld;
   bus: EventRouter;
   host(): RunningHost;
-  startHost(limits?: Partial<CallbackLimits>): Promise<RunningHost>;
+  startHost(limits?: Partial<CallbackLimits>, marketData?: Partial<MarketDataConfig>): Promise<RunningHost>;
   stopHost(): Promise<void>;
   upload(tenant: TestTenant, body: Record<string, unknown>): Promise<string>;
   start(tenant: TestTenant, id: string): Promise<void>;
@@ -46,7 +47,7 @@ export async function strategyWorld(): Promise<StrategyWorld> {
       if (!running) throw new Error('no host');
       return running;
     },
-    startHost: async (limits = {}) => {
+    startHost: async (limits = {}, marketData = {}) => {
       running = await startStrategyHost({
         dynamo: resources.dynamo as DynamoDBClient,
         sqs: resources.sqs,
@@ -59,6 +60,7 @@ export async function strategyWorld(): Promise<StrategyWorld> {
         refreshMs: 500,
         waitSeconds: 1,
         limits: { ...DEFAULT_LIMITS, ...limits },
+        marketData: { ...marketDataConfig(process.env), ...marketData },
       });
       return running;
     },

@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 import * as topology from '../../../core/topology.ts';
 import { LAMBDA_ESBUILD } from '../../../lib/bundling/options.ts';
+import { checkShippable } from '../../../lib/constructs/handler-function.ts';
 import { collectHandlers } from '../../../lib/oms-app.ts';
 import { projectRoot } from '../../../lib/topology.ts';
 import { logicalIdOf, synth } from './support.ts';
@@ -36,10 +37,13 @@ describe('bundled synthesis', () => {
     for (const fn of functions) {
       expect(fn.Properties.Handler).toBe('index.handler');
       const dir = assetDirOf(fn);
-      // Besides the bundle, only the files a route declares it reads at run time.
+      const use = handlers.get(String(fn.Properties.Description).split(' ').pop()!);
+      // Besides the bundle, only the files a route declares it reads at run time, and a
+      // node_modules folder when it declares packages.
       const extra = readdirSync(dir).filter((f) => f !== 'index.mjs' && f !== 'index.mjs.map');
       expect(readdirSync(dir)).toEqual(expect.arrayContaining(['index.mjs', 'index.mjs.map']));
-      for (const file of extra) expect(shipped.has(file)).toBe(true);
+      for (const file of extra)
+        expect(shipped.has(file) || (file === 'node_modules' && (use?.packages.size ?? 0) > 0)).toBe(true);
       const code = readFileSync(path.join(dir, 'index.mjs'), 'utf8');
       expect(code.startsWith("import { createRequire as __omsCreateRequire } from 'node:module';")).toBe(
         true,
@@ -80,6 +84,111 @@ describe('bundled synthesis', () => {
     } finally {
       rmSync(isolated, { recursive: true, force: true });
     }
+  });
+
+  it('the upload functions ship esbuild-wasm whole and, copied away from node_modules, compile', () => {
+    for (const handler of ['functions/strategies/create.ts', 'functions/strategies/update.ts']) {
+      const fn = template.toJSON().Resources[logicalIdOf(oms.functions.get(handler)!.fn)];
+      const dir = assetDirOf(fn);
+      for (const file of ['package.json', 'lib/main.js', 'bin/esbuild', 'esbuild.wasm', 'wasm_exec_node.js'])
+        expect({
+          handler,
+          file,
+          shipped: existsSync(path.join(dir, 'node_modules/esbuild-wasm', file)),
+        }).toEqual({
+          handler,
+          file,
+          shipped: true,
+        });
+      // Nothing of the native esbuild: its API refuses to run bundled, and its binary is per platform.
+      expect(readdirSync(path.join(dir, 'node_modules'))).toEqual(['esbuild-wasm']);
+      const code = readFileSync(path.join(dir, 'index.mjs'), 'utf8');
+      expect(code).not.toContain('cannot be bundled');
+      expect(code).toMatch(/from\s*"esbuild-wasm"/);
+    }
+
+    // The deployed create handler, alone in a folder, answers a syntax error with its position.
+    const create =
+      template.toJSON().Resources[logicalIdOf(oms.functions.get('functions/strategies/create.ts')!.fn)];
+    const isolated = mkdtempSync(path.join(tmpdir(), 'oms-upload-'));
+    try {
+      cpSync(assetDirOf(create), isolated, { recursive: true });
+      const event = {
+        version: '2.0',
+        routeKey: 'POST /api/v1/strategies',
+        rawPath: '/api/v1/strategies',
+        headers: { 'content-type': 'application/json' },
+        requestContext: {
+          requestId: 'probe',
+          http: { method: 'POST', path: '/api/v1/strategies' },
+          authorizer: {
+            lambda: {
+              tenantId: 'tenant-a',
+              principal: 'user:alice',
+              kind: 'user',
+              roles: 'trader',
+              scopes: 'strategies:write',
+            },
+          },
+        },
+        body: JSON.stringify({ name: 'broken', source: 'export default {\n  onBar(ctx) { let x = ; }\n};' }),
+        isBase64Encoded: false,
+      };
+      const out = execFileSync(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `const m = await import(${JSON.stringify(pathToFileURL(path.join(isolated, 'index.mjs')).href)});` +
+            `const r = await m.handler(${JSON.stringify(event)}, { awsRequestId: 'probe', functionName: 'probe', getRemainingTimeInMillis: () => 10000 });` +
+            'console.log(JSON.stringify(r)); process.exit(0);',
+        ],
+        {
+          cwd: isolated,
+          encoding: 'utf8',
+          env: {
+            PATH: process.env.PATH ?? '',
+            AWS_REGION: 'us-east-1',
+            OMS_TABLE: 'oms',
+            OMS_ORDERS_QUEUE_URL: 'http://127.0.0.1:9/queue/oms-orders.fifo',
+          },
+        },
+      );
+      const response = JSON.parse(out.trim().split('\n').pop()!) as { statusCode: number; body: string };
+      expect(response.statusCode).toBe(422);
+      const problem = JSON.parse(response.body) as {
+        code: string;
+        errors: Array<{ line: number; column: number }>;
+      };
+      expect(problem.code).toBe('STRATEGY_COMPILE_ERROR');
+      expect(problem.errors[0]).toEqual(expect.objectContaining({ line: 2, column: 23 }));
+    } finally {
+      rmSync(isolated, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses at synthesis to ship a package with dependencies or platform binaries as installed', () => {
+    expect(() => checkShippable('esbuild-wasm')).not.toThrow();
+    expect(() => checkShippable('esbuild')).toThrow(
+      /esbuild cannot be shipped as installed \(it has optionalDependencies\)/,
+    );
+  });
+
+  it('stages the strategy host image context with strategies/ and its Dockerfile, without the bridge', () => {
+    const docker = readdirSync(outdir).filter(
+      (d) =>
+        d.startsWith('asset.') &&
+        existsSync(path.join(outdir, d, 'strategies', 'Dockerfile')) &&
+        !existsSync(path.join(outdir, d, 'ib-bridge')),
+    );
+    // The bridge's context holds strategies/ too (one allow-list); the host's holds no bridge.
+    expect(docker).toHaveLength(1);
+    const entries = readdirSync(path.join(outdir, docker[0]!)).sort();
+    expect(entries).toEqual(
+      expect.arrayContaining(['package.json', 'package-lock.json', 'core', 'adapters', 'strategies']),
+    );
+    for (const absent of ['node_modules', 'test', 'cdk.out', 'lib', '.git', 'ib-bridge', 'functions'])
+      expect(entries).not.toContain(absent);
   });
 
   it('stages the bridge image context without node_modules, tests or the CDK output', () => {

@@ -184,3 +184,25 @@ describe('backtest of the breakout example', () => {
     expect(result.logs.some((l) => l.message.startsWith('breakout above'))).toBe(true);
   });
 });
+
+describe('a backtest that outlasts its worker', () => {
+  it('stops before the next bar time once told to, failed with BACKTEST_TIME_LIMIT, keeping what it ran', async () => {
+    const bars = waveBars(50);
+    let asked = 0;
+    // The worker's clock is stood in for by a count: the run is told to stop at the 21st bar time.
+    const result = await backtest(
+      SMA,
+      bars,
+      { fast: 3, slow: 8, quantity: 10 },
+      { shouldStop: () => ++asked > 20 },
+    );
+    expect(result.status).toBe('failed');
+    expect(result.failure).toEqual({
+      code: 'BACKTEST_TIME_LIMIT',
+      detail: 'stopped after 20 of 50 bar times: the backtest took longer than its worker may run',
+    });
+    expect(result.equity).toHaveLength(20);
+    const full = await backtest(SMA, bars, { fast: 3, slow: 8, quantity: 10 });
+    expect(result.equity).toEqual(full.equity.slice(0, 20));
+  });
+});

@@ -31,12 +31,17 @@ export interface ConnectionStorePort {
   get(tenantId: string, connectionId: string): Promise<StreamConnection | undefined>;
   /** The tenant's sockets that subscribed to something. */
   subscribed(tenantId: string): Promise<StreamConnection[]>;
+  /**
+   * Sets a socket's streams (and its watermark, unless undefined: kept as it is) and returns the
+   * tenant's head after the change. An event logged after that reaches the socket through the
+   * fan-out; one logged before may not, and the caller sends it (a claim keeps it single).
+   */
   setSubscription(
     tenantId: string,
     connectionId: string,
     streams: string[],
-    watermark: number,
-  ): Promise<void>;
+    watermark?: number,
+  ): Promise<number>;
   /** Moves the watermark from `from` to `to`; false when another delivery moved it first. */
   advance(tenantId: string, connectionId: string, from: number, to: number): Promise<boolean>;
   remove(connectionId: string, tenantId?: string): Promise<void>;

@@ -85,7 +85,7 @@ export class StreamService {
     if (message.action === 'unsubscribe') {
       const dropped: readonly string[] = message.streams;
       const streams = connection.streams.filter((s) => !dropped.includes(s));
-      await this.deps.connections.setSubscription(tenantId, connectionId, streams, connection.watermark);
+      await this.deps.connections.setSubscription(tenantId, connectionId, streams);
       return this.reply(connectionId, { type: 'unsubscribed', streams: message.streams });
     }
     await this.subscribe(connection, message.streams, message.cursor);
@@ -175,31 +175,42 @@ export class StreamService {
     }
     const head = await this.deps.log.head(tenantId);
     if (from < 0) {
-      const watermark = connection.streams.length > 0 ? connection.watermark : head;
-      // Stored before the reply, so every event after `subscribed` reaches the socket.
-      await this.deps.connections.setSubscription(tenantId, connectionId, streams, watermark);
-      await this.reply(connectionId, { type: 'subscribed', streams, cursor: encodeCursor(watermark) });
+      // A socket already subscribed keeps its place; a new one starts at the head.
+      const watermark = connection.streams.length > 0 ? undefined : head;
+      const start = watermark ?? connection.watermark;
+      await oneAtATime(connectionKey(connection), async () => {
+        // Stored before the reply, so every event after `subscribed` reaches the socket.
+        const now = await this.deps.connections.setSubscription(tenantId, connectionId, streams, watermark);
+        await this.reply(connectionId, { type: 'subscribed', streams, cursor: encodeCursor(start) });
+        if (now > start) await this.deliverNow({ ...connection, streams, watermark: start }, undefined);
+      });
       return;
     }
     const missed = from > head ? [] : await this.deps.log.readAfter(tenantId, from, MAX_REPLAY + 1);
     const tooOld =
       from > head || (head > from && (missed[0]?.seq !== from + 1 || missed.length > MAX_REPLAY));
     if (tooOld) {
-      await this.deps.connections.setSubscription(tenantId, connectionId, streams, head);
-      await this.reply(connectionId, { type: 'subscribed', streams, cursor: encodeCursor(head) });
-      await this.reply(connectionId, {
-        type: 'reset',
-        reason: from > head ? 'unknown cursor' : 'cursor too old to replay',
-        cursor: encodeCursor(head),
+      await oneAtATime(connectionKey(connection), async () => {
+        const now = await this.deps.connections.setSubscription(tenantId, connectionId, streams, head);
+        await this.reply(connectionId, { type: 'subscribed', streams, cursor: encodeCursor(head) });
+        await this.reply(connectionId, {
+          type: 'reset',
+          reason: from > head ? 'unknown cursor' : 'cursor too old to replay',
+          cursor: encodeCursor(head),
+        });
+        if (now > head) await this.deliverNow({ ...connection, streams, watermark: head }, undefined);
       });
       return;
     }
     // The replay holds the socket's turn from before the reply, so a live event fanned out in
     // this process meanwhile is sent after what was missed, not between.
     await oneAtATime(connectionKey(connection), async () => {
-      await this.deps.connections.setSubscription(tenantId, connectionId, streams, from);
+      const now = await this.deps.connections.setSubscription(tenantId, connectionId, streams, from);
       await this.reply(connectionId, { type: 'subscribed', streams, cursor: encodeCursor(from) });
-      await this.deliverNow({ ...connection, streams, watermark: from }, undefined, missed);
+      const replayed = { ...connection, streams, watermark: from };
+      await this.deliverNow(replayed, undefined, missed);
+      // Events logged while the replay was read, before the fan-out could see this subscription.
+      if (now > (missed.at(-1)?.seq ?? from)) await this.deliverNow(replayed, undefined);
     });
   }
 

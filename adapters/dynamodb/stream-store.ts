@@ -213,9 +213,10 @@ export class DynamoStreamStore implements StreamLogPort, ConnectionStorePort {
             {
               Put: {
                 TableName: this.tableName,
+                // Quote symbols are a string set of their own (adapters/dynamodb/stream-quotes.ts).
                 Item: {
                   ...streamKeys.connection(connection.tenantId, connection.connectionId),
-                  ...connection,
+                  ...withoutQuotes(connection),
                   expiresAt,
                 },
               },
@@ -365,6 +366,11 @@ export class DynamoStreamStore implements StreamLogPort, ConnectionStorePort {
   }
 }
 
+function withoutQuotes(connection: StreamConnection): Omit<StreamConnection, 'quotes'> {
+  const { quotes: _kept, ...rest } = connection;
+  return rest;
+}
+
 /** The sequence head and subscription version of a tenant's stream. */
 interface Head {
   seq: number;
@@ -385,6 +391,7 @@ function toConnection(item: Record<string, unknown>): StreamConnection {
     principal: String(item.principal),
     scopes: Array.isArray(item.scopes) ? (item.scopes as string[]) : [],
     streams: Array.isArray(item.streams) ? (item.streams as string[]) : [],
+    quotes: item.quotes instanceof Set ? [...(item.quotes as Set<string>)].sort() : [],
     watermark: Number(item.watermark ?? 0),
   };
 }

@@ -10,7 +10,10 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { startTestApi, type TestApi } from '../../support/api.ts';
 import { createTestTenant, type TestTenant } from '../../support/tenants.ts';
 import { StreamClient } from '../../support/stream.ts';
+import { DynamoQuoteCache } from '../../../adapters/dynamodb/quote-cache.ts';
+import { DynamoQuoteSockets } from '../../../adapters/dynamodb/stream-quotes.ts';
 import { DynamoStreamStore } from '../../../adapters/dynamodb/stream-store.ts';
+import { DynamoMarketDataAccess } from '../../../adapters/stream/market-data-access.ts';
 import { ApiGatewayConnections } from '../../../adapters/stream/connections.ts';
 import { streamKeys } from '../../../core/store/keys.ts';
 import { StreamService } from '../../../core/stream/service.ts';
@@ -39,6 +42,12 @@ function otherFanOut(connections?: (store: DynamoStreamStore) => ConnectionStore
     log: store,
     connections: connections ? connections(store) : store,
     sockets: new ApiGatewayConnections(api.url),
+    quoteSockets: new DynamoQuoteSockets(api.resources.dynamo, api.resources.tableName),
+    marketData: new DynamoMarketDataAccess(
+      api.resources.dynamo,
+      api.resources.tableName,
+      new DynamoQuoteCache(api.resources.dynamo, api.resources.tableName, { ttlSeconds: 60 }),
+    ),
     authenticate: () => Promise.reject(new Error('not used: sockets authenticate through the gateway')),
   });
 }

@@ -220,13 +220,28 @@ describe('the bridge’s quote cache', () => {
       await publishing.put(quote(sym, 5, '42'));
       await publishing.put({ ...quote(sym, 6, '43'), source: 'snapshot' });
       expect((await cache.get(sym))?.last).toBe('43');
-      const published = bus.published();
-      expect(published).toHaveLength(1);
-      expect(published[0]).toMatchObject({
+      // A burst while the first is in flight: the newest waits, the ones between are dropped.
+      for (const [second, last] of [
+        [7, '44'],
+        [8, '45'],
+        [9, '46'],
+      ] as const)
+        await publishing.put(quote(sym, second, last));
+      const published = async () => bus.published().map((e) => e.detail.last);
+      for (let i = 0; i < 200 && !(await published()).includes('46'); i++)
+        await new Promise((r) => setTimeout(r, 25));
+      const onBus = bus.published();
+      expect(onBus[0]).toMatchObject({
         'detail-type': 'quote.updated',
         source: eventBus.source,
         detail: { symbol: sym, last: '42', at: quote(sym, 5).at, source: 'stream' },
       });
+      const lasts = onBus.map((e) => e.detail.last);
+      expect(lasts[0]).toBe('42');
+      expect(lasts.at(-1)).toBe('46');
+      expect(lasts).not.toContain('43');
+      // In order, each at most once.
+      expect(lasts).toEqual([...new Set(lasts)].sort());
       expect(failures).toEqual([]);
     } finally {
       events.destroy();

@@ -11,6 +11,7 @@ import { DynamoExecutionStore } from './dynamodb/execution-store.ts';
 import { DynamoQuoteCache } from './dynamodb/quote-cache.ts';
 import { DynamoSubscriptionStore } from './dynamodb/subscriptions-store.ts';
 import { startOutboxDrainer, type OutboxDrainer } from './outbox/drain.ts';
+import { publishingQuotes } from './stream/quote-events.ts';
 
 export interface BridgeStores {
   execution: ExecutionStore & BridgeStateStore;
@@ -47,7 +48,16 @@ export function bridgeStores(options: BridgeStoresOptions): BridgeStores {
     : undefined;
   return {
     execution: new DynamoExecutionStore(dynamo, tableName),
-    quoteCache: new DynamoQuoteCache(dynamo, tableName, { ttlSeconds: options.quoteTtlSeconds }),
+    // Each streamed quote also goes on the bus, for the stream's quotes:<SYMBOL> followers.
+    quoteCache: publishingQuotes(
+      new DynamoQuoteCache(dynamo, tableName, { ttlSeconds: options.quoteTtlSeconds }),
+      {
+        events,
+        busName: options.eventBusName,
+        onError: (error, quote) =>
+          logger.warn('quote update not published', { symbol: quote.symbol, error: String(error) }),
+      },
+    ),
     subscriptions: new DynamoSubscriptionStore(dynamo, tableName),
     drainer,
     destroy: () => {

@@ -544,7 +544,13 @@ export const stream = {
       'Order, position and strategy events are logged per tenant and posted to its subscribed sockets',
     pattern: {
       source: [eventBus.source],
-      'detail-type': [{ prefix: 'order.' }, { prefix: 'position.' }, { prefix: 'strategy.' }],
+      // `quote.updated` (platform data, from the bridge) goes to the sockets following the symbol.
+      'detail-type': [
+        { prefix: 'order.' },
+        { prefix: 'position.' },
+        { prefix: 'strategy.' },
+        { prefix: 'quote.' },
+      ],
     },
     handler: 'functions/stream/fanout.ts',
   },

@@ -8,6 +8,11 @@
  * redelivered event cannot take a second one (its marker exists), and no number is ever skipped
  * (the head only moves with an entry), which is what lets a resume tell "nothing missed" from
  * "too old".
+ *
+ * The head also carries `subsVersion`, moved by every change to the tenant's subscribed sockets.
+ * The append's condition checks it, so a committed append proves the sockets this instance read
+ * at that version are still the subscribed ones: the fan-out skips the connections query on the
+ * live path and pays it only after a subscription changed (docs/stream.md, "Latency").
  */
 import { TransactionCanceledException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
@@ -45,12 +50,17 @@ export class DynamoStreamStore implements StreamLogPort, ConnectionStorePort {
     this.now = now;
   }
 
-  /** Heads this instance wrote last, per tenant; a guess checked by the transaction's condition. */
-  private readonly heads = new Map<string, number>();
+  /** Heads this instance saw last, per tenant; a guess checked by the transaction's condition. */
+  private readonly heads = new Map<string, Head>();
+  /** Subscribed sockets per tenant, as read at a subscription version. */
+  private readonly sockets = new Map<string, { version: number; connections: StreamConnection[] }>();
 
-  private rememberHead(tenantId: string, seq: number): void {
-    if (this.heads.size >= 10_000 && !this.heads.has(tenantId)) this.heads.clear();
-    this.heads.set(tenantId, seq);
+  private rememberHead(tenantId: string, head: Head): void {
+    if (this.heads.size >= 10_000 && !this.heads.has(tenantId)) {
+      this.heads.clear();
+      this.sockets.clear();
+    }
+    this.heads.set(tenantId, head);
   }
 
   private epochSeconds(): number {
@@ -58,21 +68,47 @@ export class DynamoStreamStore implements StreamLogPort, ConnectionStorePort {
   }
 
   async head(tenantId: string): Promise<number> {
+    return (await this.readHead(tenantId)).seq;
+  }
+
+  private async readHead(tenantId: string): Promise<Head> {
     const { Item } = await guardDynamo('reading the stream head', () =>
       this.doc.send(
         new GetCommand({ TableName: this.tableName, Key: streamKeys.head(tenantId), ConsistentRead: true }),
       ),
     );
-    return typeof Item?.seq === 'number' ? Item.seq : 0;
+    return toHead(Item);
+  }
+
+  /** Moves the subscription version after a change to the tenant's sockets; returns the head then. */
+  private async subscriptionsChanged(tenantId: string): Promise<number> {
+    this.sockets.delete(tenantId);
+    const { Attributes } = await guardDynamo('moving the stream subscription version', () =>
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: streamKeys.head(tenantId),
+          UpdateExpression: 'ADD subsVersion :one',
+          ExpressionAttributeValues: { ':one': 1 },
+          ReturnValues: 'ALL_NEW',
+        }),
+      ),
+    );
+    const head = toHead(Attributes);
+    this.rememberHead(tenantId, head);
+    return head.seq;
   }
 
   async append(entry: StreamEntry): Promise<LoggedEntry | undefined> {
     const expiresAt = this.epochSeconds() + RETENTION_SECONDS;
     for (let attempt = 0; attempt < APPEND_ATTEMPTS; attempt++) {
-      // The head this instance last wrote is usually still the head: one read saved per event.
+      // The head this instance last saw is usually still the head: one read saved per event.
       const known = attempt === 0 ? this.heads.get(entry.tenantId) : undefined;
-      const head = known ?? (await this.head(entry.tenantId));
-      const seq = head + 1;
+      const head = known ?? (await this.readHead(entry.tenantId));
+      const seq = head.seq + 1;
+      const values: Record<string, number> = {};
+      if (head.seq > 0) values[':head'] = head.seq;
+      if (head.version > 0) values[':version'] = head.version;
       try {
         await this.doc.send(
           new TransactWriteCommand({
@@ -80,9 +116,16 @@ export class DynamoStreamStore implements StreamLogPort, ConnectionStorePort {
               {
                 Put: {
                   TableName: this.tableName,
-                  Item: { ...streamKeys.head(entry.tenantId), seq },
-                  ConditionExpression: head === 0 ? 'attribute_not_exists(seq)' : 'seq = :head',
-                  ...(head === 0 ? {} : { ExpressionAttributeValues: { ':head': head } }),
+                  Item: {
+                    ...streamKeys.head(entry.tenantId),
+                    seq,
+                    ...(head.version > 0 ? { subsVersion: head.version } : {}),
+                  },
+                  ConditionExpression: [
+                    head.seq === 0 ? 'attribute_not_exists(seq)' : 'seq = :head',
+                    head.version === 0 ? 'attribute_not_exists(subsVersion)' : 'subsVersion = :version',
+                  ].join(' AND '),
+                  ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
                 },
               },
               {
@@ -101,7 +144,7 @@ export class DynamoStreamStore implements StreamLogPort, ConnectionStorePort {
             ],
           }),
         );
-        this.rememberHead(entry.tenantId, seq);
+        this.rememberHead(entry.tenantId, { seq, version: head.version });
         return { ...entry, seq };
       } catch (error) {
         if (!(
@@ -111,8 +154,8 @@ export class DynamoStreamStore implements StreamLogPort, ConnectionStorePort {
           throw new DependencyError('DynamoDB failed while logging a stream event', { cause: error });
         const reasons = (error as TransactionCanceledException).CancellationReasons ?? [];
         if (reasons[1]?.Code === 'ConditionalCheckFailed') return undefined;
-        // Another event took this number first: read the new head and try the next.
-        await new Promise((r) => setTimeout(r, Math.random() * 2 * (attempt + 1)));
+        // Another event took this number first, or the sockets changed: read the head and retry.
+        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.random() * 2 * attempt));
       }
     }
     throw new DependencyError(
@@ -170,9 +213,10 @@ export class DynamoStreamStore implements StreamLogPort, ConnectionStorePort {
             {
               Put: {
                 TableName: this.tableName,
+                // Quote symbols are a string set of their own (adapters/dynamodb/stream-quotes.ts).
                 Item: {
                   ...streamKeys.connection(connection.tenantId, connection.connectionId),
-                  ...connection,
+                  ...withoutQuotes(connection),
                   expiresAt,
                 },
               },
@@ -209,7 +253,21 @@ export class DynamoStreamStore implements StreamLogPort, ConnectionStorePort {
     return Item ? toConnection(Item) : undefined;
   }
 
+  /**
+   * The subscribed sockets. Right after an append by this instance, the ones read at the version
+   * that append committed at, without a query; watermarks there may lag (a claim then fails and
+   * the caller reads the socket again), never lead.
+   */
   async subscribed(tenantId: string): Promise<StreamConnection[]> {
+    const version = this.heads.get(tenantId)?.version;
+    const cached = this.sockets.get(tenantId);
+    if (cached && cached.version === version) return cached.connections.map((c) => ({ ...c }));
+    const connections = await this.querySubscribed(tenantId);
+    if (version !== undefined) this.sockets.set(tenantId, { version, connections });
+    return connections.map((c) => ({ ...c }));
+  }
+
+  private async querySubscribed(tenantId: string): Promise<StreamConnection[]> {
     const out: StreamConnection[] = [];
     let start: Record<string, unknown> | undefined;
     do {
@@ -239,22 +297,29 @@ export class DynamoStreamStore implements StreamLogPort, ConnectionStorePort {
     tenantId: string,
     connectionId: string,
     streams: string[],
-    watermark: number,
-  ): Promise<void> {
+    watermark?: number,
+  ): Promise<number> {
     await guardDynamo('updating a stream subscription', () =>
       this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: streamKeys.connection(tenantId, connectionId),
-          UpdateExpression: 'SET streams = :streams, watermark = :watermark',
+          UpdateExpression:
+            watermark === undefined
+              ? 'SET streams = :streams'
+              : 'SET streams = :streams, watermark = :watermark',
           ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':streams': streams, ':watermark': watermark },
+          ExpressionAttributeValues: {
+            ':streams': streams,
+            ...(watermark === undefined ? {} : { ':watermark': watermark }),
+          },
         }),
       ),
     ).catch((error: unknown) => {
       // The socket closed meanwhile; there is nothing left to subscribe.
       if (!isConditionFailure(error)) throw error;
     });
+    return this.subscriptionsChanged(tenantId);
   }
 
   async advance(tenantId: string, connectionId: string, from: number, to: number): Promise<boolean> {
@@ -270,6 +335,8 @@ export class DynamoStreamStore implements StreamLogPort, ConnectionStorePort {
           }),
         ),
       );
+      const cached = this.sockets.get(tenantId)?.connections.find((c) => c.connectionId === connectionId);
+      if (cached && cached.watermark === from) cached.watermark = to;
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;
@@ -295,7 +362,26 @@ export class DynamoStreamStore implements StreamLogPort, ConnectionStorePort {
           : []),
       ]),
     );
+    if (tenantId) await this.subscriptionsChanged(tenantId);
   }
+}
+
+function withoutQuotes(connection: StreamConnection): Omit<StreamConnection, 'quotes'> {
+  const { quotes: _kept, ...rest } = connection;
+  return rest;
+}
+
+/** The sequence head and subscription version of a tenant's stream. */
+interface Head {
+  seq: number;
+  version: number;
+}
+
+function toHead(item: Record<string, unknown> | undefined): Head {
+  return {
+    seq: typeof item?.seq === 'number' ? item.seq : 0,
+    version: typeof item?.subsVersion === 'number' ? item.subsVersion : 0,
+  };
 }
 
 function toConnection(item: Record<string, unknown>): StreamConnection {
@@ -305,6 +391,7 @@ function toConnection(item: Record<string, unknown>): StreamConnection {
     principal: String(item.principal),
     scopes: Array.isArray(item.scopes) ? (item.scopes as string[]) : [],
     streams: Array.isArray(item.streams) ? (item.streams as string[]) : [],
+    quotes: item.quotes instanceof Set ? [...(item.quotes as Set<string>)].sort() : [],
     watermark: Number(item.watermark ?? 0),
   };
 }

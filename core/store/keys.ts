@@ -313,6 +313,12 @@ export const streamKeys = {
     pk: `WSCONN${SEP}${assertSafe(connectionId, 'connection id')}`,
     sk: 'CONN',
   }),
+  /** The sockets following one symbol's quotes, of every tenant (quotes are platform data). */
+  quotePk: (symbol: string): string => `WSQUOTES${SEP}${assertSafe(symbol, 'symbol')}`,
+  quoteSocket: (symbol: string, tenantId: string, connectionId: string): ItemKey => ({
+    pk: streamKeys.quotePk(symbol),
+    sk: `${assertSafe(tenantId, 'tenant id')}${SEP}${assertSafe(connectionId, 'connection id')}`,
+  }),
 };
 
 /** Strategies, their versions, runtime state, logs and backtests (see docs/strategies.md). */

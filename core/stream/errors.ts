@@ -14,11 +14,18 @@ export class StreamCursorInvalidError extends DomainError {
   }
 }
 
-/** A stream name the server does not serve, or one the caller's scopes do not cover. */
+/**
+ * A stream name the server does not serve, one the caller's scopes do not cover, or the quotes of a
+ * symbol its tenant holds no market-data subscription to.
+ */
 export class StreamNotAllowedError extends DomainError {
   readonly code: string;
 
-  constructor(code: 'STREAM_UNKNOWN' | 'FORBIDDEN', message: string, stream: string) {
+  constructor(
+    code: 'STREAM_UNKNOWN' | 'FORBIDDEN' | 'MARKET_DATA_NOT_SUBSCRIBED',
+    message: string,
+    stream: string,
+  ) {
     super(message, { details: { stream } });
     this.code = code;
   }
@@ -31,4 +38,13 @@ export class StreamNotAuthenticatedError extends DomainError {
   constructor() {
     super('Authenticate first: { "action": "auth", "token" | "apiKey" }');
   }
+}
+
+/** `quotes:<SYMBOL>` needs the tenant's market-data subscription to the symbol (POST /marketdata/subscriptions). */
+export function quotesNotSubscribed(symbol: string): StreamNotAllowedError {
+  return new StreamNotAllowedError(
+    'MARKET_DATA_NOT_SUBSCRIBED',
+    `quotes:${symbol} needs a market-data subscription to ${symbol}: POST /api/v1/marketdata/subscriptions { "symbols": ["${symbol}"] } first`,
+    `quotes:${symbol}`,
+  );
 }

@@ -4,6 +4,8 @@
  */
 import * as z from 'zod';
 import type { Scope } from '../access/caller.ts';
+import { SYMBOL } from '../orders/order.ts';
+import { marketDataTypeId, type Quote } from '../marketdata/quote.ts';
 import { StreamCursorInvalidError } from './errors.ts';
 
 /** Close codes the server uses (4000–4999 are the application's own). */
@@ -27,12 +29,31 @@ export const CONNECTION_TTL_SECONDS = 2 * 3600 + 600;
 
 export const FIXED_STREAMS = ['orders', 'positions', 'pnl', 'strategies'] as const;
 
-/** `orders`, `positions`, `pnl` or `strategies`. */
-export const StreamName = z.enum(FIXED_STREAMS);
+/** The prefix of a symbol's quote stream, `quotes:<SYMBOL>`. */
+export const QUOTES_PREFIX = 'quotes:';
+/** The bus event a coalesced quote update travels as (platform data: no tenant). */
+export const QUOTE_EVENT = 'quote.updated';
+
+/** `quotes:<SYMBOL>` (the symbol upper-cased, as the market-data API takes it). */
+const QuoteStreamName = z
+  .string()
+  .trim()
+  .regex(/^quotes:/i, 'a stream is orders, positions, pnl, strategies or quotes:<SYMBOL>')
+  .transform((s) => `${QUOTES_PREFIX}${s.slice(QUOTES_PREFIX.length).toUpperCase()}`)
+  .refine((s) => SYMBOL.test(s.slice(QUOTES_PREFIX.length)), 'quotes:<SYMBOL> needs a ticker such as AAPL');
+
+/** `orders`, `positions`, `pnl`, `strategies` or `quotes:<SYMBOL>`. */
+export const StreamName = z.union([z.enum(FIXED_STREAMS), QuoteStreamName]);
+
+/** The symbol of a quote stream; undefined for the tenant's event streams. */
+export function quoteSymbol(stream: string): string | undefined {
+  return stream.startsWith(QUOTES_PREFIX) ? stream.slice(QUOTES_PREFIX.length) : undefined;
+}
 
 /** The scope a caller needs to read a stream, as it would to read the same data over HTTP. */
 export function streamScope(stream: string): Scope {
   if (stream === 'positions' || stream === 'pnl') return 'positions:read';
+  if (quoteSymbol(stream) !== undefined) return 'marketdata:read';
   return 'orders:read';
 }
 
@@ -57,6 +78,8 @@ export type ServerMessage =
   | { type: 'subscribed'; streams: string[]; cursor: string }
   | { type: 'unsubscribed'; streams: string[] }
   | { type: 'event'; stream: string; event: string; seq: number; cursor: string; at: string; data: unknown }
+  /** A quote: the latest value, not a logged event, so it carries no sequence and is never replayed. */
+  | { type: 'event'; stream: string; event: typeof QUOTE_EVENT; at: string; data: unknown }
   | { type: 'reset'; reason: string; cursor: string }
   | { type: 'pong' }
   | { type: 'error'; code: string; message: string; close?: number };
@@ -151,4 +174,31 @@ export function eventMessage(entry: LoggedEntry, stream: string): ServerMessage 
     at: entry.at,
     data: entry.data,
   };
+}
+
+const QuoteDetail = z.looseObject({
+  symbol: z.string().regex(SYMBOL),
+  at: z.string().min(1),
+  marketDataType: z.number().int(),
+  source: z.enum(['stream', 'snapshot']),
+  bid: z.string().optional(),
+  ask: z.string().optional(),
+  last: z.string().optional(),
+  bidSize: z.string().optional(),
+  askSize: z.string().optional(),
+  lastSize: z.string().optional(),
+});
+
+/** The quote a `quote.updated` bus event carries; undefined for any other event or a malformed one. */
+export function quoteOf(envelope: { 'detail-type': string; detail: unknown }): Quote | undefined {
+  if (envelope['detail-type'] !== QUOTE_EVENT) return undefined;
+  const parsed = QuoteDetail.safeParse(envelope.detail);
+  const type = parsed.success ? marketDataTypeId(parsed.data.marketDataType) : undefined;
+  if (!parsed.success || type === undefined) return undefined;
+  const { symbol, at, source, bid, ask, last, bidSize, askSize, lastSize } = parsed.data;
+  const sides = { bid, ask, last, bidSize, askSize, lastSize };
+  const quote: Quote = { symbol, at, marketDataType: type, source };
+  for (const [field, value] of Object.entries(sides))
+    if (value !== undefined) quote[field as keyof typeof sides] = value;
+  return quote;
 }

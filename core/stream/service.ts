@@ -15,6 +15,9 @@ import {
   deliveredStream,
   encodeCursor,
   eventMessage,
+  quoteOf,
+  quoteSymbol,
+  QUOTES_PREFIX,
   streamEntry,
   streamScope,
   type LoggedEntry,
@@ -25,13 +28,26 @@ import {
   StreamMessageInvalidError,
   StreamNotAllowedError,
   StreamNotAuthenticatedError,
+  quotesNotSubscribed,
 } from './errors.ts';
-import type { ConnectionStorePort, ConnectionsPort, StreamConnection, StreamLogPort } from './ports.ts';
+import type {
+  ConnectionStorePort,
+  ConnectionsPort,
+  MarketDataAccessPort,
+  QuoteSocketsPort,
+  StreamConnection,
+  StreamLogPort,
+} from './ports.ts';
+import { QuoteStreams } from './quotes.ts';
+import { connectionKey, oneAtATime } from './turns.ts';
 
 export interface StreamDeps {
   log: StreamLogPort;
   connections: ConnectionStorePort;
   sockets: ConnectionsPort;
+  quoteSockets: QuoteSocketsPort;
+  /** Whether a tenant may follow a symbol's quotes, and the cached quote (core/marketdata). */
+  marketData: MarketDataAccessPort;
   /** The HTTP API's credential resolution (core/access/authenticate.ts through the authorizer). */
   authenticate(credentials: { token?: string; apiKey?: string; sourceIp: string }): Promise<Caller>;
 }
@@ -46,9 +62,11 @@ export interface FanOutResult {
 
 export class StreamService {
   private readonly deps: StreamDeps;
+  private readonly quotes: QuoteStreams;
 
   constructor(deps: StreamDeps) {
     this.deps = deps;
+    this.quotes = new QuoteStreams(deps);
   }
 
   /** Handles one client frame; a failure of the table or of `@connections` is told to the client, then thrown. */
@@ -85,7 +103,12 @@ export class StreamService {
     if (message.action === 'unsubscribe') {
       const dropped: readonly string[] = message.streams;
       const streams = connection.streams.filter((s) => !dropped.includes(s));
-      await this.deps.connections.setSubscription(tenantId, connectionId, streams, connection.watermark);
+      if (streams.length < connection.streams.length)
+        await this.deps.connections.setSubscription(tenantId, connectionId, streams);
+      await this.quotes.remove(
+        connection,
+        connection.quotes.filter((symbol) => dropped.includes(`${QUOTES_PREFIX}${symbol}`)),
+      );
       return this.reply(connectionId, { type: 'unsubscribed', streams: message.streams });
     }
     await this.subscribe(connection, message.streams, message.cursor);
@@ -94,11 +117,23 @@ export class StreamService {
   /** Forgets a closed socket. */
   async disconnect(connectionId: string): Promise<void> {
     const tenantId = await this.deps.connections.tenantOf(connectionId);
+    const connection =
+      tenantId === undefined ? undefined : await this.deps.connections.get(tenantId, connectionId);
+    if (connection) await this.quotes.remove(connection, connection.quotes);
     await this.deps.connections.remove(connectionId, tenantId);
   }
 
-  /** Logs a bus event under the next sequence number of its tenant and delivers it to subscribed sockets. */
+  /**
+   * Logs a bus event under the next sequence number of its tenant and delivers it to subscribed
+   * sockets; a quote update goes to the sockets following its symbol, unlogged.
+   */
   async publish(envelope: { 'detail-type': string; detail: unknown; time?: string }): Promise<FanOutResult> {
+    const quote = quoteOf(envelope);
+    if (quote) {
+      const result = await this.quotes.publish(quote);
+      for (const connectionId of result.gone) await this.disconnect(connectionId);
+      return { duplicate: !result.fresh, sent: result.sent, gone: result.gone.length };
+    }
     const entry = streamEntry(envelope);
     if (!entry) return { duplicate: false, sent: 0, gone: 0 };
     const logged = await this.deps.log.append(entry);
@@ -150,6 +185,7 @@ export class StreamService {
       principal: caller.principal,
       scopes: [...effectiveScopes(caller)],
       streams: [],
+      quotes: [],
       watermark: 0,
     });
     await this.reply(connectionId, { type: 'authenticated' });
@@ -166,7 +202,37 @@ export class StreamService {
       );
       return this.reply(connectionId, errorMessage(error));
     }
+    const symbols = [...new Set(wanted.map(quoteSymbol).filter((s) => s !== undefined))];
+    const refused = await this.quotes.firstNotSubscribed(tenantId, symbols);
+    if (refused !== undefined) return this.reply(connectionId, errorMessage(quotesNotSubscribed(refused)));
+    const added = symbols.filter((s) => !connection.quotes.includes(s));
+    const quoteStreams = [...connection.quotes, ...added].map((s) => `${QUOTES_PREFIX}${s}`);
+    const fixed = wanted.filter((s) => quoteSymbol(s) === undefined);
+    // The whole subscribe holds the socket's turn, so nothing fanned out in this process meanwhile
+    // reaches the socket before `subscribed`, or between the events a resume replays.
+    await oneAtATime(connectionKey(connection), async () => {
+      await this.quotes.follow(connection, added);
+      await this.subscribeEvents(connection, fixed, quoteStreams, cursor);
+      await this.quotes.sendLatest(connectionId, added);
+    });
+  }
+
+  /** The event streams' part of a subscribe, in the socket's turn; `quoteStreams` only join the reply. */
+  private async subscribeEvents(
+    connection: StreamConnection,
+    wanted: string[],
+    quoteStreams: string[],
+    cursor?: string,
+  ): Promise<void> {
+    const { tenantId, connectionId } = connection;
     const streams = [...new Set([...connection.streams, ...wanted])];
+    const subscribed = (at: number): ServerMessage => ({
+      type: 'subscribed',
+      streams: [...streams, ...quoteStreams],
+      cursor: encodeCursor(at),
+    });
+    if (wanted.length === 0 && cursor === undefined)
+      return this.reply(connectionId, subscribed(connection.watermark));
     let from: number;
     try {
       from = cursor === undefined ? -1 : decodeCursor(cursor);
@@ -175,32 +241,35 @@ export class StreamService {
     }
     const head = await this.deps.log.head(tenantId);
     if (from < 0) {
-      const watermark = connection.streams.length > 0 ? connection.watermark : head;
+      // A socket already subscribed keeps its place; a new one starts at the head.
+      const watermark = connection.streams.length > 0 ? undefined : head;
+      const start = watermark ?? connection.watermark;
       // Stored before the reply, so every event after `subscribed` reaches the socket.
-      await this.deps.connections.setSubscription(tenantId, connectionId, streams, watermark);
-      await this.reply(connectionId, { type: 'subscribed', streams, cursor: encodeCursor(watermark) });
+      const now = await this.deps.connections.setSubscription(tenantId, connectionId, streams, watermark);
+      await this.reply(connectionId, subscribed(start));
+      if (now > start) await this.deliverNow({ ...connection, streams, watermark: start }, undefined);
       return;
     }
     const missed = from > head ? [] : await this.deps.log.readAfter(tenantId, from, MAX_REPLAY + 1);
     const tooOld =
       from > head || (head > from && (missed[0]?.seq !== from + 1 || missed.length > MAX_REPLAY));
     if (tooOld) {
-      await this.deps.connections.setSubscription(tenantId, connectionId, streams, head);
-      await this.reply(connectionId, { type: 'subscribed', streams, cursor: encodeCursor(head) });
+      const now = await this.deps.connections.setSubscription(tenantId, connectionId, streams, head);
+      await this.reply(connectionId, subscribed(head));
       await this.reply(connectionId, {
         type: 'reset',
         reason: from > head ? 'unknown cursor' : 'cursor too old to replay',
         cursor: encodeCursor(head),
       });
+      if (now > head) await this.deliverNow({ ...connection, streams, watermark: head }, undefined);
       return;
     }
-    // The replay holds the socket's turn from before the reply, so a live event fanned out in
-    // this process meanwhile is sent after what was missed, not between.
-    await oneAtATime(connectionKey(connection), async () => {
-      await this.deps.connections.setSubscription(tenantId, connectionId, streams, from);
-      await this.reply(connectionId, { type: 'subscribed', streams, cursor: encodeCursor(from) });
-      await this.deliverNow({ ...connection, streams, watermark: from }, undefined, missed);
-    });
+    const now = await this.deps.connections.setSubscription(tenantId, connectionId, streams, from);
+    await this.reply(connectionId, subscribed(from));
+    const replayed = { ...connection, streams, watermark: from };
+    await this.deliverNow(replayed, undefined, missed);
+    // Events logged while the replay was read, before the fan-out could see this subscription.
+    if (now > (missed.at(-1)?.seq ?? from)) await this.deliverNow(replayed, undefined);
   }
 
   /** `deliverNow` in the socket's turn. */
@@ -306,29 +375,4 @@ function errorMessage(error: unknown): ServerMessage {
   )
     return { type: 'error', code: error.code, message: error.message };
   throw error;
-}
-
-/**
- * Each socket's deliveries in this process, one after another. Claims on the watermark keep two
- * deliverers from sending the same range; this keeps a later range from being sent while an
- * earlier one is still being posted. Across Lambdas that order is not kept (docs/stream.md).
- */
-const turns = new Map<string, Promise<void>>();
-
-function connectionKey(connection: { tenantId: string; connectionId: string }): string {
-  return `${connection.tenantId}/${connection.connectionId}`;
-}
-
-function oneAtATime<T>(key: string, work: () => Promise<T>): Promise<T> {
-  const previous = turns.get(key) ?? Promise.resolve();
-  const run = previous.then(work);
-  const settled = run.then(
-    () => undefined,
-    () => undefined,
-  );
-  turns.set(key, settled);
-  void settled.then(() => {
-    if (turns.get(key) === settled) turns.delete(key);
-  });
-  return run;
 }

@@ -55,6 +55,7 @@ export const PROBLEM_CODES = [
   // Event stream (WebSocket error frames carry the same codes)
   'STREAM_MESSAGE_INVALID',
   'STREAM_CURSOR_INVALID',
+  'MARKET_DATA_NOT_SUBSCRIBED',
   // Infrastructure
   'DEPENDENCY_FAILED',
   'INTERNAL',

@@ -1,6 +1,10 @@
-import { documentClient, requiredEnv } from '../../adapters/aws.ts';
+import { documentClient, dynamoClient, requiredEnv } from '../../adapters/aws.ts';
+import { DynamoQuoteCache } from '../../adapters/dynamodb/quote-cache.ts';
+import { DynamoQuoteSockets } from '../../adapters/dynamodb/stream-quotes.ts';
 import { DynamoStreamStore } from '../../adapters/dynamodb/stream-store.ts';
 import { ApiGatewayConnections } from '../../adapters/stream/connections.ts';
+import { DynamoMarketDataAccess } from '../../adapters/stream/market-data-access.ts';
+import { marketDataConfig } from '../../core/marketdata/config.ts';
 import { StreamService } from '../../core/stream/service.ts';
 import { env, stream } from '../../core/topology.ts';
 import { resolveCaller } from '../auth/authorizer.ts';
@@ -14,12 +18,16 @@ export function streamService(): StreamService {
   const key = `${tableName} ${endpoint}`;
   if (cached?.key !== key) {
     const store = new DynamoStreamStore(documentClient(), tableName);
+    const quoteTtlSeconds = marketDataConfig(process.env).quoteTtlSeconds;
+    const quotes = new DynamoQuoteCache(dynamoClient(), tableName, { ttlSeconds: quoteTtlSeconds });
     cached = {
       key,
       service: new StreamService({
         log: store,
         connections: store,
         sockets: new ApiGatewayConnections(endpoint),
+        quoteSockets: new DynamoQuoteSockets(documentClient(), tableName),
+        marketData: new DynamoMarketDataAccess(dynamoClient(), tableName, quotes),
         // The HTTP authorizer's own resolution, fed the first message's credential as a header.
         authenticate: ({ token, apiKey, sourceIp }) =>
           resolveCaller({

@@ -1,7 +1,9 @@
 /**
- * Lambda targets of bus rules, run in-process: the stream's fan-out. Events reach one handler in
- * the order they were published (one invocation at a time), which keeps the stream's sequence in
- * publication order locally; AWS gives no such promise (docs/stream.md says what that means).
+ * Lambda targets of bus rules, run in-process: the stream's fan-out. One tenant's events reach a
+ * handler in the order they were published (one invocation at a time per tenant), which keeps the
+ * tenant's stream sequence in publication order locally; AWS gives no such promise (docs/stream.md
+ * says what that means). Other tenants' events, and quotes (per symbol), run beside them: a busy
+ * tenant never holds up another's events.
  */
 import { stream } from '../../core/topology.ts';
 import { functionName, lambdaContext, loadHandler } from '../lambda.ts';
@@ -20,14 +22,27 @@ export function handlerDeliverer(others: EventRouterOptions['deliver']): EventRo
   const chains = new Map<string, Promise<unknown>>();
   return (target, event: EventEnvelope) => {
     if (!('handler' in target)) return others(target, event);
-    const previous = chains.get(target.handler) ?? Promise.resolve();
+    const key = `${target.handler} ${orderedWithin(event)}`;
+    const previous = chains.get(key) ?? Promise.resolve();
     const run = previous
       .catch(() => undefined)
       .then(async () => {
         const handler = await loadHandler(target.handler);
         await handler(event, lambdaContext(functionName(target.handler)));
       });
-    chains.set(target.handler, run);
+    chains.set(key, run);
+    void run
+      .catch(() => undefined)
+      .then(() => {
+        if (chains.get(key) === run) chains.delete(key);
+      });
     return run;
   };
+}
+
+/** What an event is ordered within: its tenant, else (a quote) its symbol. */
+function orderedWithin(event: EventEnvelope): string {
+  const { tenantId, symbol } = event.detail;
+  if (typeof tenantId === 'string') return `tenant:${tenantId}`;
+  return typeof symbol === 'string' ? `symbol:${symbol}` : '';
 }

@@ -29,6 +29,7 @@ import * as view from './views.ts';
 
 export { OrderView } from './views.ts';
 import { strategyDocs } from '../strategies/docs.ts';
+import { connectionDocs } from '../connections/docs.ts';
 
 export interface RouteDoc {
   /** Stable name for generated clients: `placeOrder`, `listOrders`. */
@@ -316,6 +317,8 @@ export const catalog: Record<string, RouteDoc> = {
 
   ...strategyDocs,
 
+  ...connectionDocs,
+
   'GET /health': doc('getLiveness', {
     summary: 'Liveness',
     tag: 'service',
@@ -351,6 +354,7 @@ export const TAGS = [
   { name: 'marketdata', description: 'Quotes and market-data subscriptions' },
   { name: 'webhooks', description: 'Signed event deliveries (Standard Webhooks)' },
   { name: 'strategies', description: 'Tenants’ own sandboxed strategies and their backtests' },
+  { name: 'connections', description: 'Broker connections (IB logins) and the accounts each tenant owns' },
   { name: 'auth', description: 'Tokens for users' },
   { name: 'tenancy', description: 'Tenants, users, API keys and the security audit log' },
   { name: 'service', description: 'Health and this reference' },

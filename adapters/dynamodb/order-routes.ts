@@ -1,15 +1,7 @@
-import { DEMO_CONNECTION_ID } from '../../core/connections/model.ts';
 import type { ConnectionStore } from '../../core/connections/ports.ts';
 import { resolveOrderRoute } from '../../core/connections/service.ts';
 import type { OrderRouter } from '../../core/orders/ports.ts';
-import { env } from '../../core/topology.ts';
-
-/** The house connection (`cdemo` unless configured; none when set empty). */
-export function houseConnection(): string | undefined {
-  const configured = process.env[env.houseConnection];
-  if (configured === undefined) return DEMO_CONNECTION_ID;
-  return configured === '' ? undefined : configured;
-}
+import { houseConnection } from '../connections-config.ts';
 
 /** Routes orders by the accounts in the connection store (see core/connections/service.ts). */
 export class StoreOrderRouter implements OrderRouter {

@@ -1,19 +1,10 @@
 import { GetQueueUrlCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { DEMO_CONNECTION_ID } from '../../core/connections/model.ts';
+import { houseConnection, ordersQueueConnection } from '../connections-config.ts';
 import type { OrderCommand, OrderQueue } from '../../core/orders/ports.ts';
-import { connectionQueueName, env } from '../../core/topology.ts';
+import { connectionQueueName } from '../../core/topology.ts';
 import { orderGroupId } from './order-queue.ts';
 
-/**
- * The connection whose commands still go to the single orders queue of a deployment from before
- * connections (`cdemo` unless configured; none when set empty): its one bridge consumes that queue
- * until the connection's own queue and bridge exist.
- */
-export function ordersQueueConnection(): string | undefined {
-  const configured = process.env[env.ordersQueueConnection];
-  if (configured === undefined) return DEMO_CONNECTION_ID;
-  return configured === '' ? undefined : configured;
-}
+export { ordersQueueConnection };
 
 /**
  * Sends each order command to its connection's FIFO queue, found by name and cached. A queue that
@@ -26,10 +17,18 @@ export class ConnectionOrderQueue implements OrderQueue {
   private readonly legacyConnection: string | undefined;
   private readonly urls = new Map<string, string>();
 
-  constructor(sqs: SQSClient, legacy: { queueUrl: string; connectionId: string | undefined }) {
+  private readonly house: string | undefined;
+
+  constructor(
+    sqs: SQSClient,
+    legacy: { queueUrl: string; connectionId: string | undefined },
+    /** Orders stored before connections existed name none: they belong to the house connection. */
+    house: string | undefined = houseConnection(),
+  ) {
     this.sqs = sqs;
     this.legacyUrl = legacy.queueUrl;
     this.legacyConnection = legacy.connectionId;
+    this.house = house;
   }
 
   /** The queue URL of a connection's commands (the single queue for commands without a connection). */
@@ -46,10 +45,12 @@ export class ConnectionOrderQueue implements OrderQueue {
   }
 
   async send(command: OrderCommand): Promise<void> {
+    const connectionId = command.connectionId ?? this.house;
+    const body = connectionId === undefined ? command : { ...command, connectionId };
     await this.sqs.send(
       new SendMessageCommand({
-        QueueUrl: await this.queueUrl(command.connectionId),
-        MessageBody: JSON.stringify(command),
+        QueueUrl: await this.queueUrl(connectionId),
+        MessageBody: JSON.stringify(body),
         MessageGroupId: orderGroupId(command),
         MessageDeduplicationId: `${command.orderId}:${command.kind}:${command.version}`,
       }),

@@ -30,6 +30,7 @@ import * as view from './views.ts';
 export { OrderView } from './views.ts';
 import { strategyDocs } from '../strategies/docs.ts';
 import { connectionDocs } from '../connections/docs.ts';
+import { AccountQuery } from '../positions/list.ts';
 
 export interface RouteDoc {
   /** Stable name for generated clients: `placeOrder`, `listOrders`. */
@@ -108,6 +109,7 @@ export const catalog: Record<string, RouteDoc> = {
     tag: 'positions',
     description:
       'Per broker account and symbol, from the fills the bridge applied; marked to the latest cached quote when there is one (marketPrice, marketValue and unrealizedPnl are null otherwise). Realized P&L is net of commissions.',
+    query: AccountQuery,
     success: ok('The positions', view.PositionList),
   }),
   'GET /api/v1/pnl/today': doc('getTodayPnl', {
@@ -115,6 +117,7 @@ export const catalog: Record<string, RouteDoc> = {
     tag: 'positions',
     description:
       'Realized P&L (net of commissions), commissions and fill count of the day, unrealized P&L of open positions marked to the latest cached quotes, per symbol and in total.',
+    query: AccountQuery,
     success: ok('The day P&L', view.DayPnl),
   }),
 

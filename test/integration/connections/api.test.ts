@@ -9,6 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CreateQueueCommand } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoConnectionStore } from '../../../adapters/dynamodb/connection-store.ts';
+import { DynamoExecutionStore } from '../../../adapters/dynamodb/execution-store.ts';
+import { applyExecution } from '../../../core/bridge/apply.ts';
+import { Dec } from '../../../core/money.ts';
 import { connectionQueueName } from '../../../core/topology.ts';
 import { tenantPk } from '../../../core/store/keys.ts';
 import { sweepPending } from '../../../functions/orders/sweep.ts';
@@ -321,5 +324,64 @@ describe('orders by account', () => {
       (await api.request('GET', `/api/v1/connections/${connectionId}`, { headers: t.headers('admin') }))
         .status,
     ).toBe(404);
+  });
+});
+
+describe('positions and P&L per account', () => {
+  it('carry the account and filter by ?account=', async () => {
+    const t = await createTestTenant(api);
+    const [x, y] = [account(), account()].sort();
+    await connectionWith(t, [x!, y!]);
+    const executions = new DynamoExecutionStore(api.resources.dynamo, api.resources.tableName);
+    const at = new Date().toISOString();
+    const fills: Array<[string, string, string, string]> = [
+      [x!, 'buy', '10', '100'],
+      [y!, 'buy', '4', '100'],
+      [y!, 'sell', '4', '103'],
+    ];
+    for (const [i, [acct, side, quantity, price]] of fills.entries()) {
+      const placed = await postOrder(
+        api,
+        t,
+        limitOrder({ account: acct, side, quantity, limitPrice: price }),
+      );
+      expect(placed.status).toBe(201);
+      const order = (await executions.getOrder(t.tenantId, placed.body.id))!;
+      const position = await executions.getPosition(t.tenantId, acct, 'AAPL');
+      const outcome = applyExecution(
+        order,
+        position,
+        {
+          execId: `e-${t.tenantId}-${i}`,
+          side: side as 'buy' | 'sell',
+          quantity: new Dec(quantity),
+          price: new Dec(price),
+          at,
+          account: acct,
+          commission: new Dec('1'),
+        },
+        at,
+      );
+      expect(await executions.commitFill(outcome)).toBe('written');
+    }
+    const get = (path: string) => api.request('GET', path, { headers: t.headers('viewer') });
+    const all = await get('/api/v1/positions');
+    expect(
+      all.body.items.map((p: { account: string; quantity: string }) => [p.account, p.quantity]).sort(),
+    ).toEqual([
+      [x, '10'],
+      [y, '0'],
+    ]);
+    expect((await get(`/api/v1/positions?account=${y}`)).body.items).toEqual([
+      expect.objectContaining({ account: y, symbol: 'AAPL', quantity: '0' }),
+    ]);
+    const pnlY = (await get(`/api/v1/pnl/today?account=${y}`)).body;
+    expect(pnlY).toMatchObject({ realizedPnl: '10', commissions: '2', fills: 2 });
+    const pnlX = (await get(`/api/v1/pnl/today?account=${x}`)).body;
+    expect(pnlX).toMatchObject({ realizedPnl: '-1', commissions: '1', fills: 1 });
+    const total = (await get('/api/v1/pnl/today')).body;
+    expect(total).toMatchObject({ realizedPnl: '9', commissions: '3', fills: 3 });
+    expect(total.bySymbol).toEqual([expect.objectContaining({ symbol: 'AAPL', fills: 3 })]);
+    expect((await get('/api/v1/positions?account=not-an-account')).status).toBe(400);
   });
 });

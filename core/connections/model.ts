@@ -150,6 +150,29 @@ export function connectionView(c: Connection, viewer: ConnectionViewer): Record<
   };
 }
 
+/** How old a bridge's heartbeat may be before its connection counts as down. */
+export const CONNECTION_HEARTBEAT_MAX_AGE_MS = 30_000;
+
+/**
+ * A connection's health: up when its bridge reports it connected and is still heartbeating. What
+ * the public readiness shows (up/down by id); the operator's details add status and last error,
+ * never a host or port.
+ */
+export function connectionHealth(c: Connection, nowMs: number): { ok: boolean; detail: string } {
+  const age = c.heartbeatAt === undefined ? undefined : nowMs - Date.parse(c.heartbeatAt);
+  if (age === undefined || !(age <= CONNECTION_HEARTBEAT_MAX_AGE_MS))
+    return {
+      ok: false,
+      detail: age === undefined ? 'no bridge has reported' : `bridge silent for ${Math.round(age / 1000)} s`,
+    };
+  if (c.status !== 'connected')
+    return {
+      ok: false,
+      detail: c.lastError ? `${c.status}: ${c.lastError.code} ${c.lastError.message}` : c.status,
+    };
+  return { ok: true, detail: `connected, ${c.accounts.length} account(s)` };
+}
+
 /** The detail of connection.* events: never credentials, hosts or ports (webhooks may carry events). */
 export function connectionEventDetail(c: Connection, at: string): Record<string, unknown> {
   return {

@@ -256,6 +256,7 @@ export const examples: Record<string, RouteExample> = {
     response: {
       status: 'ready',
       checks: { database: 'up', queue: 'up', broker: 'up' },
+      connections: { c7k2m9x4p1q8z: 'up', cdemo: 'up' },
     },
   },
   'GET /api/openapi.json': {},

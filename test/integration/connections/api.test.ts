@@ -385,3 +385,38 @@ describe('positions and P&L per account', () => {
     expect((await get('/api/v1/positions?account=not-an-account')).status).toBe(400);
   });
 });
+
+describe('readiness per connection', () => {
+  it('shows each connection up or down to anyone, and why to the operator, never a host or port', async () => {
+    const t = await createTestTenant(api);
+    const made = await api.request('POST', '/api/v1/connections', {
+      headers: t.headers('admin'),
+      body: { name: 'ext', gateway: { host: 'gw-secret-host.internal', port: 4999 } },
+    });
+    const up = made.body.id as string;
+    const down = await connectionWith(t, []);
+    await store.reportRuntime(up, { status: 'connected', heartbeatAt: new Date().toISOString() });
+    await store.reportRuntime(down, {
+      status: 'disconnected',
+      heartbeatAt: new Date().toISOString(),
+      lastError: {
+        code: 'IB_1100',
+        message: 'Connectivity between IB and TWS has been lost',
+        at: new Date().toISOString(),
+      },
+    });
+    const ready = await api.request('GET', '/health/ready');
+    expect(ready.body.connections).toMatchObject({ [up]: 'up', [down]: 'down' });
+    expect(JSON.stringify(ready.body)).not.toMatch(/gw-secret-host|4999|IB_1100/);
+    expect((await api.request('GET', '/health/ready/details', { headers: t.headers('admin') })).status).toBe(
+      403,
+    );
+    const details = await api.request('GET', '/health/ready/details', { headers: operator() });
+    expect(details.body.connections[up]).toEqual({ ok: true, detail: 'connected, 0 account(s)' });
+    expect(details.body.connections[down]).toEqual({
+      ok: false,
+      detail: 'disconnected: IB_1100 Connectivity between IB and TWS has been lost',
+    });
+    expect(JSON.stringify(details.body)).not.toMatch(/gw-secret-host|4999/);
+  });
+});

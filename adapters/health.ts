@@ -1,7 +1,9 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { connectionHealth } from '../core/connections/model.ts';
 import { systemKeys } from '../core/store/keys.ts';
+import { DynamoConnectionStore } from './dynamodb/connection-store.ts';
 import { documentClient, dynamoClient, resources, sqsClient } from './aws.ts';
 
 /** How old the bridge's heartbeat may be before the broker counts as disconnected. */
@@ -49,4 +51,24 @@ export async function checkDependencies(now = Date.now()): Promise<Record<string
     }),
   ]);
   return { database, queue, broker };
+}
+
+/**
+ * Each broker connection's health by id. A tenant's gateway being down does not make the platform
+ * not ready, so these are reported beside the checks rather than among them.
+ */
+export async function checkConnections(now = Date.now()): Promise<Record<string, CheckResult>> {
+  const { tableName } = resources();
+  const connections = await new DynamoConnectionStore(documentClient(), tableName).listAll();
+  return Object.fromEntries(
+    connections
+      .sort((a, b) => a.connectionId.localeCompare(b.connectionId))
+      .map((c) => {
+        const health = connectionHealth(c, now);
+        return [
+          c.connectionId,
+          health.ok ? { ok: true, detail: health.detail } : { ok: false, detail: health.detail },
+        ];
+      }),
+  );
 }

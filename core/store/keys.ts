@@ -245,6 +245,11 @@ export const positionKeys = {
     pk: tenantPk(tenantId),
     sk: `PNL${SEP}${assertSafe(day, 'day')}${SEP}SYMBOL${SEP}${assertSafe(symbol, 'symbol')}`,
   }),
+  /** One account's share of one symbol's day P&L (what `GET /pnl/today?account=` sums). */
+  dailyAccountPnl: (tenantId: string, day: string, account: string, symbol: string): ItemKey => ({
+    pk: tenantPk(tenantId),
+    sk: `PNL${SEP}${assertSafe(day, 'day')}${SEP}ACCOUNT${SEP}${assertSafe(account, 'account')}${SEP}${assertSafe(symbol, 'symbol')}`,
+  }),
   dailyPnlPrefix: (tenantId: string, day: string) => ({
     pk: tenantPk(tenantId),
     skPrefix: `PNL${SEP}${assertSafe(day, 'day')}`,
@@ -361,4 +366,40 @@ export const strategyKeys = {
     pk: tenantPk(tenantId),
     sk: `BACKTEST${SEP}${assertSafe(id, 'backtest id')}${SEP}BARS${SEP}${String(chunk).padStart(4, '0')}`,
   }),
+};
+
+/**
+ * Broker connections and IB accounts (docs/connections.md). Both are platform-level: a bridge
+ * knows only its connection id and an order names only an account, and an account must belong to
+ * at most one tenant platform-wide (a conditional write on its one item). Tenants list theirs
+ * through gsi1 partitions that start with their own prefix.
+ */
+export const connectionKeys = {
+  connection: (connectionId: string): ItemKey => ({
+    pk: `CONN${SEP}${assertSafe(connectionId, 'connection id')}`,
+    sk: 'CONNECTION',
+  }),
+  /** Every connection (gsi2), what the provisioner walks at start-up. */
+  allPk: (): string => `SYSTEM${SEP}CONNECTIONS`,
+  /** A tenant's own connections (gsi1), oldest first. */
+  ownedPk: (tenantId: string): string => `${tenantPk(tenantId)}${SEP}CONNECTIONS`,
+  /** The operator's shared (advisor) connections (gsi1). */
+  sharedPk: (): string => `SYSTEM${SEP}SHARED_CONNECTIONS`,
+  /** connection.* events, kept beside the connection and published through the outbox. */
+  event: (connectionId: string, eventId: string): ItemKey => ({
+    pk: `CONN${SEP}${assertSafe(connectionId, 'connection id')}`,
+    sk: `EVENT${SEP}${assertSafe(eventId, 'event id')}`,
+  }),
+};
+
+export const accountKeys = {
+  /** `{ accountId, connectionId, tenantId | null, currency }`: who owns one IB account. */
+  account: (accountId: string): ItemKey => ({
+    pk: `ACCOUNT${SEP}${assertSafe(accountId, 'account')}`,
+    sk: 'ACCOUNT',
+  }),
+  /** A tenant's accounts (gsi1), by account id. */
+  ownedPk: (tenantId: string): string => `${tenantPk(tenantId)}${SEP}ACCOUNTS`,
+  /** The account an order without `account` goes to. */
+  tenantDefault: (tenantId: string): ItemKey => ({ pk: tenantPk(tenantId), sk: 'ACCOUNT_DEFAULT' }),
 };

@@ -23,6 +23,7 @@ import {
   type RouteExample,
 } from './example-fixtures.ts';
 import { strategyExamples } from './strategy-examples.ts';
+import { connectionExamples } from '../connections/docs.ts';
 export { problemExample } from './problem-examples.ts';
 
 export type { RouteExample } from './example-fixtures.ts';
@@ -248,12 +249,14 @@ export const examples: Record<string, RouteExample> = {
   },
 
   ...strategyExamples,
+  ...connectionExamples,
 
   'GET /health': { response: { status: 'ok' } },
   'GET /health/ready': {
     response: {
       status: 'ready',
       checks: { database: 'up', queue: 'up', broker: 'up' },
+      connections: { c7k2m9x4p1q8z: 'up', cdemo: 'up' },
     },
   },
   'GET /api/openapi.json': {},

@@ -47,6 +47,7 @@ export const strategyExamples: Record<string, RouteExample> = {
         queue: { ok: true },
         broker: { ok: true, detail: 'connected to paper' },
       },
+      connections: { cdemo: { ok: true, detail: 'connected, 1 account(s)' } },
     },
   },
   'GET /api/v1/tenants': {

@@ -29,6 +29,11 @@ export const OrderView = z
     stopPrice: decimal.nullable(),
     timeInForce: z.enum(['day', 'gtc', 'ioc', 'fok']),
     account: z.string().nullable(),
+    connectionId: z
+      .string()
+      .nullable()
+      .optional()
+      .meta({ description: 'The broker connection that places it' }),
     outsideRth: z.boolean(),
     status: z.enum(ORDER_STATUSES),
     filledQuantity: decimal,
@@ -290,6 +295,12 @@ export const Readiness = z
   .object({
     status: z.enum(['ready', 'not_ready']),
     checks: z.object({ database: upOrDown, queue: upOrDown, broker: upOrDown }),
+    connections: z
+      .record(z.string(), upOrDown)
+      .optional()
+      .meta({
+        description: 'Each broker connection by id: up when its bridge is connected and heartbeating',
+      }),
   })
   .meta({ id: 'Readiness' });
 
@@ -298,6 +309,7 @@ export const ReadinessDetails = z
   .object({
     status: z.enum(['ready', 'not_ready']),
     checks: z.object({ database: check, queue: check, broker: check }),
+    connections: z.record(z.string(), check).optional(),
   })
   .meta({ id: 'ReadinessDetails' });
 

@@ -5,9 +5,15 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { BridgeStateStore, ExecutionStore } from '../core/bridge/ports.ts';
+import type {
+  BridgeStateStore,
+  ConnectionLeaseStore,
+  ConnectionRecords,
+  ExecutionStore,
+} from '../core/bridge/ports.ts';
 import type { QuoteCache, SubscriptionStore } from '../core/marketdata/ports.ts';
 import { DynamoExecutionStore } from './dynamodb/execution-store.ts';
+import { DynamoLeaseStore } from './dynamodb/lease-store.ts';
 import { DynamoQuoteCache } from './dynamodb/quote-cache.ts';
 import { DynamoSubscriptionStore } from './dynamodb/subscriptions-store.ts';
 import { startOutboxDrainer, type OutboxDrainer } from './outbox/drain.ts';
@@ -16,6 +22,10 @@ export interface BridgeStores {
   execution: ExecutionStore & BridgeStateStore;
   quoteCache: QuoteCache;
   subscriptions: Pick<SubscriptionStore, 'wanted' | 'finishSnapshot'>;
+  /** Connection leases (a connection's bridge holds its connection by one). */
+  leases: ConnectionLeaseStore;
+  /** The connection records (the bridge of a connection reads its own and reports to it). */
+  connections: ConnectionRecords | undefined;
   /** Publishes the outbox to the bus; undefined when another process drains it. */
   drainer: OutboxDrainer | undefined;
   destroy(): void;
@@ -28,6 +38,10 @@ export interface BridgeStoresOptions {
   drainOutbox: boolean;
   outboxIntervalMs: number;
   logger: { warn(message: string, data?: Record<string, unknown>): void };
+  /** The connection the bridge serves: its IB state is kept under it (see DynamoExecutionStore). */
+  connectionId?: string | undefined;
+  /** The fencing token of the connection's lease, checked when IB order ids are reserved. */
+  fencingToken?: () => number | undefined;
 }
 
 export function bridgeStores(options: BridgeStoresOptions): BridgeStores {
@@ -46,7 +60,12 @@ export function bridgeStores(options: BridgeStoresOptions): BridgeStores {
       })
     : undefined;
   return {
-    execution: new DynamoExecutionStore(dynamo, tableName),
+    execution: new DynamoExecutionStore(dynamo, tableName, {
+      ...(options.connectionId ? { connectionId: options.connectionId } : {}),
+      ...(options.fencingToken ? { fencingToken: options.fencingToken } : {}),
+    }),
+    leases: new DynamoLeaseStore(dynamo, tableName),
+    connections: undefined,
     quoteCache: new DynamoQuoteCache(dynamo, tableName, { ttlSeconds: options.quoteTtlSeconds }),
     subscriptions: new DynamoSubscriptionStore(dynamo, tableName),
     drainer,

@@ -101,6 +101,22 @@ export function dlqName(queue: QueueSpec): string {
   return queue.fifo ? queue.name.replace(/\.fifo$/, '-dlq.fifo') : `${queue.name}-dlq`;
 }
 
+/**
+ * The orders queue of one broker connection: only that connection's bridge consumes it, so a
+ * connection that is down or slow holds back only its own orders (docs/connections.md).
+ */
+export function connectionQueueName(connectionId: string): string {
+  return `oms-orders-${connectionId}.fifo`;
+}
+
+/** The settings of every connection's orders queue (the provisioner creates one per connection). */
+export function connectionQueue(connectionId: string): QueueSpec {
+  return { ...queues.orders, name: connectionQueueName(connectionId) };
+}
+
+/** Every connection queue's name starts so; the provisioner's and the bridges' grants are scoped to it. */
+export const connectionQueuePrefix = 'oms-orders-c';
+
 export const eventBus = {
   name: 'oms-events',
   /** `source` of every event the OMS publishes. */

@@ -44,3 +44,54 @@ export interface BridgeStateStore {
   setExecWatermark(clientId: number, watermark: string): Promise<void>;
   heartbeat(status: { brokerConnected: boolean; broker: string; [k: string]: unknown }): Promise<void>;
 }
+
+/** Who holds a connection's lease now, when another bridge does. */
+export interface LeaseHolder {
+  holder: string;
+  /** Epoch milliseconds the lease runs until unless renewed. */
+  until: number;
+}
+
+/**
+ * At most one bridge holds a broker connection: a lease item with a fencing token that grows by
+ * one with every new holder. A bridge renews it with its heartbeat; one that cannot renew stops.
+ */
+export interface ConnectionLeaseStore {
+  /** Takes the lease if it is free, expired or already this holder's: the new token, or who holds it. */
+  acquire(connectionId: string, holder: string, ttlMs: number): Promise<{ token: number } | LeaseHolder>;
+  /** Extends the lease; false when this holder no longer has it under this token. */
+  renew(connectionId: string, holder: string, token: number, ttlMs: number): Promise<boolean>;
+  /** Gives the lease up at once (a drained bridge), so the next one need not wait for it to run out. */
+  release(connectionId: string, holder: string, token: number): Promise<void>;
+}
+
+/**
+ * What a connection's bridge reports about itself (a subset of the connection record's runtime
+ * fields, core/connections/model.ts).
+ */
+export interface ConnectionRuntimePatch {
+  status?: 'connecting' | 'connected' | 'disconnected' | 'error';
+  lastError?: { code: string; message: string; at: string };
+  heartbeatAt?: string;
+  pacing?: { limitPerSecond: number; usedLastMinute: number };
+  marketDataLines?: { inUse: number; limit: number };
+}
+
+/** The parts of a connection record the bridge acts on. */
+export interface ConnectionRecord {
+  connectionId: string;
+  live: boolean;
+  clientId: number;
+  gateway:
+    | { kind: 'paper' }
+    | { kind: 'external'; host: string; port: number }
+    | { kind: 'managed'; secretArn?: string };
+  paperGateway?: { host: string; port: number };
+}
+
+/** The connection store as the bridge uses it (the ConnectionStore port provides these). */
+export interface ConnectionRecords {
+  get(connectionId: string): Promise<ConnectionRecord | undefined>;
+  reportRuntime(connectionId: string, patch: ConnectionRuntimePatch): Promise<unknown>;
+  reportManagedAccounts(connectionId: string, accounts: string[]): Promise<unknown>;
+}

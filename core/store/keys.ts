@@ -380,3 +380,39 @@ export const strategyKeys = {
     sk: `BACKTEST${SEP}${assertSafe(id, 'backtest id')}`,
   }),
 };
+
+/**
+ * Broker connections and IB accounts (docs/connections.md). Both are platform-level: a bridge
+ * knows only its connection id and an order names only an account, and an account must belong to
+ * at most one tenant platform-wide (a conditional write on its one item). Tenants list theirs
+ * through gsi1 partitions that start with their own prefix.
+ */
+export const connectionKeys = {
+  connection: (connectionId: string): ItemKey => ({
+    pk: `CONN${SEP}${assertSafe(connectionId, 'connection id')}`,
+    sk: 'CONNECTION',
+  }),
+  /** Every connection (gsi2), what the provisioner walks at start-up. */
+  allPk: (): string => `SYSTEM${SEP}CONNECTIONS`,
+  /** A tenant's own connections (gsi1), oldest first. */
+  ownedPk: (tenantId: string): string => `${tenantPk(tenantId)}${SEP}CONNECTIONS`,
+  /** The operator's shared (advisor) connections (gsi1). */
+  sharedPk: (): string => `SYSTEM${SEP}SHARED_CONNECTIONS`,
+  /** connection.* events, kept beside the connection and published through the outbox. */
+  event: (connectionId: string, eventId: string): ItemKey => ({
+    pk: `CONN${SEP}${assertSafe(connectionId, 'connection id')}`,
+    sk: `EVENT${SEP}${assertSafe(eventId, 'event id')}`,
+  }),
+};
+
+export const accountKeys = {
+  /** `{ accountId, connectionId, tenantId | null, currency }`: who owns one IB account. */
+  account: (accountId: string): ItemKey => ({
+    pk: `ACCOUNT${SEP}${assertSafe(accountId, 'account')}`,
+    sk: 'ACCOUNT',
+  }),
+  /** A tenant's accounts (gsi1), by account id. */
+  ownedPk: (tenantId: string): string => `${tenantPk(tenantId)}${SEP}ACCOUNTS`,
+  /** The account an order without `account` goes to. */
+  tenantDefault: (tenantId: string): ItemKey => ({ pk: tenantPk(tenantId), sk: 'ACCOUNT_DEFAULT' }),
+};

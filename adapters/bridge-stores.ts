@@ -12,6 +12,7 @@ import type {
   ExecutionStore,
 } from '../core/bridge/ports.ts';
 import type { QuoteCache, SubscriptionStore } from '../core/marketdata/ports.ts';
+import { DynamoConnectionStore } from './dynamodb/connection-store.ts';
 import { DynamoExecutionStore } from './dynamodb/execution-store.ts';
 import { DynamoLeaseStore } from './dynamodb/lease-store.ts';
 import { DynamoQuoteCache } from './dynamodb/quote-cache.ts';
@@ -42,15 +43,18 @@ export interface BridgeStoresOptions {
   connectionId?: string | undefined;
   /** The fencing token of the connection's lease, checked when IB order ids are reserved. */
   fencingToken?: () => number | undefined;
+  /** The connection inherits the single bridge's state, kept per client id. */
+  scopeByClientId?: boolean;
 }
 
 export function bridgeStores(options: BridgeStoresOptions): BridgeStores {
   const dynamo = new DynamoDBClient({});
   const events = new EventBridgeClient({});
   const { tableName, logger } = options;
+  const doc = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
   const drainer = options.drainOutbox
     ? startOutboxDrainer({
-        doc: DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }),
+        doc,
         events,
         tableName,
         busName: options.eventBusName,
@@ -63,9 +67,10 @@ export function bridgeStores(options: BridgeStoresOptions): BridgeStores {
     execution: new DynamoExecutionStore(dynamo, tableName, {
       ...(options.connectionId ? { connectionId: options.connectionId } : {}),
       ...(options.fencingToken ? { fencingToken: options.fencingToken } : {}),
+      scopeByClientId: options.scopeByClientId ?? false,
     }),
     leases: new DynamoLeaseStore(dynamo, tableName),
-    connections: undefined,
+    connections: new DynamoConnectionStore(doc, tableName),
     quoteCache: new DynamoQuoteCache(dynamo, tableName, { ttlSeconds: options.quoteTtlSeconds }),
     subscriptions: new DynamoSubscriptionStore(dynamo, tableName),
     drainer,

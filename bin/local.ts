@@ -57,6 +57,8 @@ try {
       port: Number(process.env.PAPER_GATEWAY_PORT ?? 4002),
     },
   });
+  // Each connection's gateway and control token, beside the demo users.
+  stack.connections?.writeCredentials(resolve(dataDir, 'demo-credentials.json'));
   const consoleServed = await consoleBuild;
   log('');
   log(`ready: ${stack.baseUrl}`);

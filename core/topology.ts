@@ -101,6 +101,13 @@ export function dlqName(queue: QueueSpec): string {
   return queue.fifo ? queue.name.replace(/\.fifo$/, '-dlq.fifo') : `${queue.name}-dlq`;
 }
 
+export const eventBus = {
+  name: 'oms-events',
+  /** `source` of every event the OMS publishes. */
+  source: 'oms',
+  archiveRetentionDays: 30,
+} as const;
+
 /**
  * The orders queue of one broker connection: only that connection's bridge consumes it, so a
  * connection that is down or slow holds back only its own orders (docs/connections.md).
@@ -114,15 +121,22 @@ export function connectionQueue(connectionId: string): QueueSpec {
   return { ...queues.orders, name: connectionQueueName(connectionId) };
 }
 
+/**
+ * The control plane's trigger: connection.* events reach the provisioner, which creates or removes
+ * the connection's queue, bridge (and, locally, paper gateway). AWS: a Step Functions state
+ * machine; locally: the stack's in-process provisioner (local/connections.ts).
+ */
+export const connectionProvisioning = {
+  rule: 'oms-connections-to-provisioner',
+  description: 'Connection lifecycle events start and stop the connection’s queue and bridge',
+  pattern: {
+    source: [eventBus.source],
+    'detail-type': ['connection.created', 'connection.deleted'],
+  },
+} as const;
+
 /** Every connection queue's name starts so; the provisioner's and the bridges' grants are scoped to it. */
 export const connectionQueuePrefix = 'oms-orders-c';
-
-export const eventBus = {
-  name: 'oms-events',
-  /** `source` of every event the OMS publishes. */
-  source: 'oms',
-  archiveRetentionDays: 30,
-} as const;
 
 export const rules: RuleSpec[] = [
   {

@@ -68,6 +68,7 @@ export async function startBridge(
       logger: log,
       connectionId,
       fencingToken: () => lease?.token,
+      scopeByClientId: givenConfig.inheritsSingleBridge ?? false,
     });
   const connections = stores.connections;
   if (connectionId) {
@@ -179,17 +180,24 @@ export async function startBridge(
   });
   followConnection(broker, marketData);
 
-  const consumer = new QueueConsumer({
-    sqs,
-    queueUrl: config.ordersQueueUrl,
-    receivers: config.receivers,
-    waitSeconds: config.waitSeconds,
-    visibilitySeconds: config.visibilitySeconds,
-    log,
-    accepting: () => ready && !draining,
-    whenAccepting: whenReady,
-    handle: (command) => router.command(command),
-  });
+  const consumerOn = (queueUrl: string, receivers: number) =>
+    new QueueConsumer({
+      sqs,
+      queueUrl,
+      receivers,
+      waitSeconds: config.waitSeconds,
+      visibilitySeconds: config.visibilitySeconds,
+      log,
+      accepting: () => ready && !draining,
+      whenAccepting: whenReady,
+      handle: (command) => router.command(command),
+    });
+  const consumer = consumerOn(config.ordersQueueUrl, config.receivers);
+  // Commands queued to the shared queue before the upgrade still reach the broker, exactly once.
+  const sharedConsumer =
+    config.inheritsSingleBridge && config.sharedQueueUrl && config.sharedQueueUrl !== config.ordersQueueUrl
+      ? consumerOn(config.sharedQueueUrl, 1)
+      : undefined;
 
   const brokerName = `${config.ib.host}:${config.ib.port}`;
   async function beat(): Promise<void> {
@@ -274,6 +282,7 @@ export async function startBridge(
 
   broker.start();
   consumer.start();
+  sharedConsumer?.start();
   void beat();
 
   let stopping: Promise<void> | undefined;
@@ -296,7 +305,7 @@ export async function startBridge(
       (stopping ??= (async () => {
         draining = true;
         log.info('draining: no new commands; finishing those in hand');
-        await consumer.stop();
+        await Promise.all([consumer.stop(), sharedConsumer?.stop()]);
         await router.idle(10_000);
         await drainer?.stop();
         setReady(false);

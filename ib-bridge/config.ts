@@ -10,6 +10,14 @@ export interface BridgeConfig {
   connectionId?: string | undefined;
   /** How long the connection's lease runs without renewal (it is renewed with every heartbeat). */
   leaseSeconds?: number;
+  /**
+   * This connection is the upgraded single bridge (docs/connections.md, "Upgrading"): it keeps the
+   * IB state stored per client id before connections existed, and also drains the shared orders
+   * queue (OMS_ORDERS_QUEUE_URL) of commands queued there before the upgrade.
+   */
+  inheritsSingleBridge?: boolean;
+  /** The shared orders queue an inheriting connection bridge also drains. */
+  sharedQueueUrl?: string | undefined;
   ib: { host: string; port: number; clientId: number; account: string | undefined };
   tableName: string;
   ordersQueueUrl: string;
@@ -63,6 +71,7 @@ export const bridgeEnv = {
   drainOutbox: 'BRIDGE_DRAIN_OUTBOX',
   connectionId: 'OMS_CONNECTION_ID',
   leaseSeconds: 'BRIDGE_LEASE_SECONDS',
+  inheritsSingleBridge: 'BRIDGE_INHERITS_SINGLE_BRIDGE',
 } as const;
 
 /** The configuration from the environment. */
@@ -72,6 +81,8 @@ export function configFromEnv(): BridgeConfig {
   return {
     connectionId,
     leaseSeconds: int(bridgeEnv.leaseSeconds, 15),
+    inheritsSingleBridge: process.env[bridgeEnv.inheritsSingleBridge] === 'true',
+    sharedQueueUrl: connectionId ? process.env[env.ordersQueueUrl] || undefined : undefined,
     ib: {
       host: process.env[bridgeEnv.host] || '127.0.0.1',
       port: int(bridgeEnv.port, 4002),

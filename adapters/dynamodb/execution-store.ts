@@ -59,12 +59,18 @@ export interface ExecutionStoreOptions {
    * only while the lease still carries it, so a bridge that lost its lease takes no new ids.
    */
   fencingToken?: () => number | undefined;
+  /**
+   * Keep the connection's IB state per client id, as the single bridge before connections did:
+   * the connection that inherits that bridge's orders (docs/connections.md, "Upgrading").
+   */
+  scopeByClientId?: boolean;
 }
 
 /** The bridge's store. */
 export class DynamoExecutionStore extends DynamoPositionReads implements ExecutionStore, BridgeStateStore {
   readonly orders: DynamoOrderStore;
   readonly connectionId: string | undefined;
+  readonly #scopeByClientId: boolean;
   readonly #fencingToken: (() => number | undefined) | undefined;
 
   constructor(
@@ -76,11 +82,12 @@ export class DynamoExecutionStore extends DynamoPositionReads implements Executi
     this.orders = new DynamoOrderStore(client, table);
     this.connectionId = options.connectionId;
     this.#fencingToken = options.fencingToken;
+    this.#scopeByClientId = options.scopeByClientId ?? false;
   }
 
   /** The key scope of the bridge's items: the connection when there is one, else the client id. */
   private scope(clientId: number): BridgeScope {
-    return this.connectionId ?? clientId;
+    return this.#scopeByClientId ? clientId : (this.connectionId ?? clientId);
   }
 
   private transact(items: GuardedItem[]): Promise<string | undefined> {
@@ -349,7 +356,11 @@ export class DynamoExecutionStore extends DynamoPositionReads implements Executi
       await this.client.send(
         new PutItemCommand({
           TableName: this.table,
-          Item: toItem({ ...bridgeKeys.foreignOrder(permId, this.connectionId), permId, ...details }),
+          Item: toItem({
+            ...bridgeKeys.foreignOrder(permId, this.#scopeByClientId ? undefined : this.connectionId),
+            permId,
+            ...details,
+          }),
           ConditionExpression: NOT_EXISTS,
         }),
       );
@@ -366,7 +377,7 @@ export class DynamoExecutionStore extends DynamoPositionReads implements Executi
       new PutItemCommand({
         TableName: this.table,
         Item: toItem({
-          ...systemKeys.bridgeStatus(this.connectionId),
+          ...systemKeys.bridgeStatus(this.#scopeByClientId ? undefined : this.connectionId),
           ...status,
           updatedAt: new Date().toISOString(),
         }),

@@ -4,6 +4,8 @@
  * found. It raises OrderVersionConflictError, PositionVersionConflictError or OrderIdRaceError
  * (core errors), never its SDK's.
  */
+import type { Connection, RuntimePatch } from '../connections/model.ts';
+import type { ConnectionStore } from '../connections/ports.ts';
 import type { Order } from '../orders/order.ts';
 import type { Position } from '../positions/position.ts';
 import type { CommissionOutcome, FillOutcome, OrderChange, RouteClaim } from './apply.ts';
@@ -65,33 +67,7 @@ export interface ConnectionLeaseStore {
   release(connectionId: string, holder: string, token: number): Promise<void>;
 }
 
-/**
- * What a connection's bridge reports about itself (a subset of the connection record's runtime
- * fields, core/connections/model.ts).
- */
-export interface ConnectionRuntimePatch {
-  status?: 'connecting' | 'connected' | 'disconnected' | 'error';
-  lastError?: { code: string; message: string; at: string };
-  heartbeatAt?: string;
-  pacing?: { limitPerSecond: number; usedLastMinute: number };
-  marketDataLines?: { inUse: number; limit: number };
-}
-
-/** The parts of a connection record the bridge acts on. */
-export interface ConnectionRecord {
-  connectionId: string;
-  live: boolean;
-  clientId: number;
-  gateway:
-    | { kind: 'paper' }
-    | { kind: 'external'; host: string; port: number }
-    | { kind: 'managed'; secretArn?: string };
-  paperGateway?: { host: string; port: number };
-}
-
-/** The connection store as the bridge uses it (the ConnectionStore port provides these). */
-export interface ConnectionRecords {
-  get(connectionId: string): Promise<ConnectionRecord | undefined>;
-  reportRuntime(connectionId: string, patch: ConnectionRuntimePatch): Promise<unknown>;
-  reportManagedAccounts(connectionId: string, accounts: string[]): Promise<unknown>;
-}
+/** The connection store as a connection's bridge uses it: its own record, and reports to it. */
+export type ConnectionRecords = Pick<ConnectionStore, 'get' | 'reportRuntime' | 'reportManagedAccounts'>;
+export type ConnectionRecord = Connection;
+export type ConnectionRuntimePatch = RuntimePatch;

@@ -316,6 +316,10 @@ export async function startBridge(
         await beat();
         await marketData.stop();
         broker.close();
+        if (connectionId && connections)
+          await connections
+            .reportRuntime(connectionId, { status: 'disconnected', heartbeatAt: new Date().toISOString() })
+            .catch(() => undefined);
         // Released only once the socket is closed: a successor may connect with the same client id.
         await lease?.release().catch(() => undefined);
         router.close();

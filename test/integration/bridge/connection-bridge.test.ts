@@ -137,7 +137,8 @@ describe('a connection’s bridge', () => {
       symbol: 'AAPL',
       side: 'buy',
       quantity: '3',
-      type: 'market',
+      type: 'limit',
+      limitPrice: (world.gateway.control.quote('AAPL').ask + 0.5).toFixed(2),
       account: 'DU5550001',
     });
     await orderIn(world, tenant, id, 'filled');
@@ -153,15 +154,18 @@ describe('a connection’s bridge', () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(secondStarted).toBe(false);
     expect(world.gateway.control.clients()).toHaveLength(1);
+    const firstToken = first.lease?.token;
+    expect(firstToken).toBe(1);
     await first.stop();
     const second = await secondStarting;
     await second.reconciled();
-    expect(second.lease?.token).toBe((first.lease?.token ?? 0) + 1);
+    expect(second.lease?.token).toBe(2);
     const id2 = await placeOrder(world, tenant, {
       symbol: 'MSFT',
       side: 'buy',
       quantity: '2',
-      type: 'market',
+      type: 'limit',
+      limitPrice: (world.gateway.control.quote('MSFT').ask + 0.5).toFixed(2),
     });
     await orderIn(world, tenant, id2, 'filled');
     expect(world.gateway.control.placementsByOrderRef()[id2]?.placed).toBe(1);

@@ -15,6 +15,8 @@ import { DynamoQuoteCache } from '../adapters/dynamodb/quote-cache.ts';
 import { DynamoQuoteSource } from '../adapters/dynamodb/quote-source.ts';
 import { DynamoStrategyStore } from '../adapters/dynamodb/strategy-store.ts';
 import { SqsOrderQueue } from '../adapters/sqs/order-queue.ts';
+import { DynamoConnectionStore } from '../adapters/dynamodb/connection-store.ts';
+import { StoreOrderRouter } from '../adapters/dynamodb/order-routes.ts';
 import { DEFAULT_LIMITS, type CallbackSnapshot } from '../core/strategies/callbacks.ts';
 import { createStrategy, startStrategy } from '../core/strategies/service.ts';
 import { compileStrategy } from '../strategies/compile.ts';
@@ -164,6 +166,9 @@ async function eventToOrder(): Promise<BenchRow[]> {
         store: new DynamoOrderStore(dynamo, resources.tableName),
         queue: new SqsOrderQueue(resources.sqs, resources.queueUrls.orders),
         quotes: new DynamoQuoteSource(dynamo, resources.tableName),
+        routes: new StoreOrderRouter(
+          new DynamoConnectionStore(DynamoDBDocumentClient.from(dynamo), resources.tableName),
+        ),
       },
       positions: new DynamoExecutionStore(dynamo, resources.tableName),
       quotes: new DynamoQuoteCache(dynamo, resources.tableName, { ttlSeconds: 60 }),

@@ -7,6 +7,8 @@ import { startLocalStack, type LocalStack } from '../local/stack.ts';
 import { JavaMissingError } from '../local/dynamodb.ts';
 import { projectRoot } from '../local/lambda.ts';
 import { seedDemo } from '../local/identity/seed.ts';
+import { seedDemoConnection } from '../local/seed-connection.ts';
+import { DynamoConnectionStore } from '../adapters/dynamodb/connection-store.ts';
 import { TenancyStore } from '../adapters/dynamodb/tenancy-store.ts';
 import { ensureConsoleBuilt } from '../local/console-build.ts';
 
@@ -57,6 +59,7 @@ try {
       port: Number(process.env.PAPER_GATEWAY_PORT ?? 4002),
     },
   });
+  await seedDemoConnection(new DynamoConnectionStore(stack.identity.provider.options.doc, stack.tableName));
   // Each connection's gateway and control token, beside the demo users.
   stack.connections?.writeCredentials(resolve(dataDir, 'demo-credentials.json'));
   const consoleServed = await consoleBuild;

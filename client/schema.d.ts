@@ -714,6 +714,99 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/connections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your connections, and shared ones that carry one of your accounts */
+        get: operations["listConnections"];
+        put?: never;
+        /**
+         * Connect an IB Gateway / TWS login (tenant admin; the operator for a shared advisor login)
+         * @description Starts a bridge for the login. `"paper"` (local stack only) starts a paper gateway with its own account; `{ host, port }` names a gateway you run; `"managed"` runs IB Gateway beside the bridge with credentials from AWS Secrets Manager. Its accounts appear once the login reports them.
+         */
+        post: operations["createConnection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/connections/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A connection: status, accounts, last error, pacing and market-data lines */
+        get: operations["getConnection"];
+        put?: never;
+        post?: never;
+        /** Remove a connection (409 CONNECTION_IN_USE while it has working orders) */
+        delete: operations["deleteConnection"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The IB accounts your tenant owns */
+        get: operations["listAccounts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accounts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Make an account the default of orders without `account` (admin) */
+        patch: operations["updateAccount"];
+        trace?: never;
+    };
+    "/api/v1/tenants/{id}/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give one account of a shared connection to a tenant (platform operator)
+         * @description An account belongs to at most one tenant: one already owned is a 409 ACCOUNT_OWNED.
+         */
+        post: operations["assignAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -1120,6 +1213,8 @@ export interface components {
             /** @enum {string} */
             timeInForce: "day" | "gtc" | "ioc" | "fok";
             account: string | null;
+            /** @description The broker connection that places it */
+            connectionId?: string | null;
             outsideRth: boolean;
             /** @enum {string} */
             status: "pending_new" | "submitted" | "partially_filled" | "filled" | "pending_cancel" | "cancelled" | "pending_replace" | "rejected" | "expired";
@@ -1188,7 +1283,7 @@ export interface components {
          * @description Stable machine-readable code
          * @enum {string}
          */
-        ProblemCode: "VALIDATION_FAILED" | "PAYLOAD_TOO_LARGE" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "UNAUTHENTICATED" | "FORBIDDEN" | "RATE_LIMITED" | "SELF_LOCKOUT" | "USERNAME_TAKEN" | "TENANT_EXISTS" | "TENANT_NOT_FOUND" | "TENANT_SUSPENDED" | "USER_NOT_FOUND" | "API_KEY_NOT_FOUND" | "API_KEY_REVOKED" | "NOT_FOUND" | "ORDER_NOT_FOUND" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_MODIFIABLE" | "ORDER_VERSION_CONFLICT" | "IDEMPOTENCY_KEY_REUSED" | "DUPLICATE_CLIENT_ORDER_ID" | "ILLEGAL_TRANSITION" | "ORDER_ID_RACE" | "POSITION_VERSION_CONFLICT" | "RISK_KILL_SWITCH" | "RISK_RESTRICTED_SYMBOL" | "RISK_SYMBOL_NOT_ALLOWED" | "RISK_MAX_ORDER_QUANTITY" | "RISK_NO_REFERENCE_PRICE" | "RISK_PRICE_COLLAR" | "RISK_MAX_NOTIONAL" | "RISK_MAX_OPEN_ORDERS" | "RISK_MAX_GROSS_EXPOSURE" | "RISK_MAX_POSITION" | "RISK_MAX_ORDER_RATE" | "RISK_DAILY_LOSS_LIMIT" | "WEBHOOK_URL_FORBIDDEN" | "WEBHOOK_LIMIT_REACHED" | "WEBHOOK_NOT_FOUND" | "WEBHOOK_DELIVERY_NOT_FOUND" | "MARKET_DATA_LINE_LIMIT" | "MARKET_DATA_UNAVAILABLE" | "MARKET_DATA_CONTENTION" | "MARKET_DATA_SUBSCRIPTION_NOT_FOUND" | "STRATEGY_COMPILE_ERROR" | "STRATEGY_NOT_FOUND" | "STRATEGY_VERSION_CONFLICT" | "STRATEGY_LIMIT" | "BACKTEST_NOT_FOUND" | "BARS_UNAVAILABLE" | "STREAM_MESSAGE_INVALID" | "STREAM_CURSOR_INVALID" | "DEPENDENCY_FAILED" | "INTERNAL";
+        ProblemCode: "VALIDATION_FAILED" | "PAYLOAD_TOO_LARGE" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "UNAUTHENTICATED" | "FORBIDDEN" | "RATE_LIMITED" | "SELF_LOCKOUT" | "USERNAME_TAKEN" | "TENANT_EXISTS" | "TENANT_NOT_FOUND" | "TENANT_SUSPENDED" | "USER_NOT_FOUND" | "API_KEY_NOT_FOUND" | "API_KEY_REVOKED" | "NOT_FOUND" | "ORDER_NOT_FOUND" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_MODIFIABLE" | "ORDER_VERSION_CONFLICT" | "IDEMPOTENCY_KEY_REUSED" | "DUPLICATE_CLIENT_ORDER_ID" | "ILLEGAL_TRANSITION" | "ORDER_ID_RACE" | "POSITION_VERSION_CONFLICT" | "RISK_KILL_SWITCH" | "RISK_RESTRICTED_SYMBOL" | "RISK_SYMBOL_NOT_ALLOWED" | "RISK_MAX_ORDER_QUANTITY" | "RISK_NO_REFERENCE_PRICE" | "RISK_PRICE_COLLAR" | "RISK_MAX_NOTIONAL" | "RISK_MAX_OPEN_ORDERS" | "RISK_MAX_GROSS_EXPOSURE" | "RISK_MAX_POSITION" | "RISK_MAX_ORDER_RATE" | "RISK_DAILY_LOSS_LIMIT" | "WEBHOOK_URL_FORBIDDEN" | "WEBHOOK_LIMIT_REACHED" | "WEBHOOK_NOT_FOUND" | "WEBHOOK_DELIVERY_NOT_FOUND" | "MARKET_DATA_LINE_LIMIT" | "MARKET_DATA_UNAVAILABLE" | "MARKET_DATA_CONTENTION" | "MARKET_DATA_SUBSCRIPTION_NOT_FOUND" | "STRATEGY_COMPILE_ERROR" | "STRATEGY_NOT_FOUND" | "STRATEGY_VERSION_CONFLICT" | "STRATEGY_LIMIT" | "BACKTEST_NOT_FOUND" | "BARS_UNAVAILABLE" | "CONNECTION_NOT_FOUND" | "CONNECTION_IN_USE" | "ACCOUNT_NOT_FOUND" | "ACCOUNT_OWNED" | "ACCOUNT_NOT_ON_CONNECTION" | "STREAM_MESSAGE_INVALID" | "STREAM_CURSOR_INVALID" | "DEPENDENCY_FAILED" | "INTERNAL";
         NewOrderRequest: {
             /** @example AAPL */
             symbol: string;
@@ -1714,7 +1809,7 @@ export interface components {
         CreatedApiKey: {
             id: string;
             name: string;
-            scopes: ("orders:read" | "orders:write" | "positions:read" | "marketdata:read" | "marketdata:write" | "webhooks:read" | "webhooks:write" | "risk:read" | "risk:write" | "users:read" | "users:write" | "api-keys:read" | "api-keys:write" | "audit:read" | "strategies:read" | "strategies:write")[];
+            scopes: ("orders:read" | "orders:write" | "positions:read" | "marketdata:read" | "marketdata:write" | "webhooks:read" | "webhooks:write" | "risk:read" | "risk:write" | "users:read" | "users:write" | "api-keys:read" | "api-keys:write" | "audit:read" | "strategies:read" | "strategies:write" | "connections:read" | "connections:write")[];
             /** @description The start of the key, to recognise it */
             hint: string;
             /**
@@ -1750,7 +1845,7 @@ export interface components {
         ApiKey: {
             id: string;
             name: string;
-            scopes: ("orders:read" | "orders:write" | "positions:read" | "marketdata:read" | "marketdata:write" | "webhooks:read" | "webhooks:write" | "risk:read" | "risk:write" | "users:read" | "users:write" | "api-keys:read" | "api-keys:write" | "audit:read" | "strategies:read" | "strategies:write")[];
+            scopes: ("orders:read" | "orders:write" | "positions:read" | "marketdata:read" | "marketdata:write" | "webhooks:read" | "webhooks:write" | "risk:read" | "risk:write" | "users:read" | "users:write" | "api-keys:read" | "api-keys:write" | "audit:read" | "strategies:read" | "strategies:write" | "connections:read" | "connections:write")[];
             /** @description The start of the key, to recognise it */
             hint: string;
             /**
@@ -1995,6 +2090,73 @@ export interface components {
             }[];
             createdAt: string;
             finishedAt: string | null;
+        };
+        Connection: {
+            /**
+             * @description c and 12 lowercase base32 characters
+             * @example c7k2m9x4p1q8z
+             */
+            id: string;
+            name: string;
+            /** @enum {string} */
+            broker: "ib";
+            live: boolean;
+            /** @description An operator’s advisor login whose accounts are assigned one by one */
+            shared: boolean;
+            /** @description Host and port only to the owner and the operator */
+            gateway: {
+                /** @enum {string} */
+                kind: "paper" | "external" | "managed";
+                host?: string;
+                port?: number;
+            };
+            clientId: number;
+            /** @enum {string} */
+            status: "connecting" | "connected" | "disconnected" | "error";
+            /** @description As the login last reported them (managedAccounts) */
+            accounts: string[];
+            lastError?: {
+                code: string;
+                message: string;
+                at: string;
+            };
+            heartbeatAt?: string;
+            pacing: {
+                limitPerSecond: number;
+                usedLastMinute: number;
+            };
+            marketDataLines: {
+                inUse: number;
+                limit: number;
+            };
+            /** @description Local paper gateways only, shown to the owning tenant’s admins */
+            paperGateway?: {
+                host: string;
+                port: number;
+                controlUrl: string;
+                controlToken: string;
+            };
+            createdAt: string;
+            updatedAt: string;
+        };
+        ConnectionList: {
+            items: components["schemas"]["Connection"][];
+        };
+        AccountList: {
+            items: components["schemas"]["Account"][];
+        };
+        Account: {
+            id: string;
+            connectionId: string;
+            default: boolean;
+            currency: string;
+        };
+        AssignedAccount: {
+            id: string;
+            connectionId: string;
+            default: boolean;
+            currency: string;
+            tenantId: string;
         };
         Liveness: {
             /** @enum {string} */
@@ -7157,7 +7319,7 @@ export interface operations {
                  */
                 "application/json": {
                     name: string;
-                    scopes: ("orders:read" | "orders:write" | "positions:read" | "marketdata:read" | "marketdata:write" | "webhooks:read" | "webhooks:write" | "risk:read" | "risk:write" | "users:read" | "users:write" | "api-keys:read" | "api-keys:write" | "audit:read" | "strategies:read" | "strategies:write")[];
+                    scopes: ("orders:read" | "orders:write" | "positions:read" | "marketdata:read" | "marketdata:write" | "webhooks:read" | "webhooks:write" | "risk:read" | "risk:write" | "users:read" | "users:write" | "api-keys:read" | "api-keys:write" | "audit:read" | "strategies:read" | "strategies:write" | "connections:read" | "connections:write")[];
                     /** Format: date-time */
                     expiresAt?: string;
                     rateLimitPerMinute?: number;
@@ -9935,6 +10097,1087 @@ export interface operations {
                      *       "status": 404,
                      *       "detail": "Backtest 01JF3Q7SB2D4F6H8K0M2P4R6T8 was not found",
                      *       "code": "BACKTEST_NOT_FOUND",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "retryAfterSeconds": 12,
+                     *       "limit": 600,
+                     *       "type": "urn:oms:problem:rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit tenant exceeded: at most 600 per 60s",
+                     *       "code": "RATE_LIMITED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listConnections: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The connections */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "c7k2m9x4p1q8z",
+                     *           "name": "Desk A paper",
+                     *           "broker": "ib",
+                     *           "live": false,
+                     *           "shared": false,
+                     *           "gateway": {
+                     *             "kind": "paper"
+                     *           },
+                     *           "clientId": 1,
+                     *           "status": "connected",
+                     *           "accounts": [
+                     *             "DU1234567"
+                     *           ],
+                     *           "heartbeatAt": "2026-01-05T14:30:00.000Z",
+                     *           "pacing": {
+                     *             "limitPerSecond": 50,
+                     *             "usedLastMinute": 42
+                     *           },
+                     *           "marketDataLines": {
+                     *             "inUse": 3,
+                     *             "limit": 100
+                     *           },
+                     *           "createdAt": "2026-01-05T14:30:00.000Z",
+                     *           "updatedAt": "2026-01-05T14:30:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConnectionList"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "issues": [
+                     *         {
+                     *           "path": "body.quantity",
+                     *           "message": "quantity must be a decimal number"
+                     *         }
+                     *       ],
+                     *       "type": "urn:oms:problem:validation-failed",
+                     *       "title": "The request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request body",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or forged credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "reason": "MISSING_CREDENTIALS",
+                     *       "type": "urn:oms:problem:unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send a bearer token or an x-api-key",
+                     *       "code": "UNAUTHENTICATED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "requiredScope": "connections:write",
+                     *       "type": "urn:oms:problem:forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "This action needs the connections:write scope",
+                     *       "code": "FORBIDDEN",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "retryAfterSeconds": 12,
+                     *       "limit": 600,
+                     *       "type": "urn:oms:problem:rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit tenant exceeded: at most 600 per 60s",
+                     *       "code": "RATE_LIMITED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createConnection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Desk A paper",
+                 *       "broker": "ib",
+                 *       "gateway": "paper"
+                 *     }
+                 */
+                "application/json": {
+                    name: string;
+                    /**
+                     * @default ib
+                     * @enum {string}
+                     */
+                    broker?: "ib";
+                    gateway: "paper" | "managed" | {
+                        host: string;
+                        port: number;
+                    };
+                    clientId?: number;
+                    /** @default false */
+                    live?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description The connection, connecting */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "c7k2m9x4p1q8z",
+                     *       "name": "Desk A paper",
+                     *       "broker": "ib",
+                     *       "live": false,
+                     *       "shared": false,
+                     *       "gateway": {
+                     *         "kind": "paper"
+                     *       },
+                     *       "clientId": 1,
+                     *       "status": "connecting",
+                     *       "accounts": [],
+                     *       "pacing": {
+                     *         "limitPerSecond": 50,
+                     *         "usedLastMinute": 42
+                     *       },
+                     *       "marketDataLines": {
+                     *         "inUse": 3,
+                     *         "limit": 100
+                     *       },
+                     *       "createdAt": "2026-01-05T14:30:00.000Z",
+                     *       "updatedAt": "2026-01-05T14:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Connection"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "issues": [
+                     *         {
+                     *           "path": "body.quantity",
+                     *           "message": "quantity must be a decimal number"
+                     *         }
+                     *       ],
+                     *       "type": "urn:oms:problem:validation-failed",
+                     *       "title": "The request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request body",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or forged credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "reason": "MISSING_CREDENTIALS",
+                     *       "type": "urn:oms:problem:unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send a bearer token or an x-api-key",
+                     *       "code": "UNAUTHENTICATED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "requiredScope": "connections:write",
+                     *       "type": "urn:oms:problem:forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "This action needs the connections:write scope",
+                     *       "code": "FORBIDDEN",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "c7k2m9x4p1q8z",
+                     *       "workingOrders": 2,
+                     *       "type": "urn:oms:problem:connection-in-use",
+                     *       "title": "Conflict with the current state",
+                     *       "status": 409,
+                     *       "detail": "Connection c7k2m9x4p1q8z has 2 working orders",
+                     *       "code": "CONNECTION_IN_USE",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "retryAfterSeconds": 12,
+                     *       "limit": 600,
+                     *       "type": "urn:oms:problem:rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit tenant exceeded: at most 600 per 60s",
+                     *       "code": "RATE_LIMITED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getConnection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The connection */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "c7k2m9x4p1q8z",
+                     *       "name": "Desk A paper",
+                     *       "broker": "ib",
+                     *       "live": false,
+                     *       "shared": false,
+                     *       "gateway": {
+                     *         "kind": "paper"
+                     *       },
+                     *       "clientId": 1,
+                     *       "status": "connected",
+                     *       "accounts": [
+                     *         "DU1234567"
+                     *       ],
+                     *       "heartbeatAt": "2026-01-05T14:30:00.000Z",
+                     *       "pacing": {
+                     *         "limitPerSecond": 50,
+                     *         "usedLastMinute": 42
+                     *       },
+                     *       "marketDataLines": {
+                     *         "inUse": 3,
+                     *         "limit": 100
+                     *       },
+                     *       "createdAt": "2026-01-05T14:30:00.000Z",
+                     *       "updatedAt": "2026-01-05T14:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Connection"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "issues": [
+                     *         {
+                     *           "path": "body.quantity",
+                     *           "message": "quantity must be a decimal number"
+                     *         }
+                     *       ],
+                     *       "type": "urn:oms:problem:validation-failed",
+                     *       "title": "The request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request body",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or forged credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "reason": "MISSING_CREDENTIALS",
+                     *       "type": "urn:oms:problem:unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send a bearer token or an x-api-key",
+                     *       "code": "UNAUTHENTICATED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "requiredScope": "connections:write",
+                     *       "type": "urn:oms:problem:forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "This action needs the connections:write scope",
+                     *       "code": "FORBIDDEN",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "resource": "Connection",
+                     *       "id": "c7k2m9x4p1q8z",
+                     *       "type": "urn:oms:problem:connection-not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Connection c7k2m9x4p1q8z was not found",
+                     *       "code": "CONNECTION_NOT_FOUND",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "retryAfterSeconds": 12,
+                     *       "limit": 600,
+                     *       "type": "urn:oms:problem:rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit tenant exceeded: at most 600 per 60s",
+                     *       "code": "RATE_LIMITED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteConnection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed; its accounts are released and its bridge stops */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "issues": [
+                     *         {
+                     *           "path": "body.quantity",
+                     *           "message": "quantity must be a decimal number"
+                     *         }
+                     *       ],
+                     *       "type": "urn:oms:problem:validation-failed",
+                     *       "title": "The request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request body",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or forged credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "reason": "MISSING_CREDENTIALS",
+                     *       "type": "urn:oms:problem:unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send a bearer token or an x-api-key",
+                     *       "code": "UNAUTHENTICATED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "requiredScope": "connections:write",
+                     *       "type": "urn:oms:problem:forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "This action needs the connections:write scope",
+                     *       "code": "FORBIDDEN",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "resource": "Connection",
+                     *       "id": "c7k2m9x4p1q8z",
+                     *       "type": "urn:oms:problem:connection-not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Connection c7k2m9x4p1q8z was not found",
+                     *       "code": "CONNECTION_NOT_FOUND",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "c7k2m9x4p1q8z",
+                     *       "workingOrders": 2,
+                     *       "type": "urn:oms:problem:connection-in-use",
+                     *       "title": "Conflict with the current state",
+                     *       "status": 409,
+                     *       "detail": "Connection c7k2m9x4p1q8z has 2 working orders",
+                     *       "code": "CONNECTION_IN_USE",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "retryAfterSeconds": 12,
+                     *       "limit": 600,
+                     *       "type": "urn:oms:problem:rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit tenant exceeded: at most 600 per 60s",
+                     *       "code": "RATE_LIMITED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listAccounts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The accounts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "DU1234567",
+                     *           "connectionId": "c7k2m9x4p1q8z",
+                     *           "default": true,
+                     *           "currency": "USD"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AccountList"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "issues": [
+                     *         {
+                     *           "path": "body.quantity",
+                     *           "message": "quantity must be a decimal number"
+                     *         }
+                     *       ],
+                     *       "type": "urn:oms:problem:validation-failed",
+                     *       "title": "The request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request body",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or forged credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "reason": "MISSING_CREDENTIALS",
+                     *       "type": "urn:oms:problem:unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send a bearer token or an x-api-key",
+                     *       "code": "UNAUTHENTICATED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "requiredScope": "connections:write",
+                     *       "type": "urn:oms:problem:forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "This action needs the connections:write scope",
+                     *       "code": "FORBIDDEN",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "retryAfterSeconds": 12,
+                     *       "limit": 600,
+                     *       "type": "urn:oms:problem:rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit tenant exceeded: at most 600 per 60s",
+                     *       "code": "RATE_LIMITED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "default": true
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * @description Orders without `account` go to this account
+                     * @enum {boolean}
+                     */
+                    default: true;
+                };
+            };
+        };
+        responses: {
+            /** @description The account */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "DU1234567",
+                     *       "connectionId": "c7k2m9x4p1q8z",
+                     *       "default": true,
+                     *       "currency": "USD"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Account"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "issues": [
+                     *         {
+                     *           "path": "body.quantity",
+                     *           "message": "quantity must be a decimal number"
+                     *         }
+                     *       ],
+                     *       "type": "urn:oms:problem:validation-failed",
+                     *       "title": "The request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request body",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or forged credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "reason": "MISSING_CREDENTIALS",
+                     *       "type": "urn:oms:problem:unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send a bearer token or an x-api-key",
+                     *       "code": "UNAUTHENTICATED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "requiredScope": "connections:write",
+                     *       "type": "urn:oms:problem:forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "This action needs the connections:write scope",
+                     *       "code": "FORBIDDEN",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "resource": "Account",
+                     *       "id": "DU1234567",
+                     *       "type": "urn:oms:problem:account-not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Account DU1234567 was not found",
+                     *       "code": "ACCOUNT_NOT_FOUND",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:oms:problem:dependency-failed",
+                     *       "title": "Conflict with the current state",
+                     *       "status": 409,
+                     *       "detail": "Changed concurrently; retry",
+                     *       "code": "DEPENDENCY_FAILED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "retryAfterSeconds": 12,
+                     *       "limit": 600,
+                     *       "type": "urn:oms:problem:rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit tenant exceeded: at most 600 per 60s",
+                     *       "code": "RATE_LIMITED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    assignAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "connectionId": "cfa0advisor01",
+                 *       "account": "DU7654321"
+                 *     }
+                 */
+                "application/json": {
+                    /** @example c7k2m9x4p1q8z */
+                    connectionId: string;
+                    /** @example DU7654321 */
+                    account: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The account, now the tenant’s */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "tenantId": "acme",
+                     *       "id": "DU7654321",
+                     *       "connectionId": "cfa0advisor01",
+                     *       "default": false,
+                     *       "currency": "USD"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AssignedAccount"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "issues": [
+                     *         {
+                     *           "path": "body.quantity",
+                     *           "message": "quantity must be a decimal number"
+                     *         }
+                     *       ],
+                     *       "type": "urn:oms:problem:validation-failed",
+                     *       "title": "The request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request body",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or forged credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "reason": "MISSING_CREDENTIALS",
+                     *       "type": "urn:oms:problem:unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send a bearer token or an x-api-key",
+                     *       "code": "UNAUTHENTICATED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:oms:problem:forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "Only a platform operator may do this",
+                     *       "code": "FORBIDDEN",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "resource": "Tenant",
+                     *       "id": "acme",
+                     *       "type": "urn:oms:problem:tenant-not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Tenant acme was not found",
+                     *       "code": "TENANT_NOT_FOUND",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "account": "DU7654321",
+                     *       "type": "urn:oms:problem:account-owned",
+                     *       "title": "Conflict with the current state",
+                     *       "status": 409,
+                     *       "detail": "Account DU7654321 already belongs to a tenant",
+                     *       "code": "ACCOUNT_OWNED",
                      *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
                      *     }
                      */

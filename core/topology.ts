@@ -96,6 +96,11 @@ export const queues = {
   strategies: { name: 'oms-strategies', fifo: false, visibilityTimeoutSeconds: 60, maxReceiveCount: 5 },
 } as const satisfies Record<string, QueueSpec>;
 
+/** The orders queue of one broker connection (its DLQ follows dlqName). */
+export function connectionQueueName(connectionId: string): string {
+  return `oms-orders-${connectionId}.fifo`;
+}
+
 /** The DLQ of a queue is named after it. */
 export function dlqName(queue: QueueSpec): string {
   return queue.fifo ? queue.name.replace(/\.fifo$/, '-dlq.fifo') : `${queue.name}-dlq`;
@@ -460,6 +465,41 @@ export const routes: RouteSpec[] = [
     auth: 'caller',
     access: ['table:read'],
   },
+  { method: 'POST', path: '/api/v1/connections', handler: 'functions/connections/create.ts', auth: 'caller' },
+  {
+    method: 'GET',
+    path: '/api/v1/connections',
+    handler: 'functions/connections/list.ts',
+    auth: 'caller',
+    access: ['table:read'],
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/connections/{id}',
+    handler: 'functions/connections/get.ts',
+    auth: 'caller',
+    access: ['table:read'],
+  },
+  {
+    method: 'DELETE',
+    path: '/api/v1/connections/{id}',
+    handler: 'functions/connections/delete.ts',
+    auth: 'caller',
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/accounts',
+    handler: 'functions/accounts/list.ts',
+    auth: 'caller',
+    access: ['table:read'],
+  },
+  { method: 'PATCH', path: '/api/v1/accounts/{id}', handler: 'functions/accounts/update.ts', auth: 'caller' },
+  {
+    method: 'POST',
+    path: '/api/v1/tenants/{id}/accounts',
+    handler: 'functions/accounts/assign.ts',
+    auth: 'caller',
+  },
   { method: 'GET', path: '/api/openapi.json', handler: 'functions/docs/spec.ts', auth: 'public', access: [] },
   { method: 'GET', path: '/api/docs', handler: 'functions/docs/reference.ts', auth: 'public', access: [] },
   {
@@ -517,6 +557,13 @@ export const env = {
   rateLimitEmergencyPerMinute: 'OMS_RATE_LIMIT_EMERGENCY_PER_MINUTE',
   /** The key page cursors are authenticated with (HMAC); unset in AWS, where the table keeps one. */
   cursorKey: 'OMS_CURSOR_KEY',
+  /**
+   * The connection orders of tenants without an account of their own go to (the single login of a
+   * deployment from before connections); `cdemo` when unset, none when empty.
+   */
+  houseConnection: 'OMS_HOUSE_CONNECTION',
+  /** The connection whose orders still go to the single orders queue; `cdemo` when unset, none when empty. */
+  ordersQueueConnection: 'OMS_ORDERS_QUEUE_CONNECTION',
 } as const;
 
 /** The Lambda authorizer run before every `caller` route (no identity source, no caching). */

@@ -31,6 +31,7 @@ import { DEMO_CONNECTION_ID, type Connection } from '../core/connections/model.t
 import { DynamoConnectionStore } from '../adapters/dynamodb/connection-store.ts';
 import { DEMO_TENANT } from './identity/seed.ts';
 import { LocalConnections } from './connections.ts';
+import { seedDemoConnection } from './seed-connection.ts';
 
 export interface LocalStackOptions {
   /** HTTP gateway port; 0 picks a free one. */
@@ -295,6 +296,10 @@ async function ensureDemoConnection(
   store: DynamoConnectionStore,
   external: { host: string; port: number } | undefined,
 ): Promise<void> {
+  if (!external) {
+    await seedDemoConnection(store);
+    return;
+  }
   if (await store.get(DEMO_CONNECTION_ID)) return;
   const at = new Date().toISOString();
   const connection: Connection = {
@@ -303,7 +308,7 @@ async function ensureDemoConnection(
     name: 'Demo paper account',
     broker: 'ib',
     live: false,
-    gateway: external ? { kind: 'external', ...external } : { kind: 'paper' },
+    gateway: { kind: 'external', ...external },
     clientId: Number(process.env.IB_CLIENT_ID || 1),
     status: 'connecting',
     accounts: [],

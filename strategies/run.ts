@@ -11,7 +11,9 @@ import { DynamoOrderStore } from '../adapters/dynamodb/order-store.ts';
 import { DynamoQuoteCache } from '../adapters/dynamodb/quote-cache.ts';
 import { DynamoQuoteSource } from '../adapters/dynamodb/quote-source.ts';
 import { DynamoStrategyStore } from '../adapters/dynamodb/strategy-store.ts';
-import { SqsOrderQueue } from '../adapters/sqs/order-queue.ts';
+import { DynamoConnectionStore } from '../adapters/dynamodb/connection-store.ts';
+import { StoreOrderRouter } from '../adapters/dynamodb/order-routes.ts';
+import { ConnectionOrderQueue, ordersQueueConnection } from '../adapters/sqs/connection-queues.ts';
 import type { CallbackLimits } from '../core/strategies/callbacks.ts';
 import { StrategyHost, type HostLogger } from './host.ts';
 
@@ -44,8 +46,13 @@ export async function startStrategyHost(config: StrategyHostConfig): Promise<Run
     store: new DynamoStrategyStore(doc, config.tableName),
     orders: {
       store: new DynamoOrderStore(config.dynamo, config.tableName),
-      queue: new SqsOrderQueue(config.sqs, config.ordersQueueUrl),
+      queue: new ConnectionOrderQueue(config.sqs, {
+        queueUrl: config.ordersQueueUrl,
+        connectionId: ordersQueueConnection(),
+      }),
       quotes: new DynamoQuoteSource(config.dynamo, config.tableName),
+      // A strategy's `account` is held to the same rule as an API caller's.
+      routes: new StoreOrderRouter(new DynamoConnectionStore(doc, config.tableName)),
       warn: (message, data) => config.log.warn(message, data),
     },
     positions: new DynamoExecutionStore(config.dynamo, config.tableName),

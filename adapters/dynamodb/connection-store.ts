@@ -368,10 +368,22 @@ export class DynamoConnectionStore implements ConnectionStore {
         ':c': connection.connectionId,
       });
       if (account.tenantId !== null)
-        await this.deleteIf(accountKeys.tenantDefault(account.tenantId), 'accountId = :a', {
-          ':a': account.accountId,
-        });
+        await this.releaseDefault(account.tenantId, account.accountId, new Set(connection.accounts));
     }
+  }
+
+  /** Drops a default that named a released account; another account of the tenant takes its place. */
+  private async releaseDefault(tenantId: string, accountId: string, released: Set<string>): Promise<void> {
+    await this.deleteIf(accountKeys.tenantDefault(tenantId), 'accountId = :a', { ':a': accountId });
+    // The index may still list the released accounts for a moment: they are never candidates.
+    const [next] = (await this.listAccounts(tenantId))
+      .filter((a) => !released.has(a.accountId))
+      .sort((x, y) => x.accountId.localeCompare(y.accountId));
+    if (next)
+      await this.putIfAbsent(
+        { ...accountKeys.tenantDefault(tenantId), entity: 'accountDefault', accountId: next.accountId },
+        'choosing a default account',
+      );
   }
 
   private async deleteIf(key: { pk: string; sk: string }, condition: string, values: Item): Promise<void> {

@@ -131,6 +131,25 @@ export function dayPnlUpdates(table: string, change: PnlChange): TransactWriteIt
     ':day': { S: day },
   };
   const adds = 'ADD realizedPnl :n, grossRealizedPnl :r, commissions :c, fills :f';
+  const perSymbol = {
+    ...values,
+    ':b': decimalNumber(change.bought),
+    ':s': decimalNumber(change.sold),
+    ':sym': { S: symbol },
+  };
+  const perAccount: TransactWriteItem[] = change.account
+    ? [
+        {
+          Update: {
+            TableName: table,
+            Key: toItem({ ...positionKeys.dailyAccountPnl(tenantId, day, change.account, symbol) }),
+            UpdateExpression: `${adds}, boughtQuantity :b, soldQuantity :s SET symbol = :sym, #d = :day, account = :acct`,
+            ExpressionAttributeNames: { '#d': 'day' },
+            ExpressionAttributeValues: { ...perSymbol, ':acct': { S: change.account } },
+          },
+        },
+      ]
+    : [];
   return [
     {
       Update: {
@@ -147,13 +166,9 @@ export function dayPnlUpdates(table: string, change: PnlChange): TransactWriteIt
         Key: toItem({ ...positionKeys.dailySymbolPnl(tenantId, day, symbol) }),
         UpdateExpression: `${adds}, boughtQuantity :b, soldQuantity :s SET symbol = :sym, #d = :day`,
         ExpressionAttributeNames: { '#d': 'day' },
-        ExpressionAttributeValues: {
-          ...values,
-          ':b': decimalNumber(change.bought),
-          ':s': decimalNumber(change.sold),
-          ':sym': { S: symbol },
-        },
+        ExpressionAttributeValues: perSymbol,
       },
     },
+    ...perAccount,
   ];
 }

@@ -74,6 +74,7 @@ export function orderItem(order: Order): Record<string, unknown> {
     stopPrice: d(order.stopPrice),
     timeInForce: order.timeInForce,
     account: order.account,
+    connectionId: order.connectionId,
     outsideRth: order.outsideRth,
     status: order.status,
     filledQuantity: d(order.filledQuantity),
@@ -131,6 +132,7 @@ export function itemOrder(raw: Record<string, unknown>): Order {
   const stopPrice = decimal(raw.stopPrice);
   if (stopPrice) order.stopPrice = stopPrice;
   if (raw.account) order.account = raw.account as string;
+  if (raw.connectionId) order.connectionId = raw.connectionId as string;
   const avg = decimal(raw.averageFillPrice);
   if (avg) order.averageFillPrice = avg;
   if (raw.rejectReason) order.rejectReason = raw.rejectReason as string;

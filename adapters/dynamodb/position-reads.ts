@@ -81,11 +81,24 @@ export class DynamoPositionReads {
     return (await this.query(prefix.pk, prefix.skPrefix)).map(itemFill);
   }
 
-  /** The tenant's P&L for a day, with its per-symbol parts. */
-  async dailyPnl(tenantId: string, day: string): Promise<StoredDailyPnl> {
+  /** The tenant's P&L for a day, with its per-symbol parts; with `account`, that account's share only. */
+  async dailyPnl(tenantId: string, day: string, account?: string): Promise<StoredDailyPnl> {
     const prefix = positionKeys.dailyPnlPrefix(tenantId, day);
-    const items = await this.query(prefix.pk, prefix.skPrefix);
-    const total = items.find((i) => i.sk === riskKeys.dailyPnl(tenantId, day).sk);
+    const all = await this.query(prefix.pk, prefix.skPrefix);
+    // Per-account items repeat the per-symbol figures: a view takes one kind or the other.
+    const items = all.filter((i) =>
+      account === undefined ? i.account === undefined : i.account === account,
+    );
+    const sum = (name: string) => items.reduce((t, i) => t.plus(num(i[name])), num(undefined));
+    const total =
+      account === undefined
+        ? items.find((i) => i.sk === riskKeys.dailyPnl(tenantId, day).sk)
+        : {
+            realizedPnl: sum('realizedPnl').toFixed(),
+            grossRealizedPnl: sum('grossRealizedPnl').toFixed(),
+            commissions: sum('commissions').toFixed(),
+            fills: items.reduce((t, i) => t + Number(i.fills ?? 0), 0),
+          };
     return {
       day,
       realizedPnl: num(total?.realizedPnl),

@@ -22,6 +22,8 @@ export const SCOPES = [
   'audit:read',
   'strategies:read',
   'strategies:write',
+  'connections:read',
+  'connections:write',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 

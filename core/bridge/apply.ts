@@ -35,6 +35,8 @@ export interface PnlChange {
   tenantId: string;
   day: string;
   symbol: string;
+  /** The IB account of the fill: the day's figures are also kept per account. */
+  account?: string;
   /** Gross realized P&L, before commission. */
   realized: Dec;
   commission: Dec;
@@ -241,6 +243,7 @@ export function applyExecution(
       tenantId: order.tenantId,
       day,
       symbol: order.symbol,
+      account,
       realized,
       commission: commission ?? ZERO,
       fills: 1,
@@ -287,6 +290,7 @@ export function applyCommissionReport(
       tenantId: fill.tenantId,
       day: fill.day,
       symbol: fill.symbol,
+      account: fill.account,
       realized: ZERO,
       commission,
       fills: 0,

@@ -169,6 +169,8 @@ export interface Order {
   stopPrice?: Dec;
   timeInForce: TimeInForce;
   account?: string;
+  /** The broker connection whose bridge places the order. */
+  connectionId?: string;
   outsideRth: boolean;
   status: OrderStatus;
   filledQuantity: Dec;
@@ -256,6 +258,7 @@ export function orderView(order: Order) {
     stopPrice: d(order.stopPrice),
     timeInForce: order.timeInForce,
     account: order.account ?? null,
+    ...(order.connectionId ? { connectionId: order.connectionId } : {}),
     outsideRth: order.outsideRth,
     status: order.status,
     filledQuantity: formatDecimal(order.filledQuantity),

@@ -101,8 +101,15 @@ export interface OrderCommand {
   tenantId: string;
   orderId: string;
   account?: string;
+  /** The connection whose bridge places the order; its queue is the one the command goes to. */
+  connectionId?: string;
   /** The order version the command was issued at, so the bridge can tell a stale message. */
   version: number;
+}
+
+/** Port: the account an order trades in and the connection that places it (ACCOUNT_NOT_FOUND otherwise). */
+export interface OrderRouter {
+  route(tenantId: string, account: string | undefined): Promise<{ account?: string; connectionId: string }>;
 }
 
 /** Port: the latest price for a symbol (cached quote), used for notional and the collar. */

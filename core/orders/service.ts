@@ -28,6 +28,7 @@ import type {
   CountingLimits,
   IdempotencyRecord,
   OrderQueue,
+  OrderRouter,
   OrderStore,
   QuoteSource,
   RiskReservation,
@@ -39,6 +40,8 @@ export interface OrderDeps {
   store: OrderStore;
   queue: OrderQueue;
   quotes: QuoteSource;
+  /** The account and connection of a new order: one the tenant owns, or ACCOUNT_NOT_FOUND. */
+  routes: OrderRouter;
   now?: () => Date;
   /** Reports a failure the caller can't act on (a queue send the sweeper will redo). */
   warn?: (message: string, data: Record<string, unknown>) => void;
@@ -131,16 +134,28 @@ export async function placeOrder(
   const parsed = NewOrderRequest.safeParse(body);
   const request = parsed.success ? parsed.data : undefined;
   // Every read the decision needs, in one round trip; their order of precedence is kept below.
-  const [{ previous, limits, killSwitch, existingClientOrderId: existing }, quoted] = await Promise.all([
-    deps.store.placementContext(actor.tenantId, idemHash, request?.clientOrderId),
-    request ? deps.quotes.latestPrice(request.symbol) : undefined,
-  ]);
+  const [{ previous, limits, killSwitch, existingClientOrderId: existing }, quoted, routed] =
+    await Promise.all([
+      deps.store.placementContext(actor.tenantId, idemHash, request?.clientOrderId),
+      request ? deps.quotes.latestPrice(request.symbol) : undefined,
+      // Settled, not thrown: a replayed key answers as it did whatever the account is now.
+      request
+        ? deps.routes.route(actor.tenantId, request.account).then(
+            (route) => ({ route }),
+            (error: unknown) => ({ error }),
+          )
+        : undefined,
+    ]);
   if (previous) return replay(previous, hash);
   if (!parsed.success)
     throw new ValidationError('Invalid order', zodIssues(parsed.error as z.ZodError, 'body'));
-  if (!request) throw new ValidationError('Invalid order');
+  if (!request || !routed) throw new ValidationError('Invalid order');
   if (request.clientOrderId && existing)
     throw new DuplicateClientOrderIdError(request.clientOrderId, existing);
+  // An account the tenant does not own is refused before anything is stored or queued.
+  if ('error' in routed) throw routed.error;
+  const { account, connectionId } = routed.route;
+  const routedRequest = { ...request, ...(account ? { account } : {}) };
 
   const price = quoted ?? limits.referencePrices[request.symbol];
   const checked = checkOrder(request, limits, killSwitch, price);
@@ -157,15 +172,18 @@ export async function placeOrder(
     };
     denial = aloneBreaks(reservation, limits);
     if (!denial) {
-      const order = newOrder({
-        id,
-        tenantId: actor.tenantId,
-        request,
-        status: 'pending_new',
-        now: at,
-        reservation: { quantity: request.quantity, unitPrice: checked.unitPrice },
-        ...source,
-      });
+      const order: Order = {
+        ...newOrder({
+          id,
+          tenantId: actor.tenantId,
+          request: routedRequest,
+          status: 'pending_new',
+          now: at,
+          reservation: { quantity: request.quantity, unitPrice: checked.unitPrice },
+          ...source,
+        }),
+        connectionId,
+      };
       const response: Outcome = { status: 201, body: orderView(order) };
       const outcome = await deps.store.create({
         order,
@@ -185,6 +203,7 @@ export async function placeOrder(
           orderId: id,
           version: order.version,
           ...(order.account ? { account: order.account } : {}),
+          connectionId,
         });
         return response;
       }
@@ -193,15 +212,18 @@ export async function placeOrder(
     }
   }
 
-  const rejected = newOrder({
-    id,
-    tenantId: actor.tenantId,
-    request,
-    status: 'rejected',
-    now: at,
-    reject: denial as RiskDenial,
-    ...source,
-  });
+  const rejected: Order = {
+    ...newOrder({
+      id,
+      tenantId: actor.tenantId,
+      request: routedRequest,
+      status: 'rejected',
+      now: at,
+      reject: denial as RiskDenial,
+      ...source,
+    }),
+    connectionId,
+  };
   const response = rejectedResponse(rejected, denial as RiskDenial);
   const outcome = await deps.store.create({
     order: rejected,
@@ -288,6 +310,7 @@ export async function cancelOrder(deps: OrderDeps, actor: Actor, rawId: string):
       orderId: order.order.id,
       version: order.order.version,
       ...(order.order.account ? { account: order.order.account } : {}),
+      ...(order.order.connectionId ? { connectionId: order.order.connectionId } : {}),
     });
   }
   return order.order;
@@ -402,6 +425,7 @@ export async function modifyOrder(
     orderId: result.id,
     version: result.version,
     ...(result.account ? { account: result.account } : {}),
+    ...(result.connectionId ? { connectionId: result.connectionId } : {}),
   });
   return result;
 }

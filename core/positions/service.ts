@@ -11,7 +11,8 @@ import { positionView, type Position } from './position.ts';
 /** Port: the positions and day P&L the bridge keeps. */
 export interface PositionReader {
   positions(tenantId: string): Promise<Position[]>;
-  dailyPnl(tenantId: string, day: string): Promise<DayFigures>;
+  /** With `account`, only that account's share of the day. */
+  dailyPnl(tenantId: string, day: string, account?: string): Promise<DayFigures>;
 }
 
 export interface PositionDeps {
@@ -19,9 +20,9 @@ export interface PositionDeps {
   quotes: QuoteSource;
 }
 
-/** The tenant's positions, each marked to its quote when there is one. */
-export async function listPositions(deps: PositionDeps, tenantId: string) {
-  const positions = await deps.store.positions(tenantId);
+/** The tenant's positions (of one account, when given), each marked to its quote when there is one. */
+export async function listPositions(deps: PositionDeps, tenantId: string, account?: string) {
+  const positions = ofAccount(await deps.store.positions(tenantId), account);
   const prices = await pricesOf(
     deps.quotes,
     positions.map((p) => p.symbol),
@@ -29,17 +30,24 @@ export async function listPositions(deps: PositionDeps, tenantId: string) {
   return { items: positions.map((p) => positionView(p, prices.get(p.symbol))) };
 }
 
-/** The tenant's P&L for today's trading day (UTC): realized from the store, unrealized marked. */
-export async function pnlToday(deps: PositionDeps, tenantId: string, now: Date) {
-  const [day, positions] = await Promise.all([
-    deps.store.dailyPnl(tenantId, tradingDay(now)),
+/** The tenant's (or one account's) P&L for today's trading day (UTC): realized from the store, unrealized marked. */
+export async function pnlToday(deps: PositionDeps, tenantId: string, now: Date, account?: string) {
+  const [day, all] = await Promise.all([
+    account === undefined
+      ? deps.store.dailyPnl(tenantId, tradingDay(now))
+      : deps.store.dailyPnl(tenantId, tradingDay(now), account),
     deps.store.positions(tenantId),
   ]);
+  const positions = ofAccount(all, account);
   const prices = await pricesOf(deps.quotes, [
     ...positions.map((p) => p.symbol),
     ...day.bySymbol.map((s) => s.symbol),
   ]);
   return dailyPnlView(day, positions, prices);
+}
+
+function ofAccount(positions: Position[], account: string | undefined): Position[] {
+  return account === undefined ? positions : positions.filter((p) => p.account === account);
 }
 
 /** The latest price of each symbol, read side by side. */

@@ -251,6 +251,11 @@ export const positionKeys = {
     pk: tenantPk(tenantId),
     sk: `PNL${SEP}${assertSafe(day, 'day')}${SEP}SYMBOL${SEP}${assertSafe(symbol, 'symbol')}`,
   }),
+  /** One account's share of one symbol's day P&L (what `GET /pnl/today?account=` sums). */
+  dailyAccountPnl: (tenantId: string, day: string, account: string, symbol: string): ItemKey => ({
+    pk: tenantPk(tenantId),
+    sk: `PNL${SEP}${assertSafe(day, 'day')}${SEP}ACCOUNT${SEP}${assertSafe(account, 'account')}${SEP}${assertSafe(symbol, 'symbol')}`,
+  }),
   dailyPnlPrefix: (tenantId: string, day: string) => ({
     pk: tenantPk(tenantId),
     skPrefix: `PNL${SEP}${assertSafe(day, 'day')}`,

@@ -29,6 +29,8 @@ import * as view from './views.ts';
 
 export { OrderView } from './views.ts';
 import { strategyDocs } from '../strategies/docs.ts';
+import { connectionDocs } from '../connections/docs.ts';
+import { AccountQuery } from '../positions/list.ts';
 
 export interface RouteDoc {
   /** Stable name for generated clients: `placeOrder`, `listOrders`. */
@@ -107,6 +109,7 @@ export const catalog: Record<string, RouteDoc> = {
     tag: 'positions',
     description:
       'Per broker account and symbol, from the fills the bridge applied; marked to the latest cached quote when there is one (marketPrice, marketValue and unrealizedPnl are null otherwise). Realized P&L is net of commissions.',
+    query: AccountQuery,
     success: ok('The positions', view.PositionList),
   }),
   'GET /api/v1/pnl/today': doc('getTodayPnl', {
@@ -114,6 +117,7 @@ export const catalog: Record<string, RouteDoc> = {
     tag: 'positions',
     description:
       'Realized P&L (net of commissions), commissions and fill count of the day, unrealized P&L of open positions marked to the latest cached quotes, per symbol and in total.',
+    query: AccountQuery,
     success: ok('The day P&L', view.DayPnl),
   }),
 
@@ -316,6 +320,8 @@ export const catalog: Record<string, RouteDoc> = {
 
   ...strategyDocs,
 
+  ...connectionDocs,
+
   'GET /health': doc('getLiveness', {
     summary: 'Liveness',
     tag: 'service',
@@ -351,6 +357,7 @@ export const TAGS = [
   { name: 'marketdata', description: 'Quotes and market-data subscriptions' },
   { name: 'webhooks', description: 'Signed event deliveries (Standard Webhooks)' },
   { name: 'strategies', description: 'Tenants’ own sandboxed strategies and their backtests' },
+  { name: 'connections', description: 'Broker connections (IB logins) and the accounts each tenant owns' },
   { name: 'auth', description: 'Tokens for users' },
   { name: 'tenancy', description: 'Tenants, users, API keys and the security audit log' },
   { name: 'service', description: 'Health and this reference' },

@@ -23,6 +23,7 @@ import {
   type RouteExample,
 } from './example-fixtures.ts';
 import { strategyExamples } from './strategy-examples.ts';
+import { connectionExamples } from '../connections/docs.ts';
 export { problemExample } from './problem-examples.ts';
 
 export type { RouteExample } from './example-fixtures.ts';
@@ -248,6 +249,7 @@ export const examples: Record<string, RouteExample> = {
   },
 
   ...strategyExamples,
+  ...connectionExamples,
 
   'GET /health': { response: { status: 'ok' } },
   'GET /health/ready': {

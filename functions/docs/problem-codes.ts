@@ -52,6 +52,12 @@ export const PROBLEM_CODES = [
   'STRATEGY_LIMIT',
   'BACKTEST_NOT_FOUND',
   'BARS_UNAVAILABLE',
+  // Connections and accounts
+  'CONNECTION_NOT_FOUND',
+  'CONNECTION_IN_USE',
+  'ACCOUNT_NOT_FOUND',
+  'ACCOUNT_OWNED',
+  'ACCOUNT_NOT_ON_CONNECTION',
   // Event stream (WebSocket error frames carry the same codes)
   'STREAM_MESSAGE_INVALID',
   'STREAM_CURSOR_INVALID',

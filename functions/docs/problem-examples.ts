@@ -10,6 +10,7 @@ const OPERATOR_ROUTES = new Set([
   'GET /api/v1/tenants',
   'PATCH /api/v1/tenants/{id}',
   'GET /health/ready/details',
+  'POST /api/v1/tenants/{id}/accounts',
 ]);
 
 function problem(
@@ -49,6 +50,10 @@ export function problemExample(routeKey: string, status: number): Record<string,
     case 403:
       if (OPERATOR_ROUTES.has(routeKey))
         return problem('FORBIDDEN', 403, 'Not allowed', 'Only a platform operator may do this');
+      if (resource === 'connections' || resource === 'accounts')
+        return problem('FORBIDDEN', 403, 'Not allowed', 'This action needs the connections:write scope', {
+          requiredScope: 'connections:write',
+        });
       if (resource === 'strategies' || resource === 'backtests')
         return problem('FORBIDDEN', 403, 'Not allowed', 'This action needs the strategies:write scope', {
           requiredScope: 'strategies:write',
@@ -110,6 +115,8 @@ function notFound(resource: string, routeKey: string) {
   if (routeKey.includes('{deliveryId}'))
     return nf('WEBHOOK_DELIVERY_NOT_FOUND', 'Webhook delivery', DELIVERY_ID);
   if (resource === 'orders') return nf('ORDER_NOT_FOUND', 'Order', ORDER_ID);
+  if (resource === 'connections') return nf('CONNECTION_NOT_FOUND', 'Connection', 'c7k2m9x4p1q8z');
+  if (resource === 'accounts') return nf('ACCOUNT_NOT_FOUND', 'Account', 'DU1234567');
   if (resource === 'strategies') return nf('STRATEGY_NOT_FOUND', 'Strategy', STRATEGY_ID);
   if (resource === 'backtests') return nf('BACKTEST_NOT_FOUND', 'Backtest', BACKTEST_ID);
   if (resource === 'tenants') return nf('TENANT_NOT_FOUND', 'Tenant', TENANT);
@@ -187,6 +194,24 @@ function conflict(resource: string, routeKey: string) {
       409,
       'Conflict with the current state',
       `Strategy ${STRATEGY_ID} changed meanwhile; retry`,
+    );
+  if (resource === 'connections')
+    return problem(
+      'CONNECTION_IN_USE',
+      409,
+      'Conflict with the current state',
+      'Connection c7k2m9x4p1q8z has 2 working orders',
+      { id: 'c7k2m9x4p1q8z', workingOrders: 2 },
+    );
+  if (routeKey === 'POST /api/v1/tenants/{id}/accounts')
+    return problem(
+      'ACCOUNT_OWNED',
+      409,
+      'Conflict with the current state',
+      'Account DU7654321 already belongs to a tenant',
+      {
+        account: 'DU7654321',
+      },
     );
   if (routeKey === 'POST /api/v1/tenants')
     return problem('TENANT_EXISTS', 409, 'Conflict with the current state', `Tenant ${TENANT} exists`, {

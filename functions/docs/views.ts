@@ -29,6 +29,11 @@ export const OrderView = z
     stopPrice: decimal.nullable(),
     timeInForce: z.enum(['day', 'gtc', 'ioc', 'fok']),
     account: z.string().nullable(),
+    connectionId: z
+      .string()
+      .nullable()
+      .optional()
+      .meta({ description: 'The broker connection that places it' }),
     outsideRth: z.boolean(),
     status: z.enum(ORDER_STATUSES),
     filledQuantity: decimal,

@@ -1,6 +1,7 @@
 import { pnlToday } from '../../core/positions/service.ts';
 import { httpHandler, json } from '../shared/http.ts';
 import { positionDeps } from '../positions/deps.ts';
+import { AccountQuery } from '../positions/list.ts';
 
 /**
  * GET /api/v1/pnl/today: realized P&L and commissions of the tenant's trading day (UTC) from the
@@ -8,5 +9,6 @@ import { positionDeps } from '../positions/deps.ts';
  */
 export const handler = httpHandler(async (request) => {
   const caller = request.authorized('positions:read');
-  return json(200, await pnlToday(positionDeps(), caller.tenantId, new Date()));
+  const { account } = request.query(AccountQuery);
+  return json(200, await pnlToday(positionDeps(), caller.tenantId, new Date(), account));
 });

@@ -22,6 +22,7 @@ import {
   webhookPayloadSchema,
 } from '../../../functions/docs/webhook-events.ts';
 import { DynamoQuoteCache } from '../../../adapters/dynamodb/quote-cache.ts';
+import { DynamoConnectionStore } from '../../../adapters/dynamodb/connection-store.ts';
 import { resetWebhookService } from '../../../adapters/webhooks/service.ts';
 import { webhookEnv } from '../../../adapters/webhooks/config.ts';
 
@@ -93,18 +94,7 @@ describe('request examples sent to the local stack', () => {
     api = await startTestApi();
     tenant = await createTestTenant(api);
     operator = operatorToken(api);
-    const doc = DynamoDBDocumentClient.from(api.resources.dynamo);
-    await doc.send(
-      new PutCommand({
-        TableName: api.resources.tableName,
-        Item: {
-          ...systemKeys.bridgeStatus(),
-          updatedAt: new Date().toISOString(),
-          brokerConnected: true,
-          broker: 'paper',
-        },
-      }),
-    );
+    await bridgeHeartbeat();
     await new DynamoQuoteCache(api.resources.dynamo, api.resources.tableName, { ttlSeconds: 3600 }).put({
       symbol: 'AAPL',
       bid: '187.24',
@@ -118,6 +108,20 @@ describe('request examples sent to the local stack', () => {
       source: 'stream',
     });
   });
+  /** The bridge's heartbeat, as a connected bridge writes it (readiness wants one under 30 s old). */
+  async function bridgeHeartbeat(): Promise<void> {
+    await DynamoDBDocumentClient.from(api.resources.dynamo).send(
+      new PutCommand({
+        TableName: api.resources.tableName,
+        Item: {
+          ...systemKeys.bridgeStatus(),
+          updatedAt: new Date().toISOString(),
+          brokerConnected: true,
+          broker: 'paper',
+        },
+      }),
+    );
+  }
   afterAll(async () => {
     resetWebhookService();
     await api?.close();
@@ -155,6 +159,7 @@ describe('request examples sent to the local stack', () => {
     'GET /api/v1/tenants',
     'PATCH /api/v1/tenants/{id}',
     'GET /health/ready/details',
+    'POST /api/v1/tenants/{id}/accounts',
   ]);
 
   test('each success example answers its documented status', async () => {
@@ -242,9 +247,39 @@ describe('request examples sent to the local stack', () => {
     ids['GET /api/v1/backtests/{id}/equity.svg:id'] = backtest.body.id;
     await send('GET /api/v1/backtests/{id}');
     await send('GET /api/v1/backtests/{id}/equity.svg');
+    // Connections: the bridge's managedAccounts report is what gives the tenant its account.
+    const connections = new DynamoConnectionStore(
+      DynamoDBDocumentClient.from(api.resources.dynamo, { marshallOptions: { removeUndefinedValues: true } }),
+      api.resources.tableName,
+    );
+    const own = await send('POST /api/v1/connections');
+    await connections.reportManagedAccounts(own.body.id, ['DU1234567']);
+    ids['GET /api/v1/connections/{id}:id'] = own.body.id;
+    await send('GET /api/v1/connections');
+    await send('GET /api/v1/connections/{id}');
+    await send('GET /api/v1/accounts');
+    ids['PATCH /api/v1/accounts/{id}:id'] = 'DU1234567';
+    await send('PATCH /api/v1/accounts/{id}');
+    const shared = await api.request('POST', '/api/v1/connections', {
+      headers: operatorHeaders(),
+      body: { name: 'Advisor', gateway: 'managed' },
+    });
+    expect(shared.status).toBe(201);
+    await connections.reportManagedAccounts(shared.body.id, ['DU7654321']);
+    ids['POST /api/v1/tenants/{id}/accounts:id'] = tenant.tenantId;
+    const assignBody = examples['POST /api/v1/tenants/{id}/accounts']!.body as Record<string, unknown>;
+    await send('POST /api/v1/tenants/{id}/accounts', operatorHeaders(), {
+      ...assignBody,
+      connectionId: shared.body.id,
+    });
+    ids['DELETE /api/v1/connections/{id}:id'] = own.body.id;
+    await send('DELETE /api/v1/connections/{id}');
+
     // Last: engaging the kill switch stops trading for the tenant.
     await send('POST /api/v1/risk/kill-switch');
 
+    // The sequence takes longer than a heartbeat's life on a loaded machine.
+    await bridgeHeartbeat();
     await send('GET /health', {});
     await send('GET /health/ready', {});
     await send('GET /api/openapi.json', {});

@@ -72,7 +72,9 @@ describe('placing an order', () => {
     ]);
 
     const queued = (await ordersOnQueue()).filter((m) => m.orderId === id);
-    expect(queued).toEqual([{ kind: 'place', tenantId: tenant.tenantId, orderId: id, version: 1 }]);
+    expect(queued).toEqual([
+      { kind: 'place', tenantId: tenant.tenantId, orderId: id, version: 1, connectionId: 'cdemo' },
+    ]);
   });
 
   it('refuses a second order with the same clientOrderId', async () => {

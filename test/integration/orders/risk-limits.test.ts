@@ -9,6 +9,9 @@ import { limitOrder, postOrder, setLimits } from '../../support/orders.ts';
 import { DynamoOrderStore } from '../../../adapters/dynamodb/order-store.ts';
 import { DynamoQuoteSource } from '../../../adapters/dynamodb/quote-source.ts';
 import { SqsOrderQueue } from '../../../adapters/sqs/order-queue.ts';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoConnectionStore } from '../../../adapters/dynamodb/connection-store.ts';
+import { StoreOrderRouter } from '../../../adapters/dynamodb/order-routes.ts';
 import { placeOrder, type OrderDeps } from '../../../core/orders/service.ts';
 import { riskKeys } from '../../../core/store/keys.ts';
 import { tradingDay } from '../../../core/risk/checks.ts';
@@ -78,6 +81,7 @@ describe('counting limits hold under concurrency', () => {
       store: new DynamoOrderStore(dynamo, tableName),
       queue: new SqsOrderQueue(sqs, queueUrls.orders),
       quotes: new DynamoQuoteSource(dynamo, tableName),
+      routes: new StoreOrderRouter(new DynamoConnectionStore(DynamoDBDocumentClient.from(dynamo), tableName)),
       now: () => second,
     };
     const actor = { tenantId: tenant.tenantId, principal: 'user:rate-test' };

@@ -1,0 +1,59 @@
+import { GetQueueUrlCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { houseConnection, ordersQueueConnection } from '../connections-config.ts';
+import type { OrderCommand, OrderQueue } from '../../core/orders/ports.ts';
+import { connectionQueueName } from '../../core/topology.ts';
+import { orderGroupId } from './order-queue.ts';
+
+export { ordersQueueConnection };
+
+/**
+ * Sends each order command to its connection's FIFO queue, found by name and cached. A queue that
+ * does not exist yet (a connection whose bridge is still being provisioned) fails the send: the
+ * order stays on the list of orders waiting to be queued and the sweeper sends it again later.
+ */
+export class ConnectionOrderQueue implements OrderQueue {
+  readonly sqs: SQSClient;
+  private readonly legacyUrl: string;
+  private readonly legacyConnection: string | undefined;
+  private readonly urls = new Map<string, string>();
+
+  private readonly house: string | undefined;
+
+  constructor(
+    sqs: SQSClient,
+    legacy: { queueUrl: string; connectionId: string | undefined },
+    /** Orders stored before connections existed name none: they belong to the house connection. */
+    house: string | undefined = houseConnection(),
+  ) {
+    this.sqs = sqs;
+    this.legacyUrl = legacy.queueUrl;
+    this.legacyConnection = legacy.connectionId;
+    this.house = house;
+  }
+
+  /** The queue URL of a connection's commands (the single queue for commands without a connection). */
+  async queueUrl(connectionId: string | undefined): Promise<string> {
+    if (connectionId === undefined || connectionId === this.legacyConnection) return this.legacyUrl;
+    const known = this.urls.get(connectionId);
+    if (known) return known;
+    const { QueueUrl } = await this.sqs.send(
+      new GetQueueUrlCommand({ QueueName: connectionQueueName(connectionId) }),
+    );
+    if (!QueueUrl) throw new Error(`No URL for the queue of connection ${connectionId}`);
+    this.urls.set(connectionId, QueueUrl);
+    return QueueUrl;
+  }
+
+  async send(command: OrderCommand): Promise<void> {
+    const connectionId = command.connectionId ?? this.house;
+    const body = connectionId === undefined ? command : { ...command, connectionId };
+    await this.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: await this.queueUrl(connectionId),
+        MessageBody: JSON.stringify(body),
+        MessageGroupId: orderGroupId(command),
+        MessageDeduplicationId: `${command.orderId}:${command.kind}:${command.version}`,
+      }),
+    );
+  }
+}

@@ -113,14 +113,6 @@ export const eventBus = {
   archiveRetentionDays: 30,
 } as const;
 
-/**
- * The orders queue of one broker connection: only that connection's bridge consumes it, so a
- * connection that is down or slow holds back only its own orders (docs/connections.md).
- */
-export function connectionQueueName(connectionId: string): string {
-  return `oms-orders-${connectionId}.fifo`;
-}
-
 /** The settings of every connection's orders queue (the provisioner creates one per connection). */
 export function connectionQueue(connectionId: string): QueueSpec {
   return { ...queues.orders, name: connectionQueueName(connectionId) };

@@ -5,9 +5,16 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { BridgeStateStore, ExecutionStore } from '../core/bridge/ports.ts';
+import type {
+  BridgeStateStore,
+  ConnectionLeaseStore,
+  ConnectionRecords,
+  ExecutionStore,
+} from '../core/bridge/ports.ts';
 import type { QuoteCache, SubscriptionStore } from '../core/marketdata/ports.ts';
+import { DynamoConnectionStore } from './dynamodb/connection-store.ts';
 import { DynamoExecutionStore } from './dynamodb/execution-store.ts';
+import { DynamoLeaseStore } from './dynamodb/lease-store.ts';
 import { DynamoQuoteCache } from './dynamodb/quote-cache.ts';
 import { DynamoSubscriptionStore } from './dynamodb/subscriptions-store.ts';
 import { startOutboxDrainer, type OutboxDrainer } from './outbox/drain.ts';
@@ -17,6 +24,10 @@ export interface BridgeStores {
   execution: ExecutionStore & BridgeStateStore;
   quoteCache: QuoteCache;
   subscriptions: Pick<SubscriptionStore, 'wanted' | 'finishSnapshot'>;
+  /** Connection leases (a connection's bridge holds its connection by one). */
+  leases: ConnectionLeaseStore;
+  /** The connection records (the bridge of a connection reads its own and reports to it). */
+  connections: ConnectionRecords | undefined;
   /** Publishes the outbox to the bus; undefined when another process drains it. */
   drainer: OutboxDrainer | undefined;
   destroy(): void;
@@ -29,15 +40,22 @@ export interface BridgeStoresOptions {
   drainOutbox: boolean;
   outboxIntervalMs: number;
   logger: { warn(message: string, data?: Record<string, unknown>): void };
+  /** The connection the bridge serves: its IB state is kept under it (see DynamoExecutionStore). */
+  connectionId?: string | undefined;
+  /** The fencing token of the connection's lease, checked when IB order ids are reserved. */
+  fencingToken?: () => number | undefined;
+  /** The connection inherits the single bridge's state, kept per client id. */
+  scopeByClientId?: boolean;
 }
 
 export function bridgeStores(options: BridgeStoresOptions): BridgeStores {
   const dynamo = new DynamoDBClient({});
   const events = new EventBridgeClient({});
   const { tableName, logger } = options;
+  const doc = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
   const drainer = options.drainOutbox
     ? startOutboxDrainer({
-        doc: DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }),
+        doc,
         events,
         tableName,
         busName: options.eventBusName,
@@ -47,7 +65,13 @@ export function bridgeStores(options: BridgeStoresOptions): BridgeStores {
       })
     : undefined;
   return {
-    execution: new DynamoExecutionStore(dynamo, tableName),
+    execution: new DynamoExecutionStore(dynamo, tableName, {
+      ...(options.connectionId ? { connectionId: options.connectionId } : {}),
+      ...(options.fencingToken ? { fencingToken: options.fencingToken } : {}),
+      scopeByClientId: options.scopeByClientId ?? false,
+    }),
+    leases: new DynamoLeaseStore(dynamo, tableName),
+    connections: new DynamoConnectionStore(doc, tableName),
     // Each streamed quote also goes on the bus, for the stream's quotes:<SYMBOL> followers.
     quoteCache: publishingQuotes(
       new DynamoQuoteCache(dynamo, tableName, { ttlSeconds: options.quoteTtlSeconds }),

@@ -60,6 +60,8 @@ try {
     },
   });
   await seedDemoConnection(new DynamoConnectionStore(stack.identity.provider.options.doc, stack.tableName));
+  // Each connection's gateway and control token, beside the demo users.
+  stack.connections?.writeCredentials(resolve(dataDir, 'demo-credentials.json'));
   const consoleServed = await consoleBuild;
   log('');
   log(`ready: ${stack.baseUrl}`);

@@ -131,6 +131,28 @@ export const eventBus = {
   archiveRetentionDays: 30,
 } as const;
 
+/** The settings of every connection's orders queue (the provisioner creates one per connection). */
+export function connectionQueue(connectionId: string): QueueSpec {
+  return { ...queues.orders, name: connectionQueueName(connectionId) };
+}
+
+/**
+ * The control plane's trigger: connection.* events reach the provisioner, which creates or removes
+ * the connection's queue, bridge (and, locally, paper gateway). AWS: a Step Functions state
+ * machine; locally: the stack's in-process provisioner (local/connections.ts).
+ */
+export const connectionProvisioning = {
+  rule: 'oms-connections-to-provisioner',
+  description: 'Connection lifecycle events start and stop the connection’s queue and bridge',
+  pattern: {
+    source: [eventBus.source],
+    'detail-type': ['connection.created', 'connection.deleted'],
+  },
+} as const;
+
+/** Every connection queue's name starts so; the provisioner's and the bridges' grants are scoped to it. */
+export const connectionQueuePrefix = 'oms-orders-c';
+
 export const rules: RuleSpec[] = [
   {
     name: 'oms-events-to-webhooks',

@@ -2,12 +2,17 @@
  * The bridge: one TWS socket, the orders queue, the order router, reconciliation on every
  * (re)connect, the outbox drainer, the heartbeat and the health server, wired together.
  */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { bridgeStores, type BridgeStores } from '../adapters/bridge-stores.ts';
 import type { BridgeStateStore, ExecutionStore } from '../core/bridge/ports.ts';
 import { marketDataConfig } from '../core/marketdata/config.ts';
 import type { BridgeConfig } from './config.ts';
 import { BrokerConnection } from './connection.ts';
+import { connectionConfig } from './connection-config.ts';
+import { ConnectionLease } from './lease.ts';
+import { runtimePatch } from './report.ts';
 import { QueueConsumer } from './consumer.ts';
 import { startHealthServer, type HealthServer } from './health.ts';
 import { OrderIdAllocator } from './ids.ts';
@@ -27,6 +32,8 @@ export interface Bridge {
   readonly ready: boolean;
   /** Completed reconciliations. */
   readonly reconciliations: number;
+  /** The connection's lease, for a connection's bridge. */
+  lease: ConnectionLease | undefined;
   /** Resolves at the next completed reconciliation. */
   reconciled(): Promise<void>;
   /** SIGTERM: stop receiving, finish what is in hand, publish the outbox, close the socket. */
@@ -35,22 +42,53 @@ export interface Bridge {
 
 /** Starts the bridge; it connects (and reconnects) on its own. */
 export async function startBridge(
-  config: BridgeConfig,
-  options: { log?: Logger; stores?: BridgeStores } = {},
+  givenConfig: BridgeConfig,
+  options: {
+    log?: Logger;
+    stores?: BridgeStores;
+    /** Called when a connection's bridge lost its lease and stopped (the process should exit). */
+    onLeaseLost?: () => void;
+    /** Ends the wait for the connection's lease (a stop asked for before the bridge started). */
+    cancelled?: () => boolean;
+  } = {},
 ): Promise<Bridge> {
   const log = options.log ?? jsonLogger();
   const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
   const mdConfig = marketDataConfig(process.env);
+  const connectionId = givenConfig.connectionId;
+  let lease: ConnectionLease | undefined;
   const stores =
     options.stores ??
     bridgeStores({
-      tableName: config.tableName,
-      eventBusName: config.eventBusName,
+      tableName: givenConfig.tableName,
+      eventBusName: givenConfig.eventBusName,
       quoteTtlSeconds: mdConfig.quoteTtlSeconds,
-      drainOutbox: config.drainOutbox,
-      outboxIntervalMs: config.outboxIntervalMs,
+      drainOutbox: givenConfig.drainOutbox,
+      outboxIntervalMs: givenConfig.outboxIntervalMs,
       logger: log,
+      connectionId,
+      fencingToken: () => lease?.token,
+      scopeByClientId: givenConfig.inheritsSingleBridge ?? false,
     });
+  const connections = stores.connections;
+  if (connectionId) {
+    if (!connections) throw new Error('A connection bridge needs the connection store');
+    // At most one bridge works a connection: wait for the lease before touching the gateway.
+    lease = new ConnectionLease({
+      connectionId,
+      holder: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+      leases: stores.leases,
+      ttlMs: (givenConfig.leaseSeconds ?? 15) * 1000,
+      log,
+    });
+    await connections.reportRuntime(connectionId, { status: 'connecting' }).catch(() => undefined);
+    if (!(await lease.acquire(options.cancelled))) {
+      stores.destroy();
+      sqs.destroy();
+      throw new Error(`Stopped before the lease of connection ${connectionId} was free`);
+    }
+  }
+  const config = await connectionConfig(givenConfig, connections ?? { get: async () => undefined }, sqs);
   const store = stores.execution;
   const drainer = stores.drainer;
   const clientId = config.ib.clientId;
@@ -123,6 +161,14 @@ export async function startBridge(
   });
   broker.on('restored', (dataLost) => reconciler.reconcile(dataLost ? '1101' : '1102'));
   broker.on('down', () => setReady(false));
+  let reportedAccounts = '';
+  broker.on('managedAccounts', (accounts) => {
+    if (!connectionId || !connections || accounts.join(',') === reportedAccounts) return;
+    reportedAccounts = accounts.join(',');
+    connections
+      .reportManagedAccounts(connectionId, accounts)
+      .catch((error: unknown) => log.warn('reporting the managed accounts failed', { error: String(error) }));
+  });
 
   // Market data follows the wanted list on its own; each session (and 1101/1102) reopens its lines.
   const marketData = startMarketData({
@@ -134,17 +180,24 @@ export async function startBridge(
   });
   followConnection(broker, marketData);
 
-  const consumer = new QueueConsumer({
-    sqs,
-    queueUrl: config.ordersQueueUrl,
-    receivers: config.receivers,
-    waitSeconds: config.waitSeconds,
-    visibilitySeconds: config.visibilitySeconds,
-    log,
-    accepting: () => ready && !draining,
-    whenAccepting: whenReady,
-    handle: (command) => router.command(command),
-  });
+  const consumerOn = (queueUrl: string, receivers: number) =>
+    new QueueConsumer({
+      sqs,
+      queueUrl,
+      receivers,
+      waitSeconds: config.waitSeconds,
+      visibilitySeconds: config.visibilitySeconds,
+      log,
+      accepting: () => ready && !draining,
+      whenAccepting: whenReady,
+      handle: (command) => router.command(command),
+    });
+  const consumer = consumerOn(config.ordersQueueUrl, config.receivers);
+  // Commands queued to the shared queue before the upgrade still reach the broker, exactly once.
+  const sharedConsumer =
+    config.inheritsSingleBridge && config.sharedQueueUrl && config.sharedQueueUrl !== config.ordersQueueUrl
+      ? consumerOn(config.sharedQueueUrl, 1)
+      : undefined;
 
   const brokerName = `${config.ib.host}:${config.ib.port}`;
   async function beat(): Promise<void> {
@@ -161,12 +214,42 @@ export async function startBridge(
         ...router.stats,
         pid: process.pid,
       });
+      if (connectionId && connections) {
+        await connections.reportRuntime(
+          connectionId,
+          runtimePatch({
+            ready,
+            state: broker.state,
+            lastLoss: broker.lastLoss,
+            messagesLastMinute: broker.pacer.usedLastMinute(),
+            linesInUse: marketData.held().length,
+            lineLimit: mdConfig.lineLimit,
+            now: new Date().toISOString(),
+          }),
+        );
+      }
     } catch (error) {
       log.warn('heartbeat failed', { error: String(error) });
     }
   }
   const heartbeat = setInterval(() => void beat(), config.heartbeatMs);
   heartbeat.unref();
+  // Renewed at a third of its time, so one slow write does not cost the lease.
+  const leaseTimer = lease
+    ? setInterval(() => void renewLease(), Math.max(100, ((config.leaseSeconds ?? 15) * 1000) / 3))
+    : undefined;
+  leaseTimer?.unref();
+  async function renewLease(): Promise<void> {
+    if (!lease || draining) return;
+    const held = await lease.renew().catch((error: unknown) => {
+      log.warn('renewing the connection lease failed; trying again', { error: String(error) });
+      return true;
+    });
+    if (held) return;
+    log.error('connection lease lost to another bridge; stopping', { connectionId });
+    await bridge.stop();
+    options.onLeaseLost?.();
+  }
   const queueCheck = setInterval(() => {
     sqs
       .send(new GetQueueAttributesCommand({ QueueUrl: config.ordersQueueUrl, AttributeNames: ['QueueArn'] }))
@@ -181,6 +264,7 @@ export async function startBridge(
     alive: true,
     ready: ready && broker.up && queueOk && !draining,
     detail: {
+      ...(connectionId ? { connectionId } : {}),
       broker: {
         connected: broker.up,
         state: broker.state,
@@ -198,11 +282,13 @@ export async function startBridge(
 
   broker.start();
   consumer.start();
+  sharedConsumer?.start();
   void beat();
 
   let stopping: Promise<void> | undefined;
-  return {
+  const bridge: Bridge = {
     config,
+    lease,
     store,
     broker,
     router,
@@ -219,16 +305,23 @@ export async function startBridge(
       (stopping ??= (async () => {
         draining = true;
         log.info('draining: no new commands; finishing those in hand');
-        await consumer.stop();
+        await Promise.all([consumer.stop(), sharedConsumer?.stop()]);
         await router.idle(10_000);
         await drainer?.stop();
         setReady(false);
         clearInterval(heartbeat);
         clearInterval(queueCheck);
+        if (leaseTimer) clearInterval(leaseTimer);
         reconciler.close();
         await beat();
         await marketData.stop();
         broker.close();
+        if (connectionId && connections)
+          await connections
+            .reportRuntime(connectionId, { status: 'disconnected', heartbeatAt: new Date().toISOString() })
+            .catch(() => undefined);
+        // Released only once the socket is closed: a successor may connect with the same client id.
+        await lease?.release().catch(() => undefined);
         router.close();
         readyWaiters = [];
         await health.close();
@@ -237,4 +330,5 @@ export async function startBridge(
         log.info('stopped');
       })()),
   };
+  return bridge;
 }

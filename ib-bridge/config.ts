@@ -2,6 +2,22 @@ import { env } from '../core/topology.ts';
 
 /** How the bridge is configured: all from the environment, as ECS (and the local stack) set it. */
 export interface BridgeConfig {
+  /**
+   * The broker connection this bridge serves (docs/connections.md): its gateway, client id and
+   * queue come from the connection record, it holds the connection's lease, keeps its IB state
+   * under the connection and reports to the record. Unset: the single bridge of IB_HOST/IB_PORT.
+   */
+  connectionId?: string | undefined;
+  /** How long the connection's lease runs without renewal (it is renewed with every heartbeat). */
+  leaseSeconds?: number;
+  /**
+   * This connection is the upgraded single bridge (docs/connections.md, "Upgrading"): it keeps the
+   * IB state stored per client id before connections existed, and also drains the shared orders
+   * queue (OMS_ORDERS_QUEUE_URL) of commands queued there before the upgrade.
+   */
+  inheritsSingleBridge?: boolean;
+  /** The shared orders queue an inheriting connection bridge also drains. */
+  sharedQueueUrl?: string | undefined;
   ib: { host: string; port: number; clientId: number; account: string | undefined };
   tableName: string;
   ordersQueueUrl: string;
@@ -53,12 +69,20 @@ export const bridgeEnv = {
   waitSeconds: 'BRIDGE_WAIT_SECONDS',
   heartbeatMs: 'BRIDGE_HEARTBEAT_MS',
   drainOutbox: 'BRIDGE_DRAIN_OUTBOX',
+  connectionId: 'OMS_CONNECTION_ID',
+  leaseSeconds: 'BRIDGE_LEASE_SECONDS',
+  inheritsSingleBridge: 'BRIDGE_INHERITS_SINGLE_BRIDGE',
 } as const;
 
 /** The configuration from the environment. */
 export function configFromEnv(): BridgeConfig {
   const account = process.env[bridgeEnv.account];
+  const connectionId = process.env[bridgeEnv.connectionId] || undefined;
   return {
+    connectionId,
+    leaseSeconds: int(bridgeEnv.leaseSeconds, 15),
+    inheritsSingleBridge: process.env[bridgeEnv.inheritsSingleBridge] === 'true',
+    sharedQueueUrl: connectionId ? process.env[env.ordersQueueUrl] || undefined : undefined,
     ib: {
       host: process.env[bridgeEnv.host] || '127.0.0.1',
       port: int(bridgeEnv.port, 4002),
@@ -66,7 +90,8 @@ export function configFromEnv(): BridgeConfig {
       account: account || undefined,
     },
     tableName: required(env.tableName),
-    ordersQueueUrl: required(env.ordersQueueUrl),
+    // A connection's bridge finds its own queue by name (the environment names the shared one).
+    ordersQueueUrl: connectionId ? '' : required(env.ordersQueueUrl),
     eventBusName: process.env[env.eventBusName] || 'oms-events',
     healthPort: int(bridgeEnv.healthPort, 8080),
     // 46 leaves IB's 50 a margin for the jitter between our clock and the gateway's.

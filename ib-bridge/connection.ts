@@ -63,6 +63,7 @@ export interface BrokerEvents {
   completedOrder: [CompletedOrderMessage];
   orderError: [id: number, code: number, message: string];
   notice: [code: number, message: string];
+  managedAccounts: [accounts: string[]]; // the login's accounts, sent at every session start
 }
 
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -81,6 +82,7 @@ export class BrokerConnection extends EventEmitter<BrokerEvents> {
   #retryTimer: NodeJS.Timeout | null = null;
   #nextReqId = 1_000_000;
   #sessions = 0;
+  lastLoss: { reason: string; at: string } | undefined; // reported as the connection's last error
 
   constructor(opts: {
     host: string;
@@ -184,6 +186,9 @@ export class BrokerConnection extends EventEmitter<BrokerEvents> {
       if (this.#ib !== ib) return;
       this.emit('commissionReport', report);
     });
+    ib.on(EventName.managedAccounts, (list: string) => {
+      if (this.#ib === ib) this.emit('managedAccounts', list.split(',').filter(Boolean));
+    });
     ib.on(EventName.completedOrder, (contract, order, state) => {
       if (this.#ib !== ib) return;
       this.emit('completedOrder', { contract, order, state });
@@ -215,6 +220,7 @@ export class BrokerConnection extends EventEmitter<BrokerEvents> {
     const wasUp = this.#state === 'connected' || this.#state === 'broker_lost';
     if (this.#state === 'disconnected' && this.#retryTimer) return;
     this.#state = 'disconnected';
+    this.lastLoss = { reason, at: new Date().toISOString() };
     this.#teardown();
     if (wasUp) {
       this.#log.warn('broker connection lost', { reason });

@@ -15,6 +15,9 @@ export class TokenBucket {
   readonly #now: () => number;
   /** Messages let through so far. */
   taken = 0;
+  /** Messages let through per second of the last minute (a ring indexed by whole seconds). */
+  readonly #perSecond = new Array<number>(60).fill(0);
+  #ringSecond = 0;
 
   constructor(rate: number, burst = 1, now: () => number = () => performance.now()) {
     if (!(rate > 0)) throw new Error('rate must be positive');
@@ -36,7 +39,7 @@ export class TokenBucket {
     this.#refill();
     if (this.#waiters.length === 0 && this.#tokens >= 1) {
       this.#tokens -= 1;
-      this.taken++;
+      this.#count();
       return true;
     }
     return false;
@@ -66,13 +69,34 @@ export class TokenBucket {
         this.#refill();
         while (this.#waiters.length > 0 && this.#tokens >= 1) {
           this.#tokens -= 1;
-          this.taken++;
+          this.#count();
           this.#waiters.shift()?.resolve();
         }
         this.#schedule();
       },
       Math.max(0, Math.floor(wait)),
     );
+  }
+
+  #count(): void {
+    this.taken++;
+    this.#advanceRing();
+    const slot = this.#ringSecond % 60;
+    this.#perSecond[slot] = (this.#perSecond[slot] ?? 0) + 1;
+  }
+
+  /** Moves the ring to the current second, clearing the seconds that passed without a message. */
+  #advanceRing(): void {
+    const second = Math.floor(this.#now() / 1000);
+    const gap = Math.min(60, second - this.#ringSecond);
+    for (let i = 1; i <= gap; i++) this.#perSecond[(this.#ringSecond + i) % 60] = 0;
+    if (gap > 0) this.#ringSecond = second;
+  }
+
+  /** Messages let through in the last 60 seconds (reported as the connection's pacing usage). */
+  usedLastMinute(): number {
+    this.#advanceRing();
+    return this.#perSecond.reduce((sum, n) => sum + n, 0);
   }
 
   /** How many wait. */

@@ -5,7 +5,14 @@
  */
 import type { Contract, ExecutionFilter, IbOrder } from './ib.ts';
 
-export type { BridgeStateStore, ExecutionStore, OrderRoute } from '../core/bridge/ports.ts';
+export type {
+  BridgeStateStore,
+  ConnectionRecord,
+  ConnectionRecords,
+  ConnectionRuntimePatch,
+  ExecutionStore,
+  OrderRoute,
+} from '../core/bridge/ports.ts';
 
 /** One TWS session as the order logic sees it; sends fail with BrokerUnavailableError when down. */
 export interface BrokerSession {

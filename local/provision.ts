@@ -77,6 +77,12 @@ async function createQueue(
   return QueueUrl;
 }
 
+/** Creates a queue and its DLQ (idempotent): a broker connection's orders queue, for instance. */
+export async function ensureQueue(sqs: SQSClient, spec: QueueSpec): Promise<{ url: string; dlqUrl: string }> {
+  const dlqUrl = await createQueue(sqs, dlqName(spec), spec);
+  return { url: await createQueue(sqs, spec.name, spec, dlqUrl), dlqUrl };
+}
+
 /** Creates every queue of the topology and its DLQ (idempotent); `prefix` names a private copy for tests. */
 export async function ensureQueues(
   sqs: SQSClient,

@@ -20,17 +20,18 @@ import { authorizer, stream } from '../core/topology.ts';
 import { withoutSecretsOf } from './secrets.ts';
 import { startLocalIdentity, type LocalIdentity } from './identity/index.ts';
 import { startPaperGateway, type PaperGateway } from '../paper-gateway/index.ts';
-import {
-  superviseBridge,
-  superviseStrategyHost,
-  type SupervisedBridge,
-  type SupervisedHost,
-} from './supervisor.ts';
+import { superviseStrategyHost, type SupervisedBridge, type SupervisedHost } from './supervisor.ts';
 import { projectRoot } from './lambda.ts';
 import { consoleFiles } from './console-files.ts';
 import { consolePaths } from './console-build.ts';
 import { HISTORICAL_GATEWAY_ENV } from '../adapters/ib/bar-source.ts';
 import { env as topologyEnv } from '../core/topology.ts';
+import { connectionProvisioning } from '../core/topology.ts';
+import { DEMO_CONNECTION_ID, type Connection } from '../core/connections/model.ts';
+import { DynamoConnectionStore } from '../adapters/dynamodb/connection-store.ts';
+import { DEMO_TENANT } from './identity/seed.ts';
+import { LocalConnections } from './connections.ts';
+import { seedDemoConnection } from './seed-connection.ts';
 
 export interface LocalStackOptions {
   /** HTTP gateway port; 0 picks a free one. */
@@ -66,8 +67,10 @@ export interface LocalStack {
   paperGateway?: { host: string; port: number };
   /** The in-process paper gateway, when no real gateway is configured. */
   paperGatewayServer?: PaperGateway;
-  /** The supervised bridge child process. */
+  /** The supervised bridge child process of the demo connection. */
   bridge?: SupervisedBridge;
+  /** The local provisioner: every connection's queue, paper gateway and bridge. */
+  connections?: LocalConnections;
   /** The supervised strategy host child process. */
   strategyHost?: SupervisedHost;
   stop(): Promise<void>;
@@ -117,10 +120,23 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     );
     const tableName = await ensureTable(dynamoClient, table.name);
     const { urls: queueUrls, dlqUrls } = await ensureQueues(sqsClient);
+    // connection.* events reach the provisioner in this process (AWS: its state machine).
+    let connections: LocalConnections | undefined;
+    const provisionerTarget = { handler: 'local:connections' };
+    const toHandlers = handlerDeliverer(sqsDeliverer(sqsClient, queueUrls));
     const eventRouter = await startEventRouter({
-      rules: [...rules, streamRule],
+      rules: [
+        ...rules,
+        streamRule,
+        {
+          name: connectionProvisioning.rule,
+          pattern: connectionProvisioning.pattern,
+          target: provisionerTarget,
+        },
+      ],
       busName: eventBus.name,
-      deliver: handlerDeliverer(sqsDeliverer(sqsClient, queueUrls)),
+      deliver: async (target, event) =>
+        target === provisionerTarget ? connections?.onEvent(event) : toHandlers(target, event),
       logger: {
         warn: (message, data) => log(`event router: ${message} ${JSON.stringify(data ?? {})}`),
         error: (message, data) => log(`event router: ${message} ${JSON.stringify(data ?? {})}`),
@@ -164,9 +180,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       dynamodbEndpoint: dynamodb.endpoint,
       ...(dataDir ? { dataDir } : {}),
     });
-    // The bridge drains the outbox, here as in AWS. A stack started without it gets a drainer of
-    // its own, so its events still reach the bus (two drainers would publish some events twice).
-    if (options.bridge === false) {
+    // Connection bridges do not drain the outbox here: the stack does, once for all of them (a
+    // drainer per bridge would publish some events twice).
+    {
       const drainerEvents = new EventBridgeClient({
         endpoint: eventRouter.endpoint,
         region: 'us-east-1',
@@ -207,21 +223,25 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           `paper gateway    ${server.host}:${server.port} (control http://${server.host}:${server.controlPort}/, bearer token ${server.controlTokenFile ?? server.controlToken})`,
         );
       }
-      const supervised = superviseBridge({
-        projectRoot,
-        env: {
-          IB_HOST: broker.host,
-          IB_PORT: String(broker.port),
-          IB_CLIENT_ID: process.env.IB_CLIENT_ID || '1',
-          ...(process.env.IB_ACCOUNT ? { IB_ACCOUNT: process.env.IB_ACCOUNT } : {}),
-          BRIDGE_HEALTH_PORT: process.env.BRIDGE_HEALTH_PORT ?? '0',
-          ...withoutSecretsOf('bridge'),
-        },
-        log,
+      const doc = DynamoDBDocumentClient.from(dynamoClient, {
+        marshallOptions: { removeUndefinedValues: true },
       });
-      bridge = supervised;
-      // Stopped (and drained) before the paper gateway and the emulators it needs.
-      stops.push(() => supervised.stop());
+      const store = new DynamoConnectionStore(doc, tableName);
+      await ensureDemoConnection(store, paperGatewayServer ? undefined : broker);
+      const provisioner = new LocalConnections({
+        sqs: sqsClient,
+        store,
+        projectRoot,
+        bridgeEnv: withoutSecretsOf('bridge'),
+        log,
+        ...(dataDir ? { dataDir } : {}),
+        ...(paperGatewayServer ? { demoGateway: paperGatewayServer } : {}),
+      });
+      connections = provisioner;
+      // Stopped (and drained) before the paper gateway and the emulators the bridges need.
+      stops.push(() => provisioner.stop());
+      await provisioner.reconcile();
+      bridge = provisioner.bridge(DEMO_CONNECTION_ID);
       // Backtests without uploaded bars read history from the same gateway.
       process.env[HISTORICAL_GATEWAY_ENV] = `${broker.host}:${broker.port}`;
     }
@@ -259,6 +279,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ...(broker ? { paperGateway: broker } : {}),
       ...(paperGatewayServer ? { paperGatewayServer } : {}),
       ...(bridge ? { bridge } : {}),
+      ...(connections ? { connections } : {}),
       ...(strategyHost ? { strategyHost } : {}),
       stop,
     };
@@ -266,6 +287,36 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await stop();
     throw error;
   }
+}
+
+/**
+ * The demo tenant's connection: the stack's paper gateway (or the real one of IB_HOST/IB_PORT). It
+ * inherits the single bridge of before connections. The seed may store it first; either way once.
+ */
+async function ensureDemoConnection(
+  store: DynamoConnectionStore,
+  external: { host: string; port: number } | undefined,
+): Promise<void> {
+  if (!external) {
+    await seedDemoConnection(store);
+    return;
+  }
+  if (await store.get(DEMO_CONNECTION_ID)) return;
+  const at = new Date().toISOString();
+  const connection: Connection = {
+    connectionId: DEMO_CONNECTION_ID,
+    ownerTenantId: DEMO_TENANT,
+    name: 'Demo paper account',
+    broker: 'ib',
+    live: false,
+    gateway: { kind: 'external', ...external },
+    clientId: Number(process.env.IB_CLIENT_ID || 1),
+    status: 'connecting',
+    accounts: [],
+    createdAt: at,
+    updatedAt: at,
+  };
+  await store.create(connection);
 }
 
 export { queues };

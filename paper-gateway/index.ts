@@ -33,6 +33,8 @@ export interface PaperGateway {
   host: string;
   port: number;
   controlPort: number | null;
+  /** The paper account the gateway reports in managedAccounts. */
+  account: string;
   /** The bearer token the HTTP control interface requires. */
   controlToken: string;
   /** Where the token was written (next to the state file, or controlTokenFile), if anywhere. */
@@ -79,6 +81,7 @@ export async function startPaperGateway(opts: StartOptions = {}): Promise<PaperG
       return server.port;
     },
     controlPort: address && typeof address === 'object' ? address.port : null,
+    account: server.account,
     controlToken: server.controlToken,
     controlTokenFile: tokenFile,
     control: server.control,

@@ -19,12 +19,12 @@ import {
   type OrderChange,
   type RouteClaim,
 } from '../../core/bridge/apply.ts';
-import { OrderIdRaceError, PositionVersionConflictError } from '../../core/bridge/errors.ts';
+import { LeaseLostError, OrderIdRaceError, PositionVersionConflictError } from '../../core/bridge/errors.ts';
 import type { BridgeStateStore, ExecutionStore, OrderRoute } from '../../core/bridge/ports.ts';
 import { OrderVersionConflictError } from '../../core/orders/errors.ts';
 import type { Order } from '../../core/orders/order.ts';
 import type { Position } from '../../core/positions/position.ts';
-import { bridgeKeys, positionKeys, systemKeys } from '../../core/store/keys.ts';
+import { bridgeKeys, positionKeys, systemKeys, type BridgeScope } from '../../core/store/keys.ts';
 import { decimalNumber, toItem } from './codec.ts';
 import { isConditionFailure } from './errors.ts';
 import {
@@ -46,13 +46,48 @@ export { itemPosition } from './execution-items.ts';
 
 const NOT_EXISTS = 'attribute_not_exists(pk)';
 
+/** Whose bridge items a store writes, and the lease that fences them. */
+export interface ExecutionStoreOptions {
+  /**
+   * The broker connection the bridge serves: its ids, maps, working list and foreign orders are
+   * kept under the connection id. Without it they are kept per IB client id (the single bridge
+   * from before connections).
+   */
+  connectionId?: string;
+  /**
+   * The fencing token of the connection's lease this bridge holds: an id reservation is written
+   * only while the lease still carries it, so a bridge that lost its lease takes no new ids.
+   */
+  fencingToken?: () => number | undefined;
+  /**
+   * Keep the connection's IB state per client id, as the single bridge before connections did:
+   * the connection that inherits that bridge's orders (docs/connections.md, "Upgrading").
+   */
+  scopeByClientId?: boolean;
+}
+
 /** The bridge's store. */
 export class DynamoExecutionStore extends DynamoPositionReads implements ExecutionStore, BridgeStateStore {
   readonly orders: DynamoOrderStore;
+  readonly connectionId: string | undefined;
+  readonly #scopeByClientId: boolean;
+  readonly #fencingToken: (() => number | undefined) | undefined;
 
-  constructor(client: ConstructorParameters<typeof DynamoPositionReads>[0], table: string) {
+  constructor(
+    client: ConstructorParameters<typeof DynamoPositionReads>[0],
+    table: string,
+    options: ExecutionStoreOptions = {},
+  ) {
     super(client, table);
     this.orders = new DynamoOrderStore(client, table);
+    this.connectionId = options.connectionId;
+    this.#fencingToken = options.fencingToken;
+    this.#scopeByClientId = options.scopeByClientId ?? false;
+  }
+
+  /** The key scope of the bridge's items: the connection when there is one, else the client id. */
+  private scope(clientId: number): BridgeScope {
+    return this.#scopeByClientId ? clientId : (this.connectionId ?? clientId);
   }
 
   private transact(items: GuardedItem[]): Promise<string | undefined> {
@@ -89,7 +124,7 @@ export class DynamoExecutionStore extends DynamoPositionReads implements Executi
 
   private unwatch(exit: { clientId: number; orderId: string } | undefined): GuardedItem[] {
     if (!exit) return [];
-    const Key = toItem({ ...bridgeKeys.working(exit.clientId, exit.orderId) });
+    const Key = toItem({ ...bridgeKeys.working(this.scope(exit.clientId), exit.orderId) });
     return [{ item: { Delete: { TableName: this.table, Key } } }];
   }
 
@@ -103,15 +138,16 @@ export class DynamoExecutionStore extends DynamoPositionReads implements Executi
   }
 
   async commitClaim(claim: RouteClaim): Promise<void> {
-    const { route } = claim;
+    const route = { ...claim.route, ...(this.connectionId ? { connectionId: this.connectionId } : {}) };
+    const scope = this.scope(route.clientId);
     const failed = await this.transact([
       this.orderWrite(claim.order, claim.before.version),
       { item: this.put(eventItem(claim.event), NOT_EXISTS), guard: 'order' },
-      { item: this.put({ ...bridgeKeys.brokerOrder(route.clientId, route.brokerOrderId), ...route }) },
+      { item: this.put({ ...bridgeKeys.brokerOrder(scope, route.brokerOrderId), ...route }) },
       { item: this.put({ ...bridgeKeys.orderRef(route.orderId), ...route }) },
       {
         item: this.put({
-          ...bridgeKeys.working(route.clientId, route.orderId),
+          ...bridgeKeys.working(scope, route.orderId),
           ...route,
           routedAt: claim.routedAt,
         }),
@@ -217,25 +253,25 @@ export class DynamoExecutionStore extends DynamoPositionReads implements Executi
 
   /** Where an IB order id of a client leads. */
   async routeOfBrokerOrder(clientId: number, brokerOrderId: number): Promise<OrderRoute | undefined> {
-    const item = await this.getItem(bridgeKeys.brokerOrder(clientId, brokerOrderId));
+    const item = await this.getItem(bridgeKeys.brokerOrder(this.scope(clientId), brokerOrderId));
     return item ? itemRoute(item) : undefined;
   }
 
   async workingRoutes(clientId: number): Promise<OrderRoute[]> {
-    return (await this.query(bridgeKeys.workingPk(clientId))).map(itemRoute);
+    return (await this.query(bridgeKeys.workingPk(this.scope(clientId)))).map(itemRoute);
   }
 
   async forgetWorking(clientId: number, orderId: string): Promise<void> {
     await this.client.send(
       new DeleteItemCommand({
         TableName: this.table,
-        Key: toItem({ ...bridgeKeys.working(clientId, orderId) }),
+        Key: toItem({ ...bridgeKeys.working(this.scope(clientId), orderId) }),
       }),
     );
   }
 
   async state(clientId: number): Promise<{ nextOrderId: number; execWatermark?: string }> {
-    const item = await this.getItem(bridgeKeys.state(clientId));
+    const item = await this.getItem(bridgeKeys.state(this.scope(clientId)));
     return {
       nextOrderId: Number(item?.nextOrderId ?? 1),
       ...(item?.execWatermark ? { execWatermark: String(item.execWatermark) } : {}),
@@ -249,14 +285,14 @@ export class DynamoExecutionStore extends DynamoPositionReads implements Executi
   async reserveOrderIds(clientId: number, atLeast: number, count: number): Promise<number> {
     return retry(
       async () => {
-        const item = await this.getItem(bridgeKeys.state(clientId));
+        const item = await this.getItem(bridgeKeys.state(this.scope(clientId)));
         const stored = item?.nextOrderId === undefined ? undefined : Number(item.nextOrderId);
         const start = Math.max(stored ?? 1, atLeast);
-        try {
-          await this.client.send(
-            new UpdateItemCommand({
+        const advance: GuardedItem = {
+          item: {
+            Update: {
               TableName: this.table,
-              Key: toItem({ ...bridgeKeys.state(clientId) }),
+              Key: toItem({ ...bridgeKeys.state(this.scope(clientId)) }),
               UpdateExpression: 'SET nextOrderId = :n, clientId = :c',
               ConditionExpression:
                 stored === undefined ? 'attribute_not_exists(nextOrderId)' : 'nextOrderId = :old',
@@ -265,17 +301,37 @@ export class DynamoExecutionStore extends DynamoPositionReads implements Executi
                 ':c': { N: String(clientId) },
                 ...(stored === undefined ? {} : { ':old': { N: String(stored) } }),
               },
-            }),
-          );
-          return start;
-        } catch (error) {
-          // Another bridge advanced it between read and write: read again.
-          if (isConditionFailure(error)) throw new Retryable(error);
-          throw error;
-        }
+            },
+          },
+          guard: 'ids',
+        };
+        const failed = await this.transact([...this.fence(), advance]);
+        if (failed === 'lease' && this.connectionId) throw new LeaseLostError(this.connectionId);
+        // Another bridge advanced it between read and write: read again.
+        if (failed) throw new Retryable(new OrderIdRaceError(clientId));
+        return start;
       },
       { exhausted: () => new OrderIdRaceError(clientId) },
     );
+  }
+
+  /** The lease check an id reservation carries when the bridge holds its connection by a lease. */
+  private fence(): GuardedItem[] {
+    const token = this.#fencingToken?.();
+    if (!this.connectionId || token === undefined) return [];
+    return [
+      {
+        item: {
+          ConditionCheck: {
+            TableName: this.table,
+            Key: toItem({ ...bridgeKeys.lease(this.connectionId) }),
+            ConditionExpression: 'fencingToken = :t',
+            ExpressionAttributeValues: { ':t': { N: String(token) } },
+          },
+        },
+        guard: 'lease',
+      },
+    ];
   }
 
   /** Remembers how far executions have been read, so a reconnect asks only for newer ones. */
@@ -284,7 +340,7 @@ export class DynamoExecutionStore extends DynamoPositionReads implements Executi
       .send(
         new UpdateItemCommand({
           TableName: this.table,
-          Key: toItem({ ...bridgeKeys.state(clientId) }),
+          Key: toItem({ ...bridgeKeys.state(this.scope(clientId)) }),
           UpdateExpression: 'SET execWatermark = :w',
           ConditionExpression: 'attribute_not_exists(execWatermark) OR execWatermark < :w',
           ExpressionAttributeValues: { ':w': { S: watermark } },
@@ -300,7 +356,11 @@ export class DynamoExecutionStore extends DynamoPositionReads implements Executi
       await this.client.send(
         new PutItemCommand({
           TableName: this.table,
-          Item: toItem({ ...bridgeKeys.foreignOrder(permId), permId, ...details }),
+          Item: toItem({
+            ...bridgeKeys.foreignOrder(permId, this.#scopeByClientId ? undefined : this.connectionId),
+            permId,
+            ...details,
+          }),
           ConditionExpression: NOT_EXISTS,
         }),
       );
@@ -316,7 +376,11 @@ export class DynamoExecutionStore extends DynamoPositionReads implements Executi
     await this.client.send(
       new PutItemCommand({
         TableName: this.table,
-        Item: toItem({ ...systemKeys.bridgeStatus(), ...status, updatedAt: new Date().toISOString() }),
+        Item: toItem({
+          ...systemKeys.bridgeStatus(this.#scopeByClientId ? undefined : this.connectionId),
+          ...status,
+          updatedAt: new Date().toISOString(),
+        }),
       }),
     );
   }

@@ -13,3 +13,12 @@ export class OrderIdRaceError extends ConflictError {
     super('ORDER_ID_RACE', `The next order id of client ${clientId} moved concurrently; retry`, { clientId });
   }
 }
+
+/** This bridge no longer holds its connection's lease: another bridge took the connection over. */
+export class LeaseLostError extends ConflictError {
+  constructor(connectionId: string) {
+    super('CONNECTION_LEASE_LOST', `The lease of connection ${connectionId} is held by another bridge`, {
+      connectionId,
+    });
+  }
+}

@@ -4,6 +4,8 @@
  * found. It raises OrderVersionConflictError, PositionVersionConflictError or OrderIdRaceError
  * (core errors), never its SDK's.
  */
+import type { Connection, RuntimePatch } from '../connections/model.ts';
+import type { ConnectionStore } from '../connections/ports.ts';
 import type { Order } from '../orders/order.ts';
 import type { Position } from '../positions/position.ts';
 import type { CommissionOutcome, FillOutcome, OrderChange, RouteClaim } from './apply.ts';
@@ -44,3 +46,28 @@ export interface BridgeStateStore {
   setExecWatermark(clientId: number, watermark: string): Promise<void>;
   heartbeat(status: { brokerConnected: boolean; broker: string; [k: string]: unknown }): Promise<void>;
 }
+
+/** Who holds a connection's lease now, when another bridge does. */
+export interface LeaseHolder {
+  holder: string;
+  /** Epoch milliseconds the lease runs until unless renewed. */
+  until: number;
+}
+
+/**
+ * At most one bridge holds a broker connection: a lease item with a fencing token that grows by
+ * one with every new holder. A bridge renews it with its heartbeat; one that cannot renew stops.
+ */
+export interface ConnectionLeaseStore {
+  /** Takes the lease if it is free, expired or already this holder's: the new token, or who holds it. */
+  acquire(connectionId: string, holder: string, ttlMs: number): Promise<{ token: number } | LeaseHolder>;
+  /** Extends the lease; false when this holder no longer has it under this token. */
+  renew(connectionId: string, holder: string, token: number, ttlMs: number): Promise<boolean>;
+  /** Gives the lease up at once (a drained bridge), so the next one need not wait for it to run out. */
+  release(connectionId: string, holder: string, token: number): Promise<void>;
+}
+
+/** The connection store as a connection's bridge uses it: its own record, and reports to it. */
+export type ConnectionRecords = Pick<ConnectionStore, 'get' | 'reportRuntime' | 'reportManagedAccounts'>;
+export type ConnectionRecord = Connection;
+export type ConnectionRuntimePatch = RuntimePatch;

@@ -24,7 +24,13 @@ export function tenantPk(tenantId: string): string {
 
 /** Items that belong to the platform rather than a tenant (bridge heartbeat, tenant registry). */
 export const systemKeys = {
-  bridgeStatus: (): ItemKey => ({ pk: 'SYSTEM', sk: 'BRIDGE' }),
+  /** A bridge's heartbeat: the single legacy bridge's, or one broker connection's. */
+  bridgeStatus: (connectionId?: string): ItemKey => ({
+    pk: 'SYSTEM',
+    sk: connectionId === undefined ? 'BRIDGE' : `BRIDGE${SEP}${assertSafe(connectionId, 'connection id')}`,
+  }),
+  /** Every connection bridge's heartbeat (sort keys under `BRIDGE#`). */
+  bridgeStatusPrefix: (): { pk: string; skPrefix: string } => ({ pk: 'SYSTEM', skPrefix: `BRIDGE${SEP}` }),
   /** The key page cursors are authenticated with, when the deployment configures none. */
   cursorKey: (): ItemKey => ({ pk: 'SYSTEM', sk: 'CURSOR_KEY' }),
   /** Tenants listed for the platform operator (a GSI1 partition of its own). */
@@ -257,15 +263,24 @@ export const positionKeys = {
 };
 
 /**
- * The bridge's own items: they belong to the broker connection (one IB account, many tenants),
- * not to a tenant. Ids are IB's: order ids per client id, permIds account-wide.
+ * A bridge's items belong to its broker connection, not to a tenant. They are kept per scope: the
+ * connection id of a connection's bridge (IB order ids are per client id *and* gateway, so two
+ * connections with the same client id must not share them), or the IB client id of the single
+ * bridge that came before connections (its items keep their keys, so upgrading loses nothing).
  */
+export type BridgeScope = number | string;
+
+function scopePart(scope: BridgeScope): string {
+  return typeof scope === 'number' ? String(scope) : assertSafe(scope, 'connection id');
+}
+
+/** The bridge's own items, per scope (see BridgeScope). Ids are IB's: order ids per client id, permIds account-wide. */
 export const bridgeKeys = {
-  /** Next IB order id and the executions watermark of one API client id. */
-  state: (clientId: number): ItemKey => ({ pk: 'BRIDGE', sk: `STATE${SEP}${clientId}` }),
-  /** IB order id (per client id) → our order. */
-  brokerOrder: (clientId: number, brokerOrderId: number): ItemKey => ({
-    pk: `BRIDGE${SEP}IBORDER${SEP}${clientId}${SEP}${brokerOrderId}`,
+  /** Next IB order id and the executions watermark of one scope. */
+  state: (scope: BridgeScope): ItemKey => ({ pk: 'BRIDGE', sk: `STATE${SEP}${scopePart(scope)}` }),
+  /** IB order id (per scope) → our order. */
+  brokerOrder: (scope: BridgeScope, brokerOrderId: number): ItemKey => ({
+    pk: `BRIDGE${SEP}IBORDER${SEP}${scopePart(scope)}${SEP}${brokerOrderId}`,
     sk: 'MAP',
   }),
   /** Our order id (IB's orderRef) → tenant and IB ids. */
@@ -273,20 +288,34 @@ export const bridgeKeys = {
     pk: `BRIDGE${SEP}REF${SEP}${assertSafe(orderId, 'order id')}`,
     sk: 'MAP',
   }),
-  /** Orders routed to the broker and not ended, per client id: what reconciliation walks. */
-  workingPk: (clientId: number): string => `BRIDGE${SEP}WORKING${SEP}${clientId}`,
-  working: (clientId: number, orderId: string): ItemKey => ({
-    pk: `BRIDGE${SEP}WORKING${SEP}${clientId}`,
+  /** Orders routed to the broker and not ended, per scope: what reconciliation walks. */
+  workingPk: (scope: BridgeScope): string => `BRIDGE${SEP}WORKING${SEP}${scopePart(scope)}`,
+  working: (scope: BridgeScope, orderId: string): ItemKey => ({
+    pk: `BRIDGE${SEP}WORKING${SEP}${scopePart(scope)}`,
     sk: assertSafe(orderId, 'order id'),
   }),
-  /** Orders at the broker the OMS did not place (entered by hand in TWS), flagged by permId. */
-  foreignPk: (): string => `BRIDGE${SEP}FOREIGN`,
-  foreignOrder: (permId: number): ItemKey => ({ pk: `BRIDGE${SEP}FOREIGN`, sk: `PERM${SEP}${permId}` }),
+  /**
+   * Orders at the broker the OMS did not place (entered by hand in TWS), flagged by permId; per
+   * connection, since permIds are only unique within one IB login.
+   */
+  foreignPk: (connectionId?: string): string =>
+    connectionId === undefined
+      ? `BRIDGE${SEP}FOREIGN`
+      : `BRIDGE${SEP}FOREIGN${SEP}${assertSafe(connectionId, 'connection id')}`,
+  foreignOrder: (permId: number, connectionId?: string): ItemKey => ({
+    pk: bridgeKeys.foreignPk(connectionId),
+    sk: `PERM${SEP}${permId}`,
+  }),
   /** The house position per account and symbol: the sum over tenants, compared with the broker's. */
   housePositionPk: (): string => `BRIDGE${SEP}HOUSE`,
   housePosition: (account: string, symbol: string): ItemKey => ({
     pk: `BRIDGE${SEP}HOUSE`,
     sk: `${assertSafe(account, 'account')}${SEP}${assertSafe(symbol, 'symbol')}`,
+  }),
+  /** Which bridge holds a connection: holder, fencing token, until when (at most one holds it). */
+  lease: (connectionId: string): ItemKey => ({
+    pk: `BRIDGE${SEP}LEASE${SEP}${assertSafe(connectionId, 'connection id')}`,
+    sk: 'LEASE',
   }),
 };
 

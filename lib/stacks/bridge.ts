@@ -2,6 +2,7 @@ import { CfnParameter, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { Bridge, BridgeNetwork, type IbGatewaySettings } from '../constructs/bridge.ts';
+import { ConnectionProvisioner } from '../constructs/connection-provisioner.ts';
 import { acknowledgeGrantWildcards, type GrantTargets } from '../grants.ts';
 
 export interface BridgeStackProps extends StackProps {
@@ -20,6 +21,8 @@ export interface BridgeStackProps extends StackProps {
 export class BridgeStack extends Stack {
   readonly network: BridgeNetwork;
   readonly bridge: Bridge;
+  /** Creates each broker connection's queue, task role and ECS service (docs/connections.md). */
+  readonly connections: ConnectionProvisioner;
 
   constructor(scope: Construct, id: string, props: BridgeStackProps) {
     super(scope, id, props);
@@ -31,6 +34,14 @@ export class BridgeStack extends Stack {
       bus: props.targets.bus,
       environment: props.environment,
       ib: this.ibParameters(props.ib),
+      logRetention: props.logRetention,
+    });
+    this.connections = new ConnectionProvisioner(this, 'Connections', {
+      network: this.network,
+      table: props.targets.table,
+      key: props.targets.key,
+      bus: props.targets.bus,
+      environment: props.environment,
       logRetention: props.logRetention,
     });
     acknowledgeGrantWildcards(this, props.targets);

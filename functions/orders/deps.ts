@@ -1,6 +1,11 @@
 import { dynamoClient, resources, sqsClient } from '../../adapters/aws.ts';
 import { DynamoOrderStore } from '../../adapters/dynamodb/order-store.ts';
 import { DynamoQuoteSource } from '../../adapters/dynamodb/quote-source.ts';
+import { DynamoSubscriptionStore } from '../../adapters/dynamodb/subscriptions-store.ts';
+import { awaitSnapshot } from '../../core/marketdata/service.ts';
+import { referencePrice } from '../../core/marketdata/quote.ts';
+import { orderPricingConfig } from '../../core/orders/config.ts';
+import type { PriceSnapshot } from '../../core/orders/reference-price.ts';
 import { SqsOrderQueue } from '../../adapters/sqs/order-queue.ts';
 import type { OrderDeps } from '../../core/orders/service.ts';
 import { logger } from '../shared/observability.ts';
@@ -12,14 +17,29 @@ export function orderDeps(): OrderDeps {
   const dynamo = dynamoClient();
   const sqs = sqsClient();
   const { tableName, ordersQueueUrl } = resources();
-  const key = `${tableName} ${ordersQueueUrl}`;
+  const { snapshotWaitMs } = orderPricingConfig(process.env);
+  const key = `${tableName} ${ordersQueueUrl} ${snapshotWaitMs}`;
   if (cached?.key !== key) {
+    const quotes = new DynamoQuoteSource(dynamo, tableName);
+    const subscriptions = new DynamoSubscriptionStore(dynamo, tableName);
+    const priceSnapshot: PriceSnapshot = async (symbol) => {
+      const outcome = await awaitSnapshot(
+        { subscriptions, quotes: quotes.cache },
+        symbol,
+        undefined,
+        snapshotWaitMs,
+      );
+      if ('failure' in outcome) return outcome;
+      const price = referencePrice(outcome.quote);
+      return price ? { price } : { failure: 'the snapshot carried no bid, ask or last price' };
+    };
     cached = {
       key,
       deps: {
         store: new DynamoOrderStore(dynamo, tableName),
         queue: new SqsOrderQueue(sqs, ordersQueueUrl),
-        quotes: new DynamoQuoteSource(dynamo, tableName),
+        quotes,
+        ...(snapshotWaitMs > 0 ? { priceSnapshot } : {}),
         warn: (message, data) => logger.warn(message, data),
       },
     };

@@ -8,6 +8,7 @@
 import { Decimal } from 'decimal.js';
 import type { Quote } from './prices.ts';
 import { cumulativeCommission } from './accounts.ts';
+import { gtdExpired, trailAndTouch } from './trailing.ts';
 import {
   DONE_STATUSES,
   type EngineEvent,
@@ -89,6 +90,9 @@ export class MatchingEngine {
       tif: input.tif,
       outsideRth: input.outsideRth,
       orderRef: input.orderRef,
+      ...(input.trailingPercent !== undefined ? { trailingPercent: input.trailingPercent } : {}),
+      ...(input.trailStopPrice !== undefined ? { trailStopPrice: input.trailStopPrice } : {}),
+      ...(input.goodTillDate !== undefined ? { goodTillDate: input.goodTillDate } : {}),
       status: 'PendingSubmit',
       filled: 0,
       avgFillPrice: 0,
@@ -130,7 +134,15 @@ export class MatchingEngine {
     key: string,
     changes: Pick<
       NewOrder,
-      'totalQuantity' | 'orderType' | 'lmtPrice' | 'auxPrice' | 'tif' | 'outsideRth' | 'orderRef'
+      | 'totalQuantity'
+      | 'orderType'
+      | 'lmtPrice'
+      | 'auxPrice'
+      | 'tif'
+      | 'outsideRth'
+      | 'orderRef'
+      | 'trailingPercent'
+      | 'goodTillDate'
     >,
   ): EngineEvent[] {
     const order = this.#orders.get(key);
@@ -141,6 +153,8 @@ export class MatchingEngine {
     order.auxPrice = changes.auxPrice;
     order.tif = changes.tif;
     order.outsideRth = changes.outsideRth;
+    order.trailingPercent = changes.trailingPercent;
+    order.goodTillDate = changes.goodTillDate;
     if (changes.orderRef !== '') order.orderRef = changes.orderRef;
     if (order.orderType === 'MKT' || order.orderType === 'LMT') order.triggered = true;
     const events: EngineEvent[] = [];
@@ -200,6 +214,11 @@ export class MatchingEngine {
     const events: EngineEvent[] = [];
     for (const order of this.#orders.values()) {
       if (order.symbol !== symbol || !this.isWorking(order)) continue;
+      // IB cancels a GTD order at its time without a 202, as it expires a DAY order at the close.
+      if (gtdExpired(order, this.#host.now())) {
+        events.push(...this.finishCancel(order.key, undefined));
+        continue;
+      }
       events.push(...this.#activate(order));
       events.push(...this.#match(order, false));
     }
@@ -246,7 +265,9 @@ export class MatchingEngine {
   #activate(order: OrderRecord, repeatStatus = false): EngineEvent[] {
     if (order.status === 'PendingCancel') return [];
     const quote = this.#host.prices.quote(order.symbol);
-    if (!order.triggered && order.auxPrice !== undefined && this.#eligible(order)) {
+    if (!order.triggered && order.orderType === 'TRAIL' && this.#eligible(order)) {
+      if (trailAndTouch(order, quote.last, this.#host.prices.spec(order.symbol).tick)) order.triggered = true;
+    } else if (!order.triggered && order.auxPrice !== undefined && this.#eligible(order)) {
       const touched = order.action === 'BUY' ? quote.last >= order.auxPrice : quote.last <= order.auxPrice;
       if (touched) order.triggered = true;
     }

@@ -23,6 +23,12 @@ export interface OrderTerms {
   tif: SimulatedTif;
   outsideRth: boolean;
   orderRef: string;
+  /** TRAIL: the trail in percent of the price (auxPrice holds a trail amount instead). */
+  trailingPercent?: number;
+  /** TRAIL: the current stop price (the initial one as placed, then as it followed the market). */
+  trailStopPrice?: number;
+  /** GTD: when the order expires (epoch ms on the gateway's clock). */
+  goodTillDate?: number;
 }
 
 /** One order as the gateway knows it. */
@@ -121,6 +127,14 @@ export function validateNewOrder(order: NewOrder, prices: PriceBook): string | u
     return `Invalid order size ${order.totalQuantity}: fractional shares are not supported.`;
   const needsLimit = order.orderType === 'LMT' || order.orderType === 'STP LMT';
   const needsStop = order.orderType === 'STP' || order.orderType === 'STP LMT';
+  if (order.orderType === 'TRAIL') {
+    const byAmount = order.auxPrice !== undefined && order.auxPrice > 0;
+    const byPercent = order.trailingPercent !== undefined && order.trailingPercent > 0;
+    if (byAmount === byPercent)
+      return 'A TRAIL order needs either a positive trailing amount (auxPrice) or a trailing percent, not both.';
+  }
+  if (order.tif === 'GTD' && order.goodTillDate === undefined)
+    return 'A GTD order needs a goodTillDate (yyyyMMdd HH:mm:ss UTC).';
   if (needsLimit && (order.lmtPrice === undefined || order.lmtPrice <= 0)) {
     return `Invalid limit price ${order.lmtPrice ?? '(unset)'}: a ${order.orderType} order needs a positive limit price.`;
   }

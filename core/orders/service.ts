@@ -367,7 +367,8 @@ export async function modifyOrder(
       pendingChange: {
         quantity,
         ...(intent.limitPrice ? { limitPrice: intent.limitPrice } : {}),
-        ...(intent.stopPrice ? { stopPrice: intent.stopPrice } : {}),
+        // A trailing stop's stop moves at the broker; a resize must not pin it back.
+        ...(intent.stopPrice && current.type !== 'trailing_stop' ? { stopPrice: intent.stopPrice } : {}),
       },
     });
     const grows = extra.quantity.gt(0) || extra.notional.gt(0);

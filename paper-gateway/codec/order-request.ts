@@ -159,8 +159,8 @@ export interface PlaceOrderRequest {
 }
 
 /** Order types and times in force the matching engine simulates. */
-export const SIMULATED_ORDER_TYPES = ['MKT', 'LMT', 'STP', 'STP LMT'] as const;
-export const SIMULATED_TIFS = ['DAY', 'GTC', 'IOC', 'FOK'] as const;
+export const SIMULATED_ORDER_TYPES = ['MKT', 'LMT', 'STP', 'STP LMT', 'TRAIL'] as const;
+export const SIMULATED_TIFS = ['DAY', 'GTC', 'IOC', 'FOK', 'GTD'] as const;
 export type SimulatedOrderType = (typeof SIMULATED_ORDER_TYPES)[number];
 export type SimulatedTif = (typeof SIMULATED_TIFS)[number];
 
@@ -188,9 +188,11 @@ export function assertSimulated(order: PlaceOrderRequest): void {
   if (order.hedgeType !== '') refuse('hedge orders');
   if (order.deltaNeutral !== null || order.deltaNeutralContract !== null) refuse('delta-neutral orders');
   if (order.volatility !== undefined) refuse('volatility orders');
-  if (order.trailStopPrice !== undefined || order.trailingPercent !== undefined) refuse('trailing orders');
+  const trail = order.orderType.toUpperCase() === 'TRAIL';
+  if (!trail && (order.trailStopPrice !== undefined || order.trailingPercent !== undefined))
+    refuse(`trailing fields on a ${order.orderType} order (only TRAIL)`);
   if (order.goodAfterTime !== '') refuse('goodAfterTime');
-  if (order.goodTillDate !== '') refuse('goodTillDate');
+  if (order.goodTillDate !== '' && tif !== 'GTD') refuse(`goodTillDate with time in force ${tif} (only GTD)`);
   if (order.cashQty !== undefined) refuse('cash quantity orders');
   if (order.allOrNone) refuse('all-or-none orders');
   if (order.minQty !== undefined) refuse('minimum quantity');

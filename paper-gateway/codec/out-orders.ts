@@ -141,7 +141,7 @@ export function openOrder(
     '', // goodAfterTime
     '', // sharesAllocation (deprecated)
     ...faAndModel(v),
-    '', // goodTillDate
+    o.goodTillDate === undefined ? '' : ibTime(o.goodTillDate), // goodTillDate
     '', // rule80A
     UNSET, // percentOffset
     '', // settlingFirm
@@ -171,8 +171,8 @@ export function openOrder(
     UNSET, // volatility, volatilityType, deltaNeutralOrderType, deltaNeutralAuxPrice
     false,
     0, // continuousUpdate, referencePriceType
-    UNSET,
-    UNSET, // trailStopPrice, trailingPercent
+    o.trailStopPrice ?? UNSET,
+    o.trailingPercent ?? UNSET, // trailStopPrice, trailingPercent
     UNSET,
     '', // basisPoints, basisPointsType
     '',
@@ -224,7 +224,7 @@ export function completedOrder(o: OrderRecord, v = MAX_SUPPORTED_VERSION): Field
     0, // discretionaryAmt
     '', // goodAfterTime
     ...faAndModel(v),
-    '', // goodTillDate
+    o.goodTillDate === undefined ? '' : ibTime(o.goodTillDate), // goodTillDate
     '', // rule80A
     UNSET, // percentOffset
     '', // settlingFirm
@@ -248,8 +248,8 @@ export function completedOrder(o: OrderRecord, v = MAX_SUPPORTED_VERSION): Field
     UNSET, // volatility, volatilityType, deltaNeutralOrderType, deltaNeutralAuxPrice
     false,
     0, // continuousUpdate, referencePriceType
-    UNSET,
-    UNSET, // trailStopPrice, trailingPercent
+    o.trailStopPrice ?? UNSET,
+    o.trailingPercent ?? UNSET, // trailStopPrice, trailingPercent
     '',
     0,
     0, // comboLegsDescription, comboLegs count, orderComboLegs count
@@ -268,7 +268,7 @@ export function completedOrder(o: OrderRecord, v = MAX_SUPPORTED_VERSION): Field
     false,
     false, // randomizeSize, randomizePrice
     ...since(v, MIN.PEGGED_TO_BENCHMARK, 0), // conditions count
-    UNSET,
+    o.trailStopPrice ?? UNSET,
     UNSET, // trailStopPrice, lmtPriceOffset
     ...since(v, MIN.CASH_QTY, UNSET),
     ...since(v, MIN.AUTO_PRICE_FOR_HEDGE, false),

@@ -25,6 +25,7 @@ import type { GatewayContext } from '../context.ts';
 import { dispatch } from './events.ts';
 import { previewRecord, whatIfFigures } from './what-if.ts';
 import { NO_SECURITY, resolveSymbol } from './contracts.ts';
+import { parseGoodTillDate } from '../trailing.ts';
 
 export function placeOrder(gw: GatewayContext, conn: Connection, req: PlaceOrderRequest): void {
   const clientId = conn.clientId ?? 0;
@@ -72,6 +73,7 @@ export function placeOrder(gw: GatewayContext, conn: Connection, req: PlaceOrder
     refuse(200, NO_SECURITY);
     return;
   }
+  const goodTillDate = req.goodTillDate === '' ? undefined : parseGoodTillDate(req.goodTillDate);
   const input: NewOrder = {
     orderId: req.orderId,
     clientId,
@@ -85,6 +87,9 @@ export function placeOrder(gw: GatewayContext, conn: Connection, req: PlaceOrder
     tif: (req.tif === '' ? 'DAY' : req.tif.toUpperCase()) as SimulatedTif,
     outsideRth: req.outsideRth,
     orderRef: req.orderRef,
+    ...(req.trailingPercent !== undefined ? { trailingPercent: req.trailingPercent } : {}),
+    ...(req.trailStopPrice !== undefined ? { trailStopPrice: req.trailStopPrice } : {}),
+    ...(goodTillDate !== undefined ? { goodTillDate } : {}),
   };
   let reason: string | undefined;
   try {

@@ -50,12 +50,12 @@ function memoryStores() {
 
 const quote = (symbol: string, at: string): Quote => ({
   symbol,
-  bid: new Dec('187.20'),
-  ask: new Dec('187.30'),
-  last: new Dec('187.25'),
-  bidSize: new Dec(100),
-  askSize: new Dec(100),
-  lastSize: new Dec(10),
+  bid: '187.20',
+  ask: '187.30',
+  last: '187.25',
+  bidSize: '100',
+  askSize: '100',
+  lastSize: '10',
   at,
   marketDataType: 1,
   source: 'snapshot',

@@ -235,12 +235,15 @@ describe('placeOrder decoder', () => {
       (order: Partial<Order>, contract: Contract = STK) =>
       () =>
         assertSimulated(decodePlaceOrder(placeFields(contract, { ...base, ...order } as Order)));
-    expect(refuse({ orderType: 'TRAIL' as Order['orderType'] })).toThrow(
-      'the paper gateway does not simulate order type TRAIL',
+    expect(refuse({ orderType: 'TRAIL LIMIT' as Order['orderType'] })).toThrow(
+      'the paper gateway does not simulate order type TRAIL LIMIT',
     );
-    expect(refuse({ tif: 'GTD' as Order['tif'], goodTillDate: '20300101 00:00:00' })).toThrow(
-      /time in force GTD/,
-    );
+    expect(refuse({ tif: 'OPG' as Order['tif'] })).toThrow(/time in force OPG/);
+    expect(refuse({ goodTillDate: '20300101 00:00:00' })).toThrow(/goodTillDate with time in force DAY/);
+    expect(refuse({ trailingPercent: 1 })).toThrow(/trailing fields on a LMT order/);
+    // Trailing stops and good-till-date orders are simulated.
+    expect(refuse({ orderType: 'TRAIL' as Order['orderType'], auxPrice: 1 })).not.toThrow();
+    expect(refuse({ tif: 'GTD' as Order['tif'], goodTillDate: '20300101 00:00:00 UTC' })).not.toThrow();
     expect(refuse({}, { ...STK, secType: 'OPT' as Contract['secType'] })).toThrow(/security type OPT/);
     expect(refuse({ parentId: 3 })).toThrow(/parentId/);
     expect(refuse({ ocaGroup: 'g' })).toThrow(/OCA/);

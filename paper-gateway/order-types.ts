@@ -31,8 +31,19 @@ export interface OrderTerms {
   goodTillDate?: number;
 }
 
+/** How an order is linked to others (attached children, OCA groups, staging). */
+export interface OrderLinks {
+  /** The key of the parent an attached child waits for. */
+  parentKey?: string;
+  ocaGroup?: string;
+  /** IB's ocaType: 1 cancel the others, 2 reduce them with block, 3 reduce without block. */
+  ocaType?: number;
+  /** Sent with transmit=false: held at the gateway (Inactive) until transmitted. */
+  staged?: boolean;
+}
+
 /** One order as the gateway knows it. */
-export interface OrderRecord extends OrderTerms {
+export interface OrderRecord extends OrderTerms, OrderLinks {
   /** `${clientId}:${orderId}` for API orders, `perm:${permId}` for orders entered by hand. */
   key: string;
   orderId: number;
@@ -94,7 +105,7 @@ export type EngineEvent =
   | { kind: 'error'; order: OrderRecord; code: number; message: string };
 
 /** The fields of a new order the engine needs. */
-export interface NewOrder extends OrderTerms {
+export interface NewOrder extends OrderTerms, OrderLinks {
   orderId: number;
   clientId: number;
   account: string;

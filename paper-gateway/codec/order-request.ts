@@ -178,9 +178,8 @@ export function assertSimulated(order: PlaceOrderRequest): void {
   if (!(SIMULATED_TIFS as readonly string[]).includes(tif)) {
     refuse(`time in force ${order.tif} (only ${SIMULATED_TIFS.join(', ')})`);
   }
-  if (!order.transmit) refuse('untransmitted orders (transmit=false)');
-  if (order.parentId !== 0) refuse('attached child orders (parentId)');
-  if (order.ocaGroup !== '') refuse('OCA groups');
+  if (order.ocaGroup !== '' && ![1, 2, 3].includes(order.ocaType))
+    refuse(`OCA type ${order.ocaType} (only 1, 2, 3)`);
   if (order.algoStrategy !== '') refuse(`algo strategy ${order.algoStrategy}`);
   if (order.conditions.length > 0) refuse('order conditions');
   if (order.scale !== null || order.scaleInitLevelSize !== undefined || order.scaleTable !== '')

@@ -1199,7 +1199,7 @@ export interface components {
              */
             quantity: string;
             /** @enum {string} */
-            type: "market" | "limit" | "stop" | "stop_limit";
+            type: "market" | "limit" | "stop" | "stop_limit" | "trailing_stop";
             /**
              * @description A decimal number as a string
              * @example 187.25
@@ -1210,8 +1210,23 @@ export interface components {
              * @example 187.25
              */
             stopPrice: string | null;
+            /**
+             * @description A decimal number as a string
+             * @example 187.25
+             */
+            trailAmount?: string;
+            /**
+             * @description A decimal number as a string
+             * @example 187.25
+             */
+            trailPercent?: string;
             /** @enum {string} */
-            timeInForce: "day" | "gtc" | "ioc" | "fok";
+            timeInForce: "day" | "gtc" | "ioc" | "fok" | "gtd";
+            /**
+             * @description ISO-8601 UTC
+             * @example 2026-01-05T14:30:00.000Z
+             */
+            expireAt?: string;
             account: string | null;
             /** @description The broker connection that places it */
             connectionId?: string | null;
@@ -1295,7 +1310,7 @@ export interface components {
              */
             quantity: string | number;
             /** @enum {string} */
-            type: "market" | "limit" | "stop" | "stop_limit";
+            type: "market" | "limit" | "stop" | "stop_limit" | "trailing_stop";
             /**
              * @description limitPrice, as a decimal string (numbers are accepted)
              * @example 187.25
@@ -1307,10 +1322,26 @@ export interface components {
              */
             stopPrice?: string | number;
             /**
+             * @description trailAmount, as a decimal string (numbers are accepted)
+             * @example 187.25
+             */
+            trailAmount?: string | number;
+            /**
+             * @description trailPercent, as a decimal string (numbers are accepted)
+             * @example 2.5
+             */
+            trailPercent?: string | number;
+            /**
              * @default day
              * @enum {string}
              */
-            timeInForce?: "day" | "gtc" | "ioc" | "fok";
+            timeInForce?: "day" | "gtc" | "ioc" | "fok" | "gtd";
+            /**
+             * Format: date-time
+             * @description When a GTD order expires (ISO-8601)
+             * @example 2026-01-09T21:00:00Z
+             */
+            expireAt?: string;
             clientOrderId?: string;
             account?: string;
             /** @default false */

@@ -21,14 +21,35 @@ export function ibOrderOf(order: Order, account: string | undefined): IbOrder {
     totalQuantity: terms.quantity.toNumber(),
     orderType: IB_ORDER_TYPES[order.type],
     ...(terms.limitPrice ? { lmtPrice: terms.limitPrice.toNumber() } : {}),
-    ...(terms.stopPrice ? { auxPrice: terms.stopPrice.toNumber() } : {}),
+    ...stopTerms(order, terms.stopPrice),
     tif: IB_TIFS[order.timeInForce],
+    ...(order.expireAt ? { goodTillDate: ibUtcTime(order.expireAt) } : {}),
     outsideRth: order.outsideRth,
     // The contract: our order id travels with the order, so the broker can always name it.
     orderRef: order.id,
     transmit: true,
     ...((order.account ?? account) ? { account: order.account ?? account } : {}),
   } as IbOrder;
+}
+
+/**
+ * IB's TRAIL: `auxPrice` is the trailing amount (or `trailingPercent`), `trailStopPrice` the
+ * initial stop; other stop orders carry their stop price in `auxPrice`.
+ */
+function stopTerms(order: Order, stopPrice: Dec | undefined): Partial<IbOrder> {
+  if (order.type !== 'trailing_stop') return stopPrice ? { auxPrice: stopPrice.toNumber() } : {};
+  return {
+    ...(order.trailAmount ? { auxPrice: order.trailAmount.toNumber() } : {}),
+    ...(order.trailPercent ? { trailingPercent: order.trailPercent.toNumber() } : {}),
+    ...(stopPrice ? { trailStopPrice: stopPrice.toNumber() } : {}),
+  };
+}
+
+/** An ISO time as IB's `yyyyMMdd-HH:mm:ss` (UTC), the form goodTillDate accepts without a zone name. */
+export function ibUtcTime(iso: string): string {
+  const d = new Date(iso);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getUTCFullYear()}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}-${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`;
 }
 
 const UNSET = 1e300;
@@ -49,7 +70,8 @@ export function dec(value: unknown): Dec | undefined {
 export function reportOf(order: IbOrder, status: string, withTerms: boolean): StatusReport {
   const quantity = dec(order.totalQuantity);
   const limitPrice = dec(order.lmtPrice);
-  const stopPrice = dec(order.auxPrice);
+  // A TRAIL order's auxPrice is its trailing amount, and its stop moves by itself: no stop term.
+  const stopPrice = order.orderType === 'TRAIL' ? undefined : dec(order.auxPrice);
   const filled = dec((order as { filledQuantity?: unknown }).filledQuantity);
   return {
     status,
@@ -113,8 +135,14 @@ export function executionsSince(iso: string | undefined, marginMs: number): stri
 }
 
 /** IB's names for our order types and times in force. */
-export const IB_ORDER_TYPES = { market: 'MKT', limit: 'LMT', stop: 'STP', stop_limit: 'STP LMT' } as const;
-export const IB_TIFS = { day: 'DAY', gtc: 'GTC', ioc: 'IOC', fok: 'FOK' } as const;
+export const IB_ORDER_TYPES = {
+  market: 'MKT',
+  limit: 'LMT',
+  stop: 'STP',
+  stop_limit: 'STP LMT',
+  trailing_stop: 'TRAIL',
+} as const;
+export const IB_TIFS = { day: 'DAY', gtc: 'GTC', ioc: 'IOC', fok: 'FOK', gtd: 'GTD' } as const;
 
 /** IB writes class shares with a space (BRK B); we write BRK.B. */
 export function ibSymbol(symbol: string): string {

@@ -8,6 +8,9 @@
 import { Decimal } from 'decimal.js';
 import type { Quote } from './prices.ts';
 import { cumulativeCommission } from './accounts.ts';
+import { gtdExpired, trailAndTouch } from './trailing.ts';
+import { awaitsParent, cancelledWithParent, fillEffects } from './groups.ts';
+import { newOrderRecord } from './order-record.ts';
 import {
   DONE_STATUSES,
   type EngineEvent,
@@ -67,46 +70,9 @@ export class MatchingEngine {
     return n;
   }
 
-  #newRecord(input: NewOrder): OrderRecord {
-    const spec = this.#host.prices.spec(input.symbol);
-    const permId = this.#host.nextPermId();
-    return {
-      key: input.manual ? `perm:${permId}` : `${input.clientId}:${input.orderId}`,
-      orderId: input.manual ? 0 : input.orderId,
-      clientId: input.manual ? 0 : input.clientId,
-      permId,
-      account: input.account,
-      symbol: spec.symbol,
-      conId: spec.conId,
-      primaryExch: spec.primaryExch,
-      currency: spec.currency,
-      exchange: 'SMART',
-      action: input.action,
-      totalQuantity: input.totalQuantity,
-      orderType: input.orderType,
-      lmtPrice: input.lmtPrice,
-      auxPrice: input.auxPrice,
-      tif: input.tif,
-      outsideRth: input.outsideRth,
-      orderRef: input.orderRef,
-      status: 'PendingSubmit',
-      filled: 0,
-      avgFillPrice: 0,
-      lastFillPrice: 0,
-      filledValue: '0',
-      commission: '0',
-      triggered: input.orderType === 'MKT' || input.orderType === 'LMT',
-      manual: input.manual ?? false,
-      whyHeld: '',
-      createdAt: this.#host.now(),
-      completedAt: null,
-      completedStatus: '',
-    };
-  }
-
   /** Records an order refused after its id was taken: it exists, Inactive, and never trades. */
   reject(input: NewOrder, reason: string): OrderRecord {
-    const order = this.#newRecord(input);
+    const order = newOrderRecord(input, this.#host);
     order.status = 'Inactive';
     this.#complete(order, `Rejected: ${reason}`);
     this.#orders.set(order.key, order);
@@ -115,9 +81,16 @@ export class MatchingEngine {
 
   /** Accepts a validated order: PendingSubmit, PreSubmitted, then Submitted when live, then matching. */
   submit(input: NewOrder): { order: OrderRecord; events: EngineEvent[] } {
-    const order = this.#newRecord(input);
+    const order = newOrderRecord(input, this.#host);
     this.#orders.set(order.key, order);
     const events: EngineEvent[] = [{ kind: 'status', order: { ...order }, openOrder: false }];
+    if (input.staged) {
+      // Held untransmitted, as TWS holds it: Inactive, never trading, until transmitted.
+      order.staged = true;
+      order.status = 'Inactive';
+      events.push({ kind: 'status', order: { ...order }, openOrder: true });
+      return { order, events };
+    }
     order.status = 'PreSubmitted';
     events.push({ kind: 'status', order: { ...order }, openOrder: true });
     events.push(...this.#activate(order));
@@ -125,12 +98,33 @@ export class MatchingEngine {
     return { order, events };
   }
 
+  /** Transmits a staged order: from here on it works like any other. */
+  transmit(key: string): EngineEvent[] {
+    const order = this.#orders.get(key);
+    if (!order?.staged) return [];
+    order.staged = false;
+    order.status = 'PreSubmitted';
+    return [
+      { kind: 'status', order: { ...order }, openOrder: true },
+      ...this.#activate(order),
+      ...this.#match(order, true),
+    ];
+  }
+
   /** Applies a modification (re-placement of a working order id). */
   modify(
     key: string,
     changes: Pick<
       NewOrder,
-      'totalQuantity' | 'orderType' | 'lmtPrice' | 'auxPrice' | 'tif' | 'outsideRth' | 'orderRef'
+      | 'totalQuantity'
+      | 'orderType'
+      | 'lmtPrice'
+      | 'auxPrice'
+      | 'tif'
+      | 'outsideRth'
+      | 'orderRef'
+      | 'trailingPercent'
+      | 'goodTillDate'
     >,
   ): EngineEvent[] {
     const order = this.#orders.get(key);
@@ -141,6 +135,8 @@ export class MatchingEngine {
     order.auxPrice = changes.auxPrice;
     order.tif = changes.tif;
     order.outsideRth = changes.outsideRth;
+    order.trailingPercent = changes.trailingPercent;
+    order.goodTillDate = changes.goodTillDate;
     if (changes.orderRef !== '') order.orderRef = changes.orderRef;
     if (order.orderType === 'MKT' || order.orderType === 'LMT') order.triggered = true;
     const events: EngineEvent[] = [];
@@ -180,6 +176,8 @@ export class MatchingEngine {
       });
     }
     events.push({ kind: 'status', order: { ...order }, openOrder: true });
+    const working = this.orders().filter((o) => this.isWorking(o));
+    for (const child of cancelledWithParent(key, working)) events.push(...this.finishCancel(child, reason));
     return events;
   }
 
@@ -200,6 +198,11 @@ export class MatchingEngine {
     const events: EngineEvent[] = [];
     for (const order of this.#orders.values()) {
       if (order.symbol !== symbol || !this.isWorking(order)) continue;
+      // IB cancels a GTD order at its time without a 202, as it expires a DAY order at the close.
+      if (gtdExpired(order, this.#host.now())) {
+        events.push(...this.finishCancel(order.key, undefined));
+        continue;
+      }
       events.push(...this.#activate(order));
       events.push(...this.#match(order, false));
     }
@@ -245,8 +248,11 @@ export class MatchingEngine {
   /** Triggers stops and moves PreSubmitted orders that can trade to Submitted. */
   #activate(order: OrderRecord, repeatStatus = false): EngineEvent[] {
     if (order.status === 'PendingCancel') return [];
+    if (awaitsParent(order, order.parentKey ? this.#orders.get(order.parentKey) : undefined)) return [];
     const quote = this.#host.prices.quote(order.symbol);
-    if (!order.triggered && order.auxPrice !== undefined && this.#eligible(order)) {
+    if (!order.triggered && order.orderType === 'TRAIL' && this.#eligible(order)) {
+      if (trailAndTouch(order, quote.last, this.#host.prices.spec(order.symbol).tick)) order.triggered = true;
+    } else if (!order.triggered && order.auxPrice !== undefined && this.#eligible(order)) {
       const touched = order.action === 'BUY' ? quote.last >= order.auxPrice : quote.last <= order.auxPrice;
       if (touched) order.triggered = true;
     }
@@ -353,6 +359,25 @@ export class MatchingEngine {
       order.status = 'Submitted';
     }
     events.push({ kind: 'status', order: { ...order }, openOrder: true });
+    events.push(...this.#groupEffects(order, shares));
+    return events;
+  }
+
+  /** A fill's effects on attached children and OCA groups (groups.ts). */
+  #groupEffects(order: OrderRecord, shares: number): EngineEvent[] {
+    const events: EngineEvent[] = [];
+    const working = this.orders().filter((o) => this.isWorking(o));
+    for (const effect of fillEffects(order, shares, working)) {
+      const target = this.#orders.get(effect.key);
+      if (!target || !this.isWorking(target)) continue;
+      if (effect.kind === 'cancel') events.push(...this.finishCancel(effect.key, effect.reason));
+      else if (effect.kind === 'release')
+        events.push(...this.#activate(target), ...this.#match(target, false));
+      else {
+        target.totalQuantity = effect.totalQuantity;
+        events.push({ kind: 'status', order: { ...target }, openOrder: true });
+      }
+    }
     return events;
   }
 }

@@ -23,10 +23,27 @@ export interface OrderTerms {
   tif: SimulatedTif;
   outsideRth: boolean;
   orderRef: string;
+  /** TRAIL: the trail in percent of the price (auxPrice holds a trail amount instead). */
+  trailingPercent?: number;
+  /** TRAIL: the current stop price (the initial one as placed, then as it followed the market). */
+  trailStopPrice?: number;
+  /** GTD: when the order expires (epoch ms on the gateway's clock). */
+  goodTillDate?: number;
+}
+
+/** How an order is linked to others (attached children, OCA groups, staging). */
+export interface OrderLinks {
+  /** The key of the parent an attached child waits for. */
+  parentKey?: string;
+  ocaGroup?: string;
+  /** IB's ocaType: 1 cancel the others, 2 reduce them with block, 3 reduce without block. */
+  ocaType?: number;
+  /** Sent with transmit=false: held at the gateway (Inactive) until transmitted. */
+  staged?: boolean;
 }
 
 /** One order as the gateway knows it. */
-export interface OrderRecord extends OrderTerms {
+export interface OrderRecord extends OrderTerms, OrderLinks {
   /** `${clientId}:${orderId}` for API orders, `perm:${permId}` for orders entered by hand. */
   key: string;
   orderId: number;
@@ -88,7 +105,7 @@ export type EngineEvent =
   | { kind: 'error'; order: OrderRecord; code: number; message: string };
 
 /** The fields of a new order the engine needs. */
-export interface NewOrder extends OrderTerms {
+export interface NewOrder extends OrderTerms, OrderLinks {
   orderId: number;
   clientId: number;
   account: string;
@@ -121,6 +138,14 @@ export function validateNewOrder(order: NewOrder, prices: PriceBook): string | u
     return `Invalid order size ${order.totalQuantity}: fractional shares are not supported.`;
   const needsLimit = order.orderType === 'LMT' || order.orderType === 'STP LMT';
   const needsStop = order.orderType === 'STP' || order.orderType === 'STP LMT';
+  if (order.orderType === 'TRAIL') {
+    const byAmount = order.auxPrice !== undefined && order.auxPrice > 0;
+    const byPercent = order.trailingPercent !== undefined && order.trailingPercent > 0;
+    if (byAmount === byPercent)
+      return 'A TRAIL order needs either a positive trailing amount (auxPrice) or a trailing percent, not both.';
+  }
+  if (order.tif === 'GTD' && order.goodTillDate === undefined)
+    return 'A GTD order needs a goodTillDate (yyyyMMdd HH:mm:ss UTC).';
   if (needsLimit && (order.lmtPrice === undefined || order.lmtPrice <= 0)) {
     return `Invalid limit price ${order.lmtPrice ?? '(unset)'}: a ${order.orderType} order needs a positive limit price.`;
   }

@@ -72,7 +72,10 @@ export function orderItem(order: Order): Record<string, unknown> {
     orderType: order.type,
     limitPrice: d(order.limitPrice),
     stopPrice: d(order.stopPrice),
+    trailAmount: d(order.trailAmount),
+    trailPercent: d(order.trailPercent),
     timeInForce: order.timeInForce,
+    expireAt: order.expireAt,
     account: order.account,
     connectionId: order.connectionId,
     outsideRth: order.outsideRth,
@@ -131,6 +134,11 @@ export function itemOrder(raw: Record<string, unknown>): Order {
   if (limitPrice) order.limitPrice = limitPrice;
   const stopPrice = decimal(raw.stopPrice);
   if (stopPrice) order.stopPrice = stopPrice;
+  const trailAmount = decimal(raw.trailAmount);
+  if (trailAmount) order.trailAmount = trailAmount;
+  const trailPercent = decimal(raw.trailPercent);
+  if (trailPercent) order.trailPercent = trailPercent;
+  if (typeof raw.expireAt === 'string') order.expireAt = raw.expireAt;
   if (raw.account) order.account = raw.account as string;
   if (raw.connectionId) order.connectionId = raw.connectionId as string;
   const avg = decimal(raw.averageFillPrice);

@@ -223,7 +223,11 @@ export function decideOnStatus(order: Order, report: StatusReport): Decision {
       };
     case 'cancelled': {
       if (missingFills) return { kind: 'await_fills', brokerFilled };
-      if (report.reason?.code === 202 || order.status === 'pending_cancel' || order.timeInForce !== 'day')
+      if (
+        report.reason?.code === 202 ||
+        order.status === 'pending_cancel' ||
+        (order.timeInForce !== 'day' && order.timeInForce !== 'gtd')
+      )
         return ended(
           order,
           'cancelled',
@@ -231,7 +235,8 @@ export function decideOnStatus(order: Order, report: StatusReport): Decision {
           report.reason?.code,
           report.permId,
         );
-      // Cancelled unasked and without a reason: the session ended under a DAY order.
+      // Cancelled unasked and without a reason: the session ended under a DAY order, or a GTD
+      // order reached its expiry time.
       return ended(
         order,
         'expired',

@@ -68,30 +68,40 @@ export async function getQuote(
     quoteView(quote, { nowMs: now(), staleAfterMs: deps.config.staleAfterMs, subscribed: isSubscribed });
   if (cached && !(options.refresh && !subscribed)) return view(cached, subscribed);
 
+  const outcome = await awaitSnapshot(deps, symbol, cached, deps.config.snapshotWaitMs);
+  if ('quote' in outcome) return view(outcome.quote, subscribed);
+  if (cached) return view(cached, subscribed);
+  throw new QuoteUnavailableError(symbol, outcome.failure);
+}
+
+/**
+ * Asks the bridge for a snapshot of the symbol and waits up to `waitMs` for a quote newer than
+ * `cached`; the failure says why none came (the broker's refusal, or the time that ran out).
+ */
+export async function awaitSnapshot(
+  deps: Pick<MarketDataDeps, 'subscriptions' | 'quotes' | 'now' | 'sleep' | 'snapshotPollMs'>,
+  symbol: string,
+  cached: Quote | undefined,
+  waitMs: number,
+): Promise<{ quote: Quote } | { failure: string }> {
+  const now = deps.now ?? Date.now;
   const requestId = randomUUID();
   await deps.subscriptions.requestSnapshot(
     { symbol, requestId, requestedAt: new Date(now()).toISOString(), status: 'pending' },
-    Math.ceil(deps.config.snapshotWaitMs / 1000) + 60,
+    Math.ceil(waitMs / 1000) + 60,
   );
   const sleep = deps.sleep ?? defaultSleep;
   const pollMs = deps.snapshotPollMs ?? 100;
-  const deadline = now() + deps.config.snapshotWaitMs;
-  let failure: string | undefined;
+  const deadline = now() + waitMs;
   while (now() < deadline) {
     await sleep(pollMs);
     const [quote, request] = await Promise.all([
       deps.quotes.get(symbol),
       deps.subscriptions.snapshotRequest(symbol),
     ]);
-    if (quote && (!cached || quote.at !== cached.at)) return view(quote, subscribed);
-    if (request?.requestId === requestId && request.status === 'failed') {
-      failure = request.reason ?? 'the broker refused the snapshot';
-      break;
-    }
+    if (quote && (!cached || quote.at !== cached.at)) return { quote };
+    if (request?.requestId === requestId && request.status === 'failed')
+      return { failure: request.reason ?? 'the broker refused the snapshot' };
   }
-  if (cached) return view(cached, subscribed);
-  throw new QuoteUnavailableError(
-    symbol,
-    failure ?? `nothing is cached and no snapshot arrived within ${deps.config.snapshotWaitMs} ms`,
-  );
+  return { failure: `nothing is cached and no snapshot arrived within ${waitMs} ms` };
 }

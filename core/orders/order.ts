@@ -6,9 +6,9 @@ import { IllegalTransitionError } from './errors.ts';
 
 export const SIDES = ['buy', 'sell'] as const;
 export type Side = (typeof SIDES)[number];
-export const ORDER_TYPES = ['market', 'limit', 'stop', 'stop_limit'] as const;
+export const ORDER_TYPES = ['market', 'limit', 'stop', 'stop_limit', 'trailing_stop'] as const;
 export type OrderType = (typeof ORDER_TYPES)[number];
-export const TIMES_IN_FORCE = ['day', 'gtc', 'ioc', 'fok'] as const;
+export const TIMES_IN_FORCE = ['day', 'gtc', 'ioc', 'fok', 'gtd'] as const;
 export type TimeInForce = (typeof TIMES_IN_FORCE)[number];
 
 /** Sane maxima: anything above is a typo, not an order. */
@@ -73,6 +73,34 @@ export const symbolField = z
 
 export const limitPriceField = positivePrice('limitPrice');
 export const stopPriceField = positivePrice('stopPrice');
+export const trailAmountField = positivePrice('trailAmount');
+export const trailPercentField = decimalField('trailPercent', '2.5').superRefine((p, ctx) => {
+  if (p.lte(0) || p.gte(100))
+    ctx.addIssue({ code: 'custom', message: 'trailPercent must be between 0 and 100, exclusive' });
+});
+export const expireAtField = z.iso
+  .datetime({ offset: true })
+  .meta({ description: 'When a GTD order expires (ISO-8601)', example: '2026-01-09T21:00:00Z' });
+
+/** trailing_stop takes exactly one of trailAmount and trailPercent; GTD takes expireAt. */
+function trailRules(
+  o: { type: OrderType; trailAmount?: Dec; trailPercent?: Dec; timeInForce: TimeInForce; expireAt?: string },
+  ctx: z.RefinementCtx,
+): void {
+  const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+  if (o.type === 'trailing_stop') {
+    if ((o.trailAmount === undefined) === (o.trailPercent === undefined))
+      issue('trailAmount', 'a trailing_stop order takes exactly one of trailAmount and trailPercent');
+  } else {
+    if (o.trailAmount !== undefined) issue('trailAmount', `trailAmount is not allowed for ${o.type} orders`);
+    if (o.trailPercent !== undefined)
+      issue('trailPercent', `trailPercent is not allowed for ${o.type} orders`);
+  }
+  if (o.timeInForce === 'gtd' && o.expireAt === undefined)
+    issue('expireAt', 'expireAt is required for timeInForce gtd');
+  if (o.timeInForce !== 'gtd' && o.expireAt !== undefined)
+    issue('expireAt', 'expireAt is only allowed with timeInForce gtd');
+}
 
 /** The body of POST /orders. */
 export const NewOrderRequest = z
@@ -83,7 +111,10 @@ export const NewOrderRequest = z
     type: z.enum(ORDER_TYPES),
     limitPrice: limitPriceField.optional(),
     stopPrice: stopPriceField.optional(),
+    trailAmount: trailAmountField.optional(),
+    trailPercent: trailPercentField.optional(),
     timeInForce: z.enum(TIMES_IN_FORCE).default('day'),
+    expireAt: expireAtField.optional(),
     clientOrderId: z
       .string()
       .regex(/^[A-Za-z0-9._:-]{1,64}$/, 'clientOrderId is 1 to 64 letters, digits or . _ : -')
@@ -97,6 +128,9 @@ export const NewOrderRequest = z
   .superRefine((o, ctx) => {
     const needsLimit = o.type === 'limit' || o.type === 'stop_limit';
     const needsStop = o.type === 'stop' || o.type === 'stop_limit';
+    // A trailing stop may name its initial stop price; without one the broker starts it at the market.
+    const mayStop = needsStop || o.type === 'trailing_stop';
+    trailRules(o, ctx);
     if (needsLimit && o.limitPrice === undefined) {
       ctx.addIssue({
         code: 'custom',
@@ -118,7 +152,7 @@ export const NewOrderRequest = z
         message: `stopPrice is required for ${o.type} orders`,
       });
     }
-    if (!needsStop && o.stopPrice !== undefined) {
+    if (!mayStop && o.stopPrice !== undefined) {
       ctx.addIssue({
         code: 'custom',
         path: ['stopPrice'],
@@ -167,7 +201,12 @@ export interface Order {
   type: OrderType;
   limitPrice?: Dec;
   stopPrice?: Dec;
+  /** trailing_stop: how far the stop follows the market, in price or in percent of it. */
+  trailAmount?: Dec;
+  trailPercent?: Dec;
   timeInForce: TimeInForce;
+  /** gtd: when the broker expires the order (ISO-8601 UTC). */
+  expireAt?: string;
   account?: string;
   /** The broker connection whose bridge places the order. */
   connectionId?: string;
@@ -219,7 +258,10 @@ export function newOrder(input: {
     type: r.type,
     ...(r.limitPrice ? { limitPrice: r.limitPrice } : {}),
     ...(r.stopPrice ? { stopPrice: r.stopPrice } : {}),
+    ...(r.trailAmount ? { trailAmount: r.trailAmount } : {}),
+    ...(r.trailPercent ? { trailPercent: r.trailPercent } : {}),
     timeInForce: r.timeInForce,
+    ...(r.expireAt ? { expireAt: new Date(r.expireAt).toISOString() } : {}),
     ...(r.account ? { account: r.account } : {}),
     outsideRth: r.outsideRth,
     status: input.status,
@@ -256,7 +298,10 @@ export function orderView(order: Order) {
     type: order.type,
     limitPrice: d(order.limitPrice),
     stopPrice: d(order.stopPrice),
+    ...(order.trailAmount ? { trailAmount: formatDecimal(order.trailAmount) } : {}),
+    ...(order.trailPercent ? { trailPercent: formatDecimal(order.trailPercent) } : {}),
     timeInForce: order.timeInForce,
+    ...(order.expireAt ? { expireAt: order.expireAt } : {}),
     account: order.account ?? null,
     ...(order.connectionId ? { connectionId: order.connectionId } : {}),
     outsideRth: order.outsideRth,

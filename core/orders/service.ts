@@ -3,7 +3,7 @@ import { NotFoundError, ValidationError, problemType } from '../errors.ts';
 import { newOrderId, parseOrderId, type OrderId } from '../ids.ts';
 import { Dec, ZERO } from '../money.ts';
 import { zodIssues } from '../validation.ts';
-import { checkOrder, RISK_CODES, tradingDay, type RiskDenial } from '../risk/checks.ts';
+import { RISK_CODES, tradingDay, type RiskDenial } from '../risk/checks.ts';
 import type { RiskLimits } from '../risk/limits.ts';
 import { RiskDeniedError } from '../risk/errors.ts';
 import {
@@ -14,6 +14,7 @@ import {
   OrderVersionConflictError,
 } from './errors.ts';
 import { orderEvent } from './events.ts';
+import { cachedReferencePrice, checkWithReferencePrice, type PriceSnapshot } from './reference-price.ts';
 import { keyHash, requestHash } from './idempotency.ts';
 import {
   ModifyOrderRequest,
@@ -42,6 +43,8 @@ export interface OrderDeps {
   quotes: QuoteSource;
   /** The account and connection of a new order: one the tenant owns, or ACCOUNT_NOT_FOUND. */
   routes: OrderRouter;
+  /** Asks the broker for a price when none is cached and risk needs one. */
+  priceSnapshot?: PriceSnapshot;
   now?: () => Date;
   /** Reports a failure the caller can't act on (a queue send the sweeper will redo). */
   warn?: (message: string, data: Record<string, unknown>) => void;
@@ -67,11 +70,6 @@ function countingLimits(limits: RiskLimits): CountingLimits {
     maxOrdersPerSecond: limits.maxOrdersPerSecond,
     dailyLossLimit: limits.dailyLossLimit,
   };
-}
-
-/** The reference price: the latest cached quote, else the tenant's configured price. */
-async function referencePrice(deps: OrderDeps, limits: RiskLimits, symbol: string): Promise<Dec | undefined> {
-  return (await deps.quotes.latestPrice(symbol)) ?? limits.referencePrices[symbol];
 }
 
 /** Limits that a single order breaks on its own, whatever the counters hold. */
@@ -158,7 +156,7 @@ export async function placeOrder(
   const routedRequest = { ...request, ...(account ? { account } : {}) };
 
   const price = quoted ?? limits.referencePrices[request.symbol];
-  const checked = checkOrder(request, limits, killSwitch, price);
+  const checked = await checkWithReferencePrice(deps, request, limits, killSwitch, price);
   const id = newOrderId(now.getTime());
   const at = now.toISOString();
 
@@ -367,8 +365,8 @@ export async function modifyOrder(
       deps.store.riskLimits(actor.tenantId),
       deps.store.killSwitch(actor.tenantId),
     ]);
-    const price = await referencePrice(deps, limits, current.symbol);
-    const checked = checkOrder(intent, limits, killSwitch, price);
+    const price = await cachedReferencePrice(deps, limits, current.symbol);
+    const checked = await checkWithReferencePrice(deps, intent, limits, killSwitch, price);
     if ('denial' in checked) throw new RiskDeniedError(checked.denial, current.id);
 
     // Reserve the larger of old and new until the broker confirms; the bridge settles the difference.
@@ -392,7 +390,8 @@ export async function modifyOrder(
       pendingChange: {
         quantity,
         ...(intent.limitPrice ? { limitPrice: intent.limitPrice } : {}),
-        ...(intent.stopPrice ? { stopPrice: intent.stopPrice } : {}),
+        // A trailing stop's stop moves at the broker; a resize must not pin it back.
+        ...(intent.stopPrice && current.type !== 'trailing_stop' ? { stopPrice: intent.stopPrice } : {}),
       },
     });
     const grows = extra.quantity.gt(0) || extra.notional.gt(0);

@@ -39,6 +39,8 @@ export interface OrderIntent {
 export function unitPrice(intent: OrderIntent, referencePrice: Dec | undefined): Dec | undefined {
   if (intent.type === 'limit' || intent.type === 'stop_limit') return intent.limitPrice;
   if (intent.type === 'stop') return intent.stopPrice;
+  // A trailing stop without an initial stop starts at the market: the reference price sizes it.
+  if (intent.type === 'trailing_stop') return intent.stopPrice ?? referencePrice;
   return referencePrice;
 }
 
@@ -79,7 +81,7 @@ export function checkOrder(
     if (limits.marketOrderWithoutPrice === 'reject') {
       return deny(
         RISK_CODES.noReferencePrice,
-        `No quote or reference price for ${intent.symbol}, so the market order's notional cannot be checked`,
+        `No quote or reference price for ${intent.symbol}, so the order's notional cannot be checked`,
       );
     }
   }

@@ -134,6 +134,10 @@ class Run {
       return;
     }
     const r = parsed.data;
+    if (r.type === 'trailing_stop') {
+      this.log(at, 'order refused: the backtest does not simulate trailing_stop orders');
+      return;
+    }
     const id = `bt-${this.nextOrder++}`;
     this.working.push({
       id,

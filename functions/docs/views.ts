@@ -6,6 +6,7 @@
 import * as z from 'zod';
 import { ORDER_EVENT_TYPES } from '../../core/orders/events.ts';
 import { ORDER_STATUSES } from '../../core/orders/status.ts';
+import { ORDER_TYPES, TIMES_IN_FORCE } from '../../core/orders/order.ts';
 import { SCOPES } from '../../core/access/caller.ts';
 import { WEBHOOK_EVENT_TYPES, WEBHOOK_TEST_EVENT } from '../../core/webhooks/model.ts';
 
@@ -24,10 +25,13 @@ export const OrderView = z
     symbol: z.string(),
     side: z.enum(['buy', 'sell']),
     quantity: decimal,
-    type: z.enum(['market', 'limit', 'stop', 'stop_limit']),
+    type: z.enum(ORDER_TYPES),
     limitPrice: decimal.nullable(),
     stopPrice: decimal.nullable(),
-    timeInForce: z.enum(['day', 'gtc', 'ioc', 'fok']),
+    trailAmount: decimal.optional(),
+    trailPercent: decimal.optional(),
+    timeInForce: z.enum(TIMES_IN_FORCE),
+    expireAt: timestamp.optional(),
     account: z.string().nullable(),
     connectionId: z
       .string()

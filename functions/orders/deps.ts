@@ -5,6 +5,11 @@ import { StoreOrderRouter } from '../../adapters/dynamodb/order-routes.ts';
 import { DynamoQuoteSource } from '../../adapters/dynamodb/quote-source.ts';
 import { ConnectionOrderQueue, ordersQueueConnection } from '../../adapters/sqs/connection-queues.ts';
 import { AccountNotFoundError } from '../../core/connections/errors.ts';
+import { DynamoSubscriptionStore } from '../../adapters/dynamodb/subscriptions-store.ts';
+import { awaitSnapshot } from '../../core/marketdata/service.ts';
+import { referencePrice } from '../../core/marketdata/quote.ts';
+import { orderPricingConfig } from '../../core/orders/config.ts';
+import type { PriceSnapshot } from '../../core/orders/reference-price.ts';
 import type { OrderDeps } from '../../core/orders/service.ts';
 import { registerProblem } from '../shared/problems.ts';
 import { logger } from '../shared/observability.ts';
@@ -18,8 +23,22 @@ export function orderDeps(): OrderDeps {
   const dynamo = dynamoClient();
   const sqs = sqsClient();
   const { tableName, ordersQueueUrl } = resources();
-  const key = `${tableName} ${ordersQueueUrl}`;
+  const { snapshotWaitMs } = orderPricingConfig(process.env);
+  const key = `${tableName} ${ordersQueueUrl} ${snapshotWaitMs}`;
   if (cached?.key !== key) {
+    const quotes = new DynamoQuoteSource(dynamo, tableName);
+    const subscriptions = new DynamoSubscriptionStore(dynamo, tableName);
+    const priceSnapshot: PriceSnapshot = async (symbol) => {
+      const outcome = await awaitSnapshot(
+        { subscriptions, quotes: quotes.cache },
+        symbol,
+        undefined,
+        snapshotWaitMs,
+      );
+      if ('failure' in outcome) return outcome;
+      const price = referencePrice(outcome.quote);
+      return price ? { price } : { failure: 'the snapshot carried no bid, ask or last price' };
+    };
     cached = {
       key,
       deps: {
@@ -28,8 +47,9 @@ export function orderDeps(): OrderDeps {
           queueUrl: ordersQueueUrl,
           connectionId: ordersQueueConnection(),
         }),
-        quotes: new DynamoQuoteSource(dynamo, tableName),
+        quotes,
         routes: new StoreOrderRouter(new DynamoConnectionStore(documentClient(), tableName)),
+        ...(snapshotWaitMs > 0 ? { priceSnapshot } : {}),
         warn: (message, data) => logger.warn(message, data),
       },
     };

@@ -159,8 +159,8 @@ export interface PlaceOrderRequest {
 }
 
 /** Order types and times in force the matching engine simulates. */
-export const SIMULATED_ORDER_TYPES = ['MKT', 'LMT', 'STP', 'STP LMT'] as const;
-export const SIMULATED_TIFS = ['DAY', 'GTC', 'IOC', 'FOK'] as const;
+export const SIMULATED_ORDER_TYPES = ['MKT', 'LMT', 'STP', 'STP LMT', 'TRAIL'] as const;
+export const SIMULATED_TIFS = ['DAY', 'GTC', 'IOC', 'FOK', 'GTD'] as const;
 export type SimulatedOrderType = (typeof SIMULATED_ORDER_TYPES)[number];
 export type SimulatedTif = (typeof SIMULATED_TIFS)[number];
 
@@ -178,9 +178,8 @@ export function assertSimulated(order: PlaceOrderRequest): void {
   if (!(SIMULATED_TIFS as readonly string[]).includes(tif)) {
     refuse(`time in force ${order.tif} (only ${SIMULATED_TIFS.join(', ')})`);
   }
-  if (!order.transmit) refuse('untransmitted orders (transmit=false)');
-  if (order.parentId !== 0) refuse('attached child orders (parentId)');
-  if (order.ocaGroup !== '') refuse('OCA groups');
+  if (order.ocaGroup !== '' && ![1, 2, 3].includes(order.ocaType))
+    refuse(`OCA type ${order.ocaType} (only 1, 2, 3)`);
   if (order.algoStrategy !== '') refuse(`algo strategy ${order.algoStrategy}`);
   if (order.conditions.length > 0) refuse('order conditions');
   if (order.scale !== null || order.scaleInitLevelSize !== undefined || order.scaleTable !== '')
@@ -188,9 +187,11 @@ export function assertSimulated(order: PlaceOrderRequest): void {
   if (order.hedgeType !== '') refuse('hedge orders');
   if (order.deltaNeutral !== null || order.deltaNeutralContract !== null) refuse('delta-neutral orders');
   if (order.volatility !== undefined) refuse('volatility orders');
-  if (order.trailStopPrice !== undefined || order.trailingPercent !== undefined) refuse('trailing orders');
+  const trail = order.orderType.toUpperCase() === 'TRAIL';
+  if (!trail && (order.trailStopPrice !== undefined || order.trailingPercent !== undefined))
+    refuse(`trailing fields on a ${order.orderType} order (only TRAIL)`);
   if (order.goodAfterTime !== '') refuse('goodAfterTime');
-  if (order.goodTillDate !== '') refuse('goodTillDate');
+  if (order.goodTillDate !== '' && tif !== 'GTD') refuse(`goodTillDate with time in force ${tif} (only GTD)`);
   if (order.cashQty !== undefined) refuse('cash quantity orders');
   if (order.allOrNone) refuse('all-or-none orders');
   if (order.minQty !== undefined) refuse('minimum quantity');

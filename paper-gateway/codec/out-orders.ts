@@ -8,6 +8,11 @@ import { before, MAX_SUPPORTED_VERSION, MIN, since } from '../versions.ts';
 import { IN, ibTime, stockContract } from './out-basic.ts';
 
 const UNSET = Number.MAX_VALUE;
+
+/** The client's order id of an attached child's parent (0 when not attached). */
+function parentIdOf(o: OrderRecord): number {
+  return o.parentKey ? Number(o.parentKey.split(':')[1]) : 0;
+}
 /** The orderStatus message version servers before MARKET_CAP_PRICE send. */
 const ORDER_STATUS_MESSAGE_VERSION = 6;
 
@@ -22,7 +27,7 @@ export function orderStatus(o: OrderRecord, v = MAX_SUPPORTED_VERSION): Field[] 
     o.totalQuantity - o.filled,
     o.avgFillPrice,
     o.permId,
-    0, // parentId
+    parentIdOf(o), // parentId
     o.lastFillPrice,
     o.clientId,
     o.whyHeld,
@@ -42,7 +47,7 @@ function orderCore(o: OrderRecord): Field[] {
     o.lmtPrice ?? UNSET,
     o.auxPrice ?? UNSET,
     o.tif,
-    '', // ocaGroup
+    o.ocaGroup ?? '', // ocaGroup
     o.account,
     '', // openClose
     0, // origin: customer
@@ -141,7 +146,7 @@ export function openOrder(
     '', // goodAfterTime
     '', // sharesAllocation (deprecated)
     ...faAndModel(v),
-    '', // goodTillDate
+    o.goodTillDate === undefined ? '' : ibTime(o.goodTillDate), // goodTillDate
     '', // rule80A
     UNSET, // percentOffset
     '', // settlingFirm
@@ -159,11 +164,11 @@ export function openOrder(
     false,
     false, // blockOrder, sweepToFill, allOrNone
     '', // minQty
-    0, // ocaType
+    o.ocaGroup ? (o.ocaType ?? 1) : 0, // ocaType
     false,
     false, // eTradeOnly, firmQuoteOnly
     UNSET, // nbboPriceCap
-    0, // parentId
+    parentIdOf(o), // parentId
     0, // triggerMethod
     UNSET,
     0,
@@ -171,8 +176,8 @@ export function openOrder(
     UNSET, // volatility, volatilityType, deltaNeutralOrderType, deltaNeutralAuxPrice
     false,
     0, // continuousUpdate, referencePriceType
-    UNSET,
-    UNSET, // trailStopPrice, trailingPercent
+    o.trailStopPrice ?? UNSET,
+    o.trailingPercent ?? UNSET, // trailStopPrice, trailingPercent
     UNSET,
     '', // basisPoints, basisPointsType
     '',
@@ -224,7 +229,7 @@ export function completedOrder(o: OrderRecord, v = MAX_SUPPORTED_VERSION): Field
     0, // discretionaryAmt
     '', // goodAfterTime
     ...faAndModel(v),
-    '', // goodTillDate
+    o.goodTillDate === undefined ? '' : ibTime(o.goodTillDate), // goodTillDate
     '', // rule80A
     UNSET, // percentOffset
     '', // settlingFirm
@@ -240,7 +245,7 @@ export function completedOrder(o: OrderRecord, v = MAX_SUPPORTED_VERSION): Field
     false,
     false, // sweepToFill, allOrNone
     '', // minQty
-    0, // ocaType
+    o.ocaGroup ? (o.ocaType ?? 1) : 0, // ocaType
     0, // triggerMethod
     UNSET,
     0,
@@ -248,8 +253,8 @@ export function completedOrder(o: OrderRecord, v = MAX_SUPPORTED_VERSION): Field
     UNSET, // volatility, volatilityType, deltaNeutralOrderType, deltaNeutralAuxPrice
     false,
     0, // continuousUpdate, referencePriceType
-    UNSET,
-    UNSET, // trailStopPrice, trailingPercent
+    o.trailStopPrice ?? UNSET,
+    o.trailingPercent ?? UNSET, // trailStopPrice, trailingPercent
     '',
     0,
     0, // comboLegsDescription, comboLegs count, orderComboLegs count
@@ -268,7 +273,7 @@ export function completedOrder(o: OrderRecord, v = MAX_SUPPORTED_VERSION): Field
     false,
     false, // randomizeSize, randomizePrice
     ...since(v, MIN.PEGGED_TO_BENCHMARK, 0), // conditions count
-    UNSET,
+    o.trailStopPrice ?? UNSET,
     UNSET, // trailStopPrice, lmtPriceOffset
     ...since(v, MIN.CASH_QTY, UNSET),
     ...since(v, MIN.AUTO_PRICE_FOR_HEDGE, false),

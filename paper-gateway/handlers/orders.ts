@@ -25,6 +25,7 @@ import type { GatewayContext } from '../context.ts';
 import { dispatch } from './events.ts';
 import { previewRecord, whatIfFigures } from './what-if.ts';
 import { NO_SECURITY, resolveSymbol } from './contracts.ts';
+import { parseGoodTillDate } from '../trailing.ts';
 
 export function placeOrder(gw: GatewayContext, conn: Connection, req: PlaceOrderRequest): void {
   const clientId = conn.clientId ?? 0;
@@ -53,6 +54,12 @@ export function placeOrder(gw: GatewayContext, conn: Connection, req: PlaceOrder
     conn.send(enc.errorMessage(req.orderId, code, message, conn.v));
   };
 
+  if (existing?.staged && req.transmit) {
+    // Re-placing a held order with transmit=true sends it, as TWS does.
+    dispatch(gw, gw.engine.transmit(key));
+    gw.scheduleSave();
+    return;
+  }
   if (existing && !modification) {
     // Re-placing a finished order's id is a new order with a used id, not a modification.
     refuse(103, 'Duplicate order id');
@@ -72,6 +79,7 @@ export function placeOrder(gw: GatewayContext, conn: Connection, req: PlaceOrder
     refuse(200, NO_SECURITY);
     return;
   }
+  const goodTillDate = req.goodTillDate === '' ? undefined : parseGoodTillDate(req.goodTillDate);
   const input: NewOrder = {
     orderId: req.orderId,
     clientId,
@@ -85,6 +93,12 @@ export function placeOrder(gw: GatewayContext, conn: Connection, req: PlaceOrder
     tif: (req.tif === '' ? 'DAY' : req.tif.toUpperCase()) as SimulatedTif,
     outsideRth: req.outsideRth,
     orderRef: req.orderRef,
+    ...(req.trailingPercent !== undefined ? { trailingPercent: req.trailingPercent } : {}),
+    ...(req.trailStopPrice !== undefined ? { trailStopPrice: req.trailStopPrice } : {}),
+    ...(goodTillDate !== undefined ? { goodTillDate } : {}),
+    ...(req.parentId !== 0 ? { parentKey: `${clientId}:${req.parentId}` } : {}),
+    ...(req.ocaGroup !== '' ? { ocaGroup: req.ocaGroup, ocaType: req.ocaType } : {}),
+    ...(req.transmit ? {} : { staged: true }),
   };
   let reason: string | undefined;
   try {
@@ -99,6 +113,9 @@ export function placeOrder(gw: GatewayContext, conn: Connection, req: PlaceOrder
     reason = error.message;
   }
   reason ??= validateNewOrder(input, gw.prices);
+  const parent = input.parentKey ? gw.engine.get(input.parentKey) : undefined;
+  if (reason === undefined && input.parentKey && !existing && (!parent || !isLive(gw, parent)))
+    reason = `Parent order ${req.parentId} is not a working order.`;
   if (reason === undefined && input.account !== gw.account)
     reason = `Account ${input.account} is not a managed account.`;
 
@@ -150,6 +167,12 @@ export function placeOrder(gw: GatewayContext, conn: Connection, req: PlaceOrder
     return;
   }
   gw.faults.claimStatusFault(key);
+  if (!input.staged && parent?.staged) {
+    // The last child of a bracket transmits its parent and the siblings held before it.
+    dispatch(gw, gw.engine.transmit(parent.key));
+    for (const sibling of gw.engine.orders().filter((o) => o.staged && o.parentKey === parent.key))
+      dispatch(gw, gw.engine.transmit(sibling.key));
+  }
   const { order, events } = gw.engine.submit(input);
   placement.permId = order.permId;
   if (input.outsideRth && (input.orderType === 'MKT' || input.orderType === 'STP')) {
@@ -303,4 +326,9 @@ export function parseFilterTime(text: string): number | undefined {
     Number(m[5]),
     Number(m[6] ?? 0),
   );
+}
+
+/** A parent an attached child may join: working, or held untransmitted. */
+function isLive(gw: GatewayContext, order: OrderRecord): boolean {
+  return order.staged === true || gw.engine.isWorking(order);
 }

@@ -144,6 +144,9 @@ describe('placing an order', () => {
     });
     expect(noPrice.status).toBe(422);
     expect(noPrice.body.code).toBe('RISK_NO_REFERENCE_PRICE');
+    // No bridge serves this API, so the snapshot risk asks for never comes; the detail says how to fix it.
+    expect(noPrice.body.detail).toContain('no snapshot arrived within');
+    expect(noPrice.body.detail).toContain('POST /api/v1/marketdata/subscriptions');
     const priced = await createTestTenant(api);
     await setLimits(api, priced, { referencePrices: { ZZZZ: '50' }, maxOrderNotional: '100' });
     expect(

@@ -235,18 +235,23 @@ describe('placeOrder decoder', () => {
       (order: Partial<Order>, contract: Contract = STK) =>
       () =>
         assertSimulated(decodePlaceOrder(placeFields(contract, { ...base, ...order } as Order)));
-    expect(refuse({ orderType: 'TRAIL' as Order['orderType'] })).toThrow(
-      'the paper gateway does not simulate order type TRAIL',
+    expect(refuse({ orderType: 'TRAIL LIMIT' as Order['orderType'] })).toThrow(
+      'the paper gateway does not simulate order type TRAIL LIMIT',
     );
-    expect(refuse({ tif: 'GTD' as Order['tif'], goodTillDate: '20300101 00:00:00' })).toThrow(
-      /time in force GTD/,
-    );
+    expect(refuse({ tif: 'OPG' as Order['tif'] })).toThrow(/time in force OPG/);
+    expect(refuse({ goodTillDate: '20300101 00:00:00' })).toThrow(/goodTillDate with time in force DAY/);
+    expect(refuse({ trailingPercent: 1 })).toThrow(/trailing fields on a LMT order/);
+    // Trailing stops and good-till-date orders are simulated.
+    expect(refuse({ orderType: 'TRAIL' as Order['orderType'], auxPrice: 1 })).not.toThrow();
+    expect(refuse({ tif: 'GTD' as Order['tif'], goodTillDate: '20300101 00:00:00 UTC' })).not.toThrow();
     expect(refuse({}, { ...STK, secType: 'OPT' as Contract['secType'] })).toThrow(/security type OPT/);
-    expect(refuse({ parentId: 3 })).toThrow(/parentId/);
-    expect(refuse({ ocaGroup: 'g' })).toThrow(/OCA/);
+    expect(refuse({ ocaGroup: 'g', ocaType: 4 })).toThrow(/OCA type 4/);
+    // Attached children, OCA groups and held (transmit=false) orders are simulated.
+    expect(refuse({ parentId: 3 })).not.toThrow();
+    expect(refuse({ ocaGroup: 'g', ocaType: 2 })).not.toThrow();
     // What-if orders are simulated (a margin and commission preview), so they pass.
     expect(refuse({ whatIf: true })).not.toThrow();
-    expect(refuse({ transmit: false })).toThrow(/transmit/);
+    expect(refuse({ transmit: false })).not.toThrow();
   });
 
   it('decodes every other request the gateway serves', () => {

@@ -4,6 +4,13 @@
  */
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { bridgeStores, type BridgeStores } from '../adapters/bridge-stores.ts';
+import {
+  connectionLabel,
+  metrics as processMetrics,
+  prometheusExposition,
+  withLabels,
+  type MetricsPort,
+} from '../adapters/metrics/index.ts';
 import type { BridgeStateStore, ExecutionStore } from '../core/bridge/ports.ts';
 import { marketDataConfig } from '../core/marketdata/config.ts';
 import type { BridgeConfig } from './config.ts';
@@ -36,9 +43,11 @@ export interface Bridge {
 /** Starts the bridge; it connects (and reconnects) on its own. */
 export async function startBridge(
   config: BridgeConfig,
-  options: { log?: Logger; stores?: BridgeStores } = {},
+  options: { log?: Logger; stores?: BridgeStores; metrics?: MetricsPort } = {},
 ): Promise<Bridge> {
   const log = options.log ?? jsonLogger();
+  // Every bridge metric carries its connection, so dashboards and alarms are per connection.
+  const measure = withLabels(options.metrics ?? processMetrics(), { connection: connectionLabel() });
   const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
   const mdConfig = marketDataConfig(process.env);
   const stores =
@@ -87,6 +96,7 @@ export async function startBridge(
     requestExecutions: () => reconciler.requestExecutions(),
     whenReady,
     onCommitted: () => drainer?.kick(),
+    metrics: measure,
   });
   const reconciler = new Reconciler({
     broker,
@@ -96,6 +106,7 @@ export async function startBridge(
     log,
     setReady,
     draining: () => draining,
+    onMismatches: (count) => measure.count('reconciliationMismatches', {}, count),
   });
 
   broker.on('orderStatus', (orderId, status, filled, _remaining, _avg, permId, cid) => {
@@ -109,10 +120,14 @@ export async function startBridge(
   broker.on('execDetails', (m) => router.onExecution(m));
   broker.on('commissionReport', (r) => router.onCommission(r));
   broker.on('orderError', (id, code, message) => {
-    if (code === 100) log.error('IB pacing violation (error 100)', { message });
+    if (code === 100) {
+      log.error('IB pacing violation (error 100)', { message });
+      measure.count('pacingErrors');
+    }
     router.onOrderError(id, code, message);
   });
   broker.on('notice', (code, message) => {
+    if (code === 100) measure.count('pacingErrors');
     if (code >= 2100 && code < 2200) return;
     log.info('broker notice', { code, message });
   });
@@ -144,10 +159,19 @@ export async function startBridge(
     accepting: () => ready && !draining,
     whenAccepting: whenReady,
     handle: (command) => router.command(command),
+    onReceived: (age) => measure.observe('queueAge', age, { queue: 'orders' }),
   });
+
+  /** Gauges are sampled: at each heartbeat (EMF in AWS) and at each scrape (Prometheus locally). */
+  const sampleGauges = () => {
+    measure.set('bridgeConnected', broker.up && ready ? 1 : 0);
+    measure.set('pacingTokens', broker.pacer.available);
+    measure.set('marketDataLines', marketData.held().length);
+  };
 
   const brokerName = `${config.ib.host}:${config.ib.port}`;
   async function beat(): Promise<void> {
+    sampleGauges();
     try {
       await store.heartbeat({
         brokerConnected: broker.up && ready,
@@ -195,6 +219,10 @@ export async function startBridge(
       stats: router.stats,
     },
   }));
+  health.serveMetrics(() => {
+    sampleGauges();
+    return prometheusExposition();
+  });
 
   broker.start();
   consumer.start();

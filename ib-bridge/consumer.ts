@@ -27,6 +27,8 @@ export interface ConsumerOptions {
   /** Resolves when accepting() may have become true. */
   whenAccepting: () => Promise<void>;
   handle: (command: OrderCommand) => Promise<void>;
+  /** Each message's age on the queue when received, in seconds. */
+  onReceived?: (ageSeconds: number) => void;
 }
 
 interface InFlight {
@@ -79,7 +81,7 @@ export class QueueConsumer {
             MaxNumberOfMessages: 10,
             WaitTimeSeconds: this.#o.waitSeconds,
             VisibilityTimeout: this.#o.visibilitySeconds,
-            MessageSystemAttributeNames: ['MessageGroupId', 'ApproximateReceiveCount'],
+            MessageSystemAttributeNames: ['MessageGroupId', 'ApproximateReceiveCount', 'SentTimestamp'],
           }),
           { abortSignal: abort.signal },
         );
@@ -96,8 +98,11 @@ export class QueueConsumer {
         await this.#release(messages);
         break;
       }
-      for (const m of messages)
+      for (const m of messages) {
         this.#inFlight.set(m.MessageId ?? '', { receipt: m.ReceiptHandle ?? '', since: Date.now() });
+        const sent = Number(m.Attributes?.SentTimestamp);
+        if (sent > 0) this.#o.onReceived?.(Math.max(0, Date.now() - sent) / 1000);
+      }
       // One group's messages in order; groups side by side.
       const groups = new Map<string, Message[]>();
       for (const m of messages) {

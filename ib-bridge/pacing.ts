@@ -75,6 +75,12 @@ export class TokenBucket {
     );
   }
 
+  /** Whole tokens free now (a metric). */
+  get available(): number {
+    this.#refill();
+    return Math.floor(this.#tokens);
+  }
+
   /** How many wait. */
   get waiting(): number {
     return this.#waiters.length;

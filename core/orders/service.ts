@@ -54,6 +54,8 @@ export interface Actor {
 export interface Outcome {
   status: number;
   body: unknown;
+  /** The recorded answer to an earlier request with the same Idempotency-Key. */
+  replayed?: boolean;
 }
 
 function countingLimits(limits: RiskLimits): CountingLimits {
@@ -109,7 +111,7 @@ function rejectedResponse(order: Order, denial: RiskDenial): Outcome {
 
 function replay(record: IdempotencyRecord, hash: string): Outcome {
   if (record.requestHash !== hash) throw new IdempotencyKeyReusedError();
-  return record.response;
+  return { ...record.response, replayed: true };
 }
 
 /**

@@ -34,7 +34,8 @@ export interface WebhookServiceDeps {
 
 /** What the queue consumer does with a delivery message after one attempt. */
 export type AttemptOutcome =
-  | { action: 'done' }
+  /** `delivered`: this attempt reached the endpoint (else there was nothing left to send). */
+  | { action: 'done'; delivered?: true }
   | { action: 'retry'; delaySeconds: number }
   /** Out of attempts: leave the message to the queue's redrive policy, which moves it to the DLQ. */
   | { action: 'dead-letter' };
@@ -190,7 +191,7 @@ export class WebhookService {
     if (result.ok) {
       await store.recordAttempt(d, attempt, 'succeeded', attempt.at);
       if (s.consecutiveFailures > 0) await store.recordSuccess(s, attempt.at);
-      return { action: 'done' };
+      return { action: 'done', delivered: true };
     }
     if (isLastAttempt(receiveCount, this.deps.retry)) {
       await store.recordAttempt(d, attempt, 'failed', attempt.at);

@@ -187,6 +187,11 @@ export class CommandDesk {
       throw error;
     }
     this.#d.stats.placed++;
+    this.#d.log.info('order placed at the broker', {
+      orderId: order.id,
+      brokerOrderId: ticket.id,
+      ...(order.correlationId ? { correlationId: order.correlationId } : {}),
+    });
     // Accepted (createdAt) to written on the socket: the queue, the claim and pacing together.
     const accepted = Date.parse(order.createdAt);
     if (previousBrokerOrderId === undefined && Number.isFinite(accepted))

@@ -309,6 +309,11 @@ export class OrderRouter {
       }
       case 'fill': {
         await this.#fills.fill(box, order, work.exec, work.receivedAt);
+        this.#d.log.info('execution handled', {
+          orderId: order.id,
+          execId: work.exec.execId,
+          ...(order.correlationId ? { correlationId: order.correlationId } : {}),
+        });
         const now = box.order;
         if (box.awaiting && now && awaitedFillsArrived(now, box.awaiting.brokerFilled))
           await this.#commands.fillsArrived(box, now);

@@ -103,6 +103,8 @@ export interface OrderCommand {
   account?: string;
   /** The order version the command was issued at, so the bridge can tell a stale message. */
   version: number;
+  /** The request id that issued the command (an SQS message attribute too). */
+  correlationId?: string;
 }
 
 /** Port: the latest price for a symbol (cached quote), used for notional and the collar. */

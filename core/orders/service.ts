@@ -124,9 +124,12 @@ export async function placeOrder(
   idempotencyKey: string,
   body: unknown,
   /** Set by the strategy host for the orders its strategies place; never taken from a request body. */
-  options: { source?: { strategyId: string; version: number } } = {},
+  options: { source?: { strategyId: string; version: number }; correlationId?: string } = {},
 ): Promise<Outcome> {
-  const source = options.source ? { source: options.source } : {};
+  const source = {
+    ...(options.source ? { source: options.source } : {}),
+    ...(options.correlationId ? { correlationId: options.correlationId } : {}),
+  };
   const now = deps.now?.() ?? new Date();
   const idemHash = keyHash(idempotencyKey);
   const hash = requestHash(body);
@@ -187,6 +190,7 @@ export async function placeOrder(
           orderId: id,
           version: order.version,
           ...(order.account ? { account: order.account } : {}),
+          ...(order.correlationId ? { correlationId: order.correlationId } : {}),
         });
         return response;
       }

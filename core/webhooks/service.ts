@@ -249,9 +249,14 @@ export class WebhookService {
   ): Promise<SendResult & { at: Date }> {
     const at = this.now();
     const headers = signedHeaders(d.eventId, at, d.payload, signingSecrets(s, at));
+    const correlationId = correlationIdOf(d.payload);
     const result = await this.deps.sender.send(
       s.url,
-      { ...headers, 'content-type': 'application/json' },
+      {
+        ...headers,
+        'content-type': 'application/json',
+        ...(correlationId ? { 'x-request-id': correlationId } : {}),
+      },
       d.payload,
     );
     return { ...result, at };
@@ -271,5 +276,16 @@ export class WebhookService {
       ...(r.error !== undefined ? { error: r.error } : {}),
       trigger,
     };
+  }
+}
+
+/** The correlation id of the event a payload carries (`data.correlationId`), for the delivery's `x-request-id`. */
+function correlationIdOf(payload: string): string | undefined {
+  try {
+    const parsed = JSON.parse(payload) as { data?: { correlationId?: unknown } };
+    const id = parsed.data?.correlationId;
+    return typeof id === 'string' && id !== '' ? id : undefined;
+  } catch {
+    return undefined;
   }
 }

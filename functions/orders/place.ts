@@ -10,7 +10,9 @@ export const handler = httpHandler(async (request) => {
   const caller = request.authorized('orders:write');
   try {
     const key = parseIdempotencyKey(request.header('idempotency-key'));
-    const outcome = await placeOrder(orderDeps(), caller, key, request.json());
+    const outcome = await placeOrder(orderDeps(), caller, key, request.json(), {
+      correlationId: request.correlationId,
+    });
     // A replay answers an order counted when it was decided.
     if (!outcome.replayed) {
       if (outcome.status === 201) metrics().count('ordersAccepted');

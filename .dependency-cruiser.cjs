@@ -73,7 +73,7 @@ module.exports = {
       from: { path: '^ib-bridge/' },
       to: {
         path: ['^adapters/', '(^|/)node_modules/@aws-sdk/(client-dynamodb|lib-dynamodb|util-dynamodb)/'],
-        pathNot: '^adapters/bridge-stores[.]ts$',
+        pathNot: '^adapters/(bridge-stores[.]ts|metrics/)',
       },
     },
     {

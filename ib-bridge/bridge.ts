@@ -6,6 +6,13 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { bridgeStores, type BridgeStores } from '../adapters/bridge-stores.ts';
+import {
+  connectionLabel,
+  metrics as processMetrics,
+  prometheusExposition,
+  withLabels,
+  type MetricsPort,
+} from '../adapters/metrics/index.ts';
 import type { BridgeStateStore, ExecutionStore } from '../core/bridge/ports.ts';
 import { marketDataConfig } from '../core/marketdata/config.ts';
 import type { BridgeConfig } from './config.ts';
@@ -46,6 +53,7 @@ export async function startBridge(
   options: {
     log?: Logger;
     stores?: BridgeStores;
+    metrics?: MetricsPort;
     /** Called when a connection's bridge lost its lease and stopped (the process should exit). */
     onLeaseLost?: () => void;
     /** Ends the wait for the connection's lease (a stop asked for before the bridge started). */
@@ -53,6 +61,8 @@ export async function startBridge(
   } = {},
 ): Promise<Bridge> {
   const log = options.log ?? jsonLogger();
+  // Every bridge metric carries its connection, so dashboards and alarms are per connection.
+  const measure = withLabels(options.metrics ?? processMetrics(), { connection: connectionLabel() });
   const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
   const mdConfig = marketDataConfig(process.env);
   const connectionId = givenConfig.connectionId;
@@ -125,6 +135,7 @@ export async function startBridge(
     requestExecutions: () => reconciler.requestExecutions(),
     whenReady,
     onCommitted: () => drainer?.kick(),
+    metrics: measure,
   });
   const reconciler = new Reconciler({
     broker,
@@ -134,6 +145,7 @@ export async function startBridge(
     log,
     setReady,
     draining: () => draining,
+    onMismatches: (count) => measure.count('reconciliationMismatches', {}, count),
   });
 
   broker.on('orderStatus', (orderId, status, filled, _remaining, _avg, permId, cid) => {
@@ -147,10 +159,14 @@ export async function startBridge(
   broker.on('execDetails', (m) => router.onExecution(m));
   broker.on('commissionReport', (r) => router.onCommission(r));
   broker.on('orderError', (id, code, message) => {
-    if (code === 100) log.error('IB pacing violation (error 100)', { message });
+    if (code === 100) {
+      log.error('IB pacing violation (error 100)', { message });
+      measure.count('pacingErrors');
+    }
     router.onOrderError(id, code, message);
   });
   broker.on('notice', (code, message) => {
+    if (code === 100) measure.count('pacingErrors');
     if (code >= 2100 && code < 2200) return;
     log.info('broker notice', { code, message });
   });
@@ -191,6 +207,7 @@ export async function startBridge(
       accepting: () => ready && !draining,
       whenAccepting: whenReady,
       handle: (command) => router.command(command),
+      onReceived: (age) => measure.observe('queueAge', age, { queue: 'orders' }),
     });
   const consumer = consumerOn(config.ordersQueueUrl, config.receivers);
   // Commands queued to the shared queue before the upgrade still reach the broker, exactly once.
@@ -199,8 +216,16 @@ export async function startBridge(
       ? consumerOn(config.sharedQueueUrl, 1)
       : undefined;
 
+  /** Gauges are sampled: at each heartbeat (EMF in AWS) and at each scrape (Prometheus locally). */
+  const sampleGauges = () => {
+    measure.set('bridgeConnected', broker.up && ready ? 1 : 0);
+    measure.set('pacingTokens', broker.pacer.available);
+    measure.set('marketDataLines', marketData.held().length);
+  };
+
   const brokerName = `${config.ib.host}:${config.ib.port}`;
   async function beat(): Promise<void> {
+    sampleGauges();
     try {
       await store.heartbeat({
         brokerConnected: broker.up && ready,
@@ -279,6 +304,10 @@ export async function startBridge(
       stats: router.stats,
     },
   }));
+  health.serveMetrics(() => {
+    sampleGauges();
+    return prometheusExposition();
+  });
 
   broker.start();
   consumer.start();

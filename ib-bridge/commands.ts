@@ -3,6 +3,7 @@
  * claim before a placement, status decisions from broker messages, and settling an order the
  * broker does not hold. Core decides (mapping.ts, apply.ts); this runs the steps in order.
  */
+import type { MetricsPort } from '../adapters/metrics/index.ts';
 import { applyTransition, brokerStep, cancelHere, claimRoute, settleAction } from '../core/bridge/apply.ts';
 import { commandAction, decideOnStatus, type Decision, type StatusReport } from '../core/bridge/mapping.ts';
 import type { Order } from '../core/orders/order.ts';
@@ -33,6 +34,7 @@ export interface CommandDeskDeps {
   whenReady: () => Promise<void>;
   requestExecutions: () => void;
   post: (route: OrderRoute, work: Work) => void;
+  metrics?: MetricsPort;
 }
 
 export class CommandDesk {
@@ -185,5 +187,14 @@ export class CommandDesk {
       throw error;
     }
     this.#d.stats.placed++;
+    this.#d.log.info('order placed at the broker', {
+      orderId: order.id,
+      brokerOrderId: ticket.id,
+      ...(order.correlationId ? { correlationId: order.correlationId } : {}),
+    });
+    // Accepted (createdAt) to written on the socket: the queue, the claim and pacing together.
+    const accepted = Date.parse(order.createdAt);
+    if (previousBrokerOrderId === undefined && Number.isFinite(accepted))
+      this.#d.metrics?.observe('orderToWire', Math.max(0, Date.now() - accepted) / 1000);
   }
 }

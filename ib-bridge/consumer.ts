@@ -27,6 +27,8 @@ export interface ConsumerOptions {
   /** Resolves when accepting() may have become true. */
   whenAccepting: () => Promise<void>;
   handle: (command: OrderCommand) => Promise<void>;
+  /** Each message's age on the queue when received, in seconds. */
+  onReceived?: (ageSeconds: number) => void;
 }
 
 interface InFlight {
@@ -79,7 +81,13 @@ export class QueueConsumer {
             MaxNumberOfMessages: 10,
             WaitTimeSeconds: this.#o.waitSeconds,
             VisibilityTimeout: this.#o.visibilitySeconds,
-            MessageSystemAttributeNames: ['MessageGroupId', 'ApproximateReceiveCount'],
+            MessageSystemAttributeNames: [
+              'MessageGroupId',
+              'ApproximateReceiveCount',
+              'SentTimestamp',
+              'AWSTraceHeader',
+            ],
+            MessageAttributeNames: ['correlationId'],
           }),
           { abortSignal: abort.signal },
         );
@@ -96,8 +104,11 @@ export class QueueConsumer {
         await this.#release(messages);
         break;
       }
-      for (const m of messages)
+      for (const m of messages) {
         this.#inFlight.set(m.MessageId ?? '', { receipt: m.ReceiptHandle ?? '', since: Date.now() });
+        const sent = Number(m.Attributes?.SentTimestamp);
+        if (sent > 0) this.#o.onReceived?.(Math.max(0, Date.now() - sent) / 1000);
+      }
       // One group's messages in order; groups side by side.
       const groups = new Map<string, Message[]>();
       for (const m of messages) {
@@ -113,7 +124,7 @@ export class QueueConsumer {
       const m = messages[i] as Message;
       let command: OrderCommand;
       try {
-        command = parseCommand(m.Body ?? '');
+        command = parseCommand(m.Body ?? '', m.MessageAttributes?.correlationId?.StringValue);
       } catch (error) {
         this.#o.log.error('unreadable orders queue message dropped', {
           messageId: m.MessageId,
@@ -122,6 +133,13 @@ export class QueueConsumer {
         await this.#delete(m);
         continue;
       }
+      this.#o.log.info('order command received', {
+        orderId: command.orderId,
+        kind: command.kind,
+        ...(command.correlationId ? { correlationId: command.correlationId } : {}),
+        // In AWS, the X-Ray trace of the Lambda that queued the command (see docs/observability.md).
+        ...(m.Attributes?.AWSTraceHeader ? { traceHeader: m.Attributes.AWSTraceHeader } : {}),
+      });
       try {
         await this.#o.handle(command);
         this.handled++;
@@ -225,8 +243,8 @@ export class QueueConsumer {
   }
 }
 
-/** A queue message body → command. */
-export function parseCommand(body: string): OrderCommand {
+/** A queue message body (and its correlationId attribute) → command. */
+export function parseCommand(body: string, correlationId?: string): OrderCommand {
   const raw = JSON.parse(body) as Record<string, unknown>;
   if (
     (raw.kind !== 'place' && raw.kind !== 'cancel' && raw.kind !== 'modify') ||
@@ -242,5 +260,8 @@ export function parseCommand(body: string): OrderCommand {
     orderId: raw.orderId,
     version: raw.version,
     ...(typeof raw.account === 'string' ? { account: raw.account } : {}),
+    ...(correlationId || typeof raw.correlationId === 'string'
+      ? { correlationId: correlationId || String(raw.correlationId) }
+      : {}),
   };
 }

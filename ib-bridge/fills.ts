@@ -3,6 +3,7 @@
  * writes it exactly once by execId. Fills of one position take its lock, so two orders of one
  * symbol never race on it; positions are cached between fills and re-read after a conflict.
  */
+import type { MetricsPort } from '../adapters/metrics/index.ts';
 import { applyCommissionReport, applyExecution, type ExecutionReport } from '../core/bridge/apply.ts';
 import { PositionVersionConflictError } from '../core/bridge/errors.ts';
 import type { Dec } from '../core/money.ts';
@@ -22,6 +23,7 @@ export interface FillDeskDeps {
   stats: RouterStats;
   now: () => string;
   committed: () => void;
+  metrics?: MetricsPort;
 }
 
 export class FillDesk {
@@ -48,7 +50,7 @@ export class FillDesk {
   }
 
   /** Applies an execution of the mailbox's order (with its commission when it came with it). */
-  async fill(box: Mailbox, order: Order, exec: ExecutionReport): Promise<void> {
+  async fill(box: Mailbox, order: Order, exec: ExecutionReport, receivedAt?: number): Promise<void> {
     const { stats } = this.#d;
     const commission = this.#d.joiner.take(exec.execId);
     if (this.#applied.has(exec.execId)) {
@@ -82,6 +84,9 @@ export class FillDesk {
       return;
     }
     stats.fills++;
+    this.#d.metrics?.count('fills');
+    if (receivedAt !== undefined)
+      this.#d.metrics?.observe('fillToEvent', (performance.now() - receivedAt) / 1000);
     if (commission !== undefined) stats.commissions++;
     this.#d.committed();
   }

@@ -20,7 +20,8 @@ import type { ExecutionStore, OrderRoute } from './ports.ts';
 export type Work =
   | { kind: 'status'; report: StatusReport }
   | { kind: 'error'; code: number; message: string }
-  | { kind: 'fill'; exec: ExecutionReport }
+  /** `receivedAt`: performance.now() when the execution report arrived, for fill-to-event latency. */
+  | { kind: 'fill'; exec: ExecutionReport; receivedAt?: number }
   | { kind: 'commission'; execId: string }
   | { kind: 'command'; command: OrderCommand; done: (error?: unknown) => void }
   | { kind: 'settle'; session: number };

@@ -4,6 +4,7 @@
  * mailbox.ts (one order's work, in order), commissions.ts (commission joined to its execution),
  * fills.ts and commands.ts (apply what core decides), translate.ts (IB's terms).
  */
+import type { MetricsPort } from '../adapters/metrics/index.ts';
 import { awaitedFillsArrived } from '../core/bridge/apply.ts';
 import { decideOnError, decideOnStatus } from '../core/bridge/mapping.ts';
 import { parseOrderId } from '../core/ids.ts';
@@ -40,6 +41,8 @@ export interface OrderRouterDeps {
   /** Resolves once the broker session is connected and reconciled. */
   whenReady: () => Promise<void>;
   now?: () => Date;
+  /** Fills, broker rejects and latencies, labelled with the bridge's connection. */
+  metrics?: MetricsPort;
 }
 
 export class OrderRouter {
@@ -78,6 +81,7 @@ export class OrderRouter {
       stats: this.stats,
       now,
       committed,
+      ...(deps.metrics ? { metrics: deps.metrics } : {}),
     });
     this.#commands = new CommandDesk({
       store: deps.store,
@@ -94,6 +98,7 @@ export class OrderRouter {
       whenReady: deps.whenReady,
       requestExecutions: deps.requestExecutions,
       post: (route, work) => this.#boxes.post(route, work),
+      ...(deps.metrics ? { metrics: deps.metrics } : {}),
     });
     this.#boxes = new Mailboxes({
       store: deps.store,
@@ -200,7 +205,7 @@ export class OrderRouter {
         return;
       }
       this.#execOrder.set(exec.execId, route.orderId);
-      this.#boxes.post(route, { kind: 'fill', exec });
+      this.#boxes.post(route, { kind: 'fill', exec, receivedAt: performance.now() });
     });
   }
 
@@ -294,12 +299,21 @@ export class OrderRouter {
         await this.#commands.decide(box, order, decideOnStatus(order, report), report);
         return;
       }
-      case 'error':
+      case 'error': {
         box.lastError = { code: work.code, message: work.message };
-        await this.#commands.decide(box, order, decideOnError(order, work.code, work.message));
+        const decision = decideOnError(order, work.code, work.message);
+        await this.#commands.decide(box, order, decision);
+        if (decision.kind === 'transition' && decision.to === 'rejected')
+          this.#d.metrics?.count('brokerRejects', { ib_code: work.code });
         return;
+      }
       case 'fill': {
-        await this.#fills.fill(box, order, work.exec);
+        await this.#fills.fill(box, order, work.exec, work.receivedAt);
+        this.#d.log.info('execution handled', {
+          orderId: order.id,
+          execId: work.exec.execId,
+          ...(order.correlationId ? { correlationId: order.correlationId } : {}),
+        });
         const now = box.order;
         if (box.awaiting && now && awaitedFillsArrived(now, box.awaiting.brokerFilled))
           await this.#commands.fillsArrived(box, now);

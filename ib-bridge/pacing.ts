@@ -99,6 +99,12 @@ export class TokenBucket {
     return this.#perSecond.reduce((sum, n) => sum + n, 0);
   }
 
+  /** Whole tokens free now (a metric). */
+  get available(): number {
+    this.#refill();
+    return Math.floor(this.#tokens);
+  }
+
   /** How many wait. */
   get waiting(): number {
     return this.#waiters.length;

@@ -36,6 +36,8 @@ export interface ReconcilerDeps {
   setReady: (ready: boolean) => void;
   /** The bridge is draining: no new reconciliation rounds. */
   draining: () => boolean;
+  /** Counts position mismatches (the alarm a mismatch raises). */
+  onMismatches?: (count: number) => void;
 }
 
 export class Reconciler {
@@ -143,6 +145,7 @@ export class Reconciler {
       log.warn('position comparison failed', { error: String(error) });
       return [];
     });
+    if (mismatches.length) this.#d.onMismatches?.(mismatches.length);
     log.info('reconciled with the broker', {
       why,
       ms: Date.now() - t0,

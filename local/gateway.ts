@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { routes as topologyRoutes, stream as topologyStream, type RouteSpec } from '../core/topology.ts';
 import { problem } from '../functions/shared/problems.ts';
+import { prometheusExposition } from '../adapters/metrics/index.ts';
 import { functionName, lambdaContext, loadHandler } from './lambda.ts';
 import { startStreamGateway, type StreamGatewayOptions, type StreamGateway } from './stream-gateway.ts';
 
@@ -281,6 +282,19 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     });
 
     async function dispatch(body: Buffer): Promise<void> {
+      // Prometheus scrapes the process that runs the handlers (in AWS, CloudWatch reads their EMF).
+      if (path === '/metrics' && method === 'GET') {
+        const exposition = await prometheusExposition();
+        if (exposition) {
+          send(
+            res,
+            200,
+            { 'content-type': exposition.contentType, 'x-request-id': requestId },
+            exposition.body,
+          );
+          return;
+        }
+      }
       const matches = compiled
         .map((route) => ({ route, match: route.regex.exec(path) }))
         .filter((m): m is { route: CompiledRoute; match: RegExpExecArray } => m.match !== null);

@@ -88,7 +88,9 @@ function superviseProcess(
           parsed = undefined;
         }
         if (parsed?.healthPort) healthPort = parsed.healthPort;
-        if (!parsed || parsed.level !== 'info' || options.worthALine.test(parsed.message ?? '')) {
+        // OMS_CHILD_LOGS=all: every JSON line as it is (to follow a correlation id through the bridge).
+        if (parsed && process.env.OMS_CHILD_LOGS === 'all') log(`${options.name}: ${line}`);
+        else if (!parsed || parsed.level !== 'info' || options.worthALine.test(parsed.message ?? '')) {
           log(`${options.name}: ${parsed?.message ?? line}`);
         }
       }

@@ -97,6 +97,7 @@ export function orderItem(order: Order): Record<string, unknown> {
       unitPrice: d(order.reservation.unitPrice),
     },
     source: order.source,
+    correlationId: order.correlationId,
     createdAt: order.createdAt,
     updatedAt: order.updatedAt,
     version: order.version,
@@ -160,6 +161,7 @@ export function itemOrder(raw: Record<string, unknown>): Order {
   const source = raw.source as { strategyId?: unknown; version?: unknown } | undefined;
   if (typeof source?.strategyId === 'string')
     order.source = { strategyId: source.strategyId, version: Number(source.version) };
+  if (typeof raw.correlationId === 'string') order.correlationId = raw.correlationId;
   if (reservation?.quantity) {
     order.reservation = {
       quantity: new Dec(reservation.quantity),
@@ -189,6 +191,7 @@ export function itemEvent(raw: Record<string, unknown>): OrderEvent {
     actor: raw.actor as string,
     ...(raw.reason ? { reason: raw.reason as string } : {}),
     data: (raw.data ?? {}) as Record<string, unknown>,
+    ...(typeof raw.correlationId === 'string' ? { correlationId: raw.correlationId } : {}),
   };
 }
 

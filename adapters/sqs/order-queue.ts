@@ -21,6 +21,14 @@ export class SqsOrderQueue implements OrderQueue {
         MessageBody: JSON.stringify(command),
         MessageGroupId: orderGroupId(command),
         MessageDeduplicationId: `${command.orderId}:${command.kind}:${command.version}`,
+        // Beside the body, so tracing and log tooling find it without parsing the command.
+        ...(command.correlationId
+          ? {
+              MessageAttributes: {
+                correlationId: { DataType: 'String', StringValue: command.correlationId },
+              },
+            }
+          : {}),
       }),
     );
   }

@@ -31,6 +31,7 @@ export function outboxEntry(item: Record<string, unknown>): OutboxEntry | undefi
       actor: typeof item.actor === 'string' ? item.actor : 'unknown',
       ...(typeof item.reason === 'string' ? { reason: item.reason } : {}),
       data: isRecord(item.data) ? item.data : {},
+      ...(typeof item.correlationId === 'string' ? { correlationId: item.correlationId } : {}),
     };
     return { detailType: event.type, detail: orderEventDetail(event) as unknown as Record<string, unknown> };
   }

@@ -20,6 +20,8 @@ export interface OrderEvent {
   /** Why, when there is a reason (risk code, broker message). */
   reason?: string;
   data: Record<string, unknown>;
+  /** The request id that placed the order, followed through queue, bridge, bus and webhooks. */
+  correlationId?: string;
 }
 
 /** The event for a change that produced `order`; seq is the order's new version. */
@@ -38,6 +40,7 @@ export function orderEvent(
     actor,
     ...(extra.reason ? { reason: extra.reason } : {}),
     data: { order: orderView(order), ...extra.data },
+    ...(order.correlationId ? { correlationId: order.correlationId } : {}),
   };
 }
 
@@ -55,6 +58,7 @@ export const OrderEventDetail = z.object({
   actor: z.string(),
   reason: z.string().optional(),
   data: z.record(z.string(), z.unknown()),
+  correlationId: z.string().optional(),
 });
 export type OrderEventDetail = z.output<typeof OrderEventDetail>;
 
@@ -71,6 +75,7 @@ export function orderEventDetail(event: OrderEvent): OrderEventDetail {
     actor: event.actor,
     ...(event.reason ? { reason: event.reason } : {}),
     data: event.data,
+    ...(event.correlationId ? { correlationId: event.correlationId } : {}),
   };
 }
 

@@ -225,6 +225,8 @@ export interface Order {
   reservation?: Reservation;
   /** The strategy that placed the order (absent for orders placed through the API directly). */
   source?: { strategyId: string; version: number };
+  /** The `x-request-id` of the request that placed it; its events and logs carry it. */
+  correlationId?: string;
   createdAt: string;
   updatedAt: string;
   version: number;
@@ -246,6 +248,7 @@ export function newOrder(input: {
   reject?: { code: string; reason: string };
   reservation?: Reservation;
   source?: { strategyId: string; version: number };
+  correlationId?: string;
 }): Order {
   const r = input.request;
   return {
@@ -269,6 +272,7 @@ export function newOrder(input: {
     ...(input.reject ? { rejectCode: input.reject.code, rejectReason: input.reject.reason } : {}),
     ...(input.reservation ? { reservation: input.reservation } : {}),
     ...(input.source ? { source: input.source } : {}),
+    ...(input.correlationId ? { correlationId: input.correlationId } : {}),
     createdAt: input.now,
     updatedAt: input.now,
     version: 1,

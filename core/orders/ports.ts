@@ -105,6 +105,8 @@ export interface OrderCommand {
   connectionId?: string;
   /** The order version the command was issued at, so the bridge can tell a stale message. */
   version: number;
+  /** The request id that issued the command (an SQS message attribute too). */
+  correlationId?: string;
 }
 
 /** Port: the account an order trades in and the connection that places it (ACCOUNT_NOT_FOUND otherwise). */

@@ -60,6 +60,8 @@ export interface Actor {
 export interface Outcome {
   status: number;
   body: unknown;
+  /** The recorded answer to an earlier request with the same Idempotency-Key. */
+  replayed?: boolean;
 }
 
 function countingLimits(limits: RiskLimits): CountingLimits {
@@ -110,7 +112,7 @@ function rejectedResponse(order: Order, denial: RiskDenial): Outcome {
 
 function replay(record: IdempotencyRecord, hash: string): Outcome {
   if (record.requestHash !== hash) throw new IdempotencyKeyReusedError();
-  return record.response;
+  return { ...record.response, replayed: true };
 }
 
 /**
@@ -123,9 +125,12 @@ export async function placeOrder(
   idempotencyKey: string,
   body: unknown,
   /** Set by the strategy host for the orders its strategies place; never taken from a request body. */
-  options: { source?: { strategyId: string; version: number } } = {},
+  options: { source?: { strategyId: string; version: number }; correlationId?: string } = {},
 ): Promise<Outcome> {
-  const source = options.source ? { source: options.source } : {};
+  const source = {
+    ...(options.source ? { source: options.source } : {}),
+    ...(options.correlationId ? { correlationId: options.correlationId } : {}),
+  };
   const now = deps.now?.() ?? new Date();
   const idemHash = keyHash(idempotencyKey);
   const hash = requestHash(body);
@@ -202,6 +207,7 @@ export async function placeOrder(
           version: order.version,
           ...(order.account ? { account: order.account } : {}),
           connectionId,
+          ...(order.correlationId ? { correlationId: order.correlationId } : {}),
         });
         return response;
       }

@@ -34,7 +34,8 @@ export interface WebhookServiceDeps {
 
 /** What the queue consumer does with a delivery message after one attempt. */
 export type AttemptOutcome =
-  | { action: 'done' }
+  /** `delivered`: this attempt reached the endpoint (else there was nothing left to send). */
+  | { action: 'done'; delivered?: true }
   | { action: 'retry'; delaySeconds: number }
   /** Out of attempts: leave the message to the queue's redrive policy, which moves it to the DLQ. */
   | { action: 'dead-letter' };
@@ -190,7 +191,7 @@ export class WebhookService {
     if (result.ok) {
       await store.recordAttempt(d, attempt, 'succeeded', attempt.at);
       if (s.consecutiveFailures > 0) await store.recordSuccess(s, attempt.at);
-      return { action: 'done' };
+      return { action: 'done', delivered: true };
     }
     if (isLastAttempt(receiveCount, this.deps.retry)) {
       await store.recordAttempt(d, attempt, 'failed', attempt.at);
@@ -248,9 +249,14 @@ export class WebhookService {
   ): Promise<SendResult & { at: Date }> {
     const at = this.now();
     const headers = signedHeaders(d.eventId, at, d.payload, signingSecrets(s, at));
+    const correlationId = correlationIdOf(d.payload);
     const result = await this.deps.sender.send(
       s.url,
-      { ...headers, 'content-type': 'application/json' },
+      {
+        ...headers,
+        'content-type': 'application/json',
+        ...(correlationId ? { 'x-request-id': correlationId } : {}),
+      },
       d.payload,
     );
     return { ...result, at };
@@ -270,5 +276,16 @@ export class WebhookService {
       ...(r.error !== undefined ? { error: r.error } : {}),
       trigger,
     };
+  }
+}
+
+/** The correlation id of the event a payload carries (`data.correlationId`), for the delivery's `x-request-id`. */
+function correlationIdOf(payload: string): string | undefined {
+  try {
+    const parsed = JSON.parse(payload) as { data?: { correlationId?: unknown } };
+    const id = parsed.data?.correlationId;
+    return typeof id === 'string' && id !== '' ? id : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -53,14 +53,30 @@ function rejectedByAuthorizer(ctx: Record<string, unknown> | undefined): void {
   throw new CredentialRejectedError(reason, message);
 }
 
+/** A client's `x-request-id` is kept when it is a plain token of reasonable length. */
+const CLIENT_REQUEST_ID = /^[\w.:@-]{1,128}$/;
+
+/**
+ * The request's correlation id: the caller's `x-request-id` when it sent a usable one, else the
+ * gateway's request id. It names the request in logs, on the order, its queue message, its
+ * events, webhook deliveries and stream messages.
+ */
+export function correlationIdOf(event: Pick<HttpEvent, 'headers' | 'requestContext'>): string {
+  const sent = event.headers?.['x-request-id'];
+  return sent && CLIENT_REQUEST_ID.test(sent) ? sent : event.requestContext.requestId;
+}
+
 /** A parsed view of the request, so handlers read input only through validation. */
 export class HttpRequest {
   readonly event: HttpEvent;
   readonly requestId: string;
+  /** See correlationIdOf. */
+  readonly correlationId: string;
 
   constructor(event: HttpEvent) {
     this.event = event;
     this.requestId = event.requestContext.requestId;
+    this.correlationId = correlationIdOf(event);
   }
 
   /** The authenticated caller, from the authorizer's context. */
@@ -195,14 +211,21 @@ export function httpHandler(fn: (request: HttpRequest) => Promise<HttpResult>) {
   return middy<HttpEvent, APIGatewayProxyStructuredResultV2, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler(async (event) => {
-      const requestId = event.requestContext.requestId;
+      const requestId = correlationIdOf(event);
       logger.setCorrelationId(requestId);
+      let result: APIGatewayProxyStructuredResultV2;
       try {
         // Fail closed: a refused credential stops the request even if the handler never asks for the caller.
         rejectedByAuthorizer(event.requestContext.authorizer?.lambda);
-        return toResult(await fn(new HttpRequest(event)), requestId);
+        result = toResult(await fn(new HttpRequest(event)), requestId);
       } catch (error) {
-        return toResult(errorResult(error, requestId), requestId);
+        result = toResult(errorResult(error, requestId), requestId);
       }
+      logger.info('Request handled', {
+        method: event.requestContext.http.method,
+        route: event.routeKey,
+        status: result.statusCode,
+      });
+      return result;
     });
 }

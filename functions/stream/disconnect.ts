@@ -1,8 +1,10 @@
 /** `$disconnect`: forgets the socket and its subscriptions. */
+import { metrics } from '../../adapters/metrics/index.ts';
 import { logger } from '../shared/observability.ts';
 import { streamService, type WebSocketEvent } from './deps.ts';
 
 export const handler = async (event: WebSocketEvent): Promise<{ statusCode: number }> => {
+  metrics().count('streamConnections', { event: 'closed' });
   try {
     await streamService().disconnect(event.requestContext.connectionId);
   } catch (error) {

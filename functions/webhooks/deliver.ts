@@ -1,8 +1,10 @@
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { DeliveryMessage } from '../../core/webhooks/model.ts';
+import type { AttemptOutcome } from '../../core/webhooks/service.ts';
 import { env } from '../../core/topology.ts';
 import { requiredEnv, sqsClient } from '../../adapters/aws.ts';
 import { delayRedelivery } from '../../adapters/webhooks/queue.ts';
+import { metrics } from '../../adapters/metrics/index.ts';
 import { logger } from '../shared/observability.ts';
 import { webhookService } from './shared.ts';
 
@@ -16,6 +18,7 @@ export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
   const failures: SQSBatchResponse['batchItemFailures'] = [];
   await Promise.all(
     event.Records.map(async (record) => {
+      observeQueueAge(record);
       try {
         const retryIn = await handleRecord(record);
         if (retryIn === undefined) return;
@@ -33,6 +36,19 @@ export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
   return { batchItemFailures: failures };
 }
 
+function deliveryOutcome(outcome: AttemptOutcome): string {
+  if (outcome.action === 'retry') return 'failed';
+  if (outcome.action === 'dead-letter') return 'dead_lettered';
+  return outcome.delivered ? 'succeeded' : 'skipped';
+}
+
+/** Age of the message on the queue when received (SentTimestamp is epoch milliseconds). */
+function observeQueueAge(record: SQSRecord): void {
+  const sent = Number(record.attributes.SentTimestamp);
+  if (Number.isFinite(sent) && sent > 0)
+    metrics().observe('queueAge', Math.max(0, Date.now() - sent) / 1000, { queue: 'webhooks' });
+}
+
 /** Seconds until the message should be received again, or undefined when it is done. */
 async function handleRecord(record: SQSRecord): Promise<number | undefined> {
   const body = JSON.parse(record.body) as Record<string, unknown>;
@@ -45,6 +61,7 @@ async function handleRecord(record: SQSRecord): Promise<number | undefined> {
   const message = DeliveryMessage.parse(body);
   const receiveCount = Number(record.attributes.ApproximateReceiveCount ?? '1') || 1;
   const outcome = await service.deliver(message, receiveCount);
+  metrics().count('webhookDeliveries', { outcome: deliveryOutcome(outcome) });
   if (outcome.action === 'done') return undefined;
   if (outcome.action === 'retry') return outcome.delaySeconds;
   logger.warn('webhook delivery out of attempts; moving to the DLQ', { ...message, receiveCount });

@@ -22,6 +22,8 @@ const SCOPE_SET: Record<Scope, true> = {
   'audit:read': true,
   'strategies:read': true,
   'strategies:write': true,
+  'connections:read': true,
+  'connections:write': true,
 };
 const SCOPES = Object.keys(SCOPE_SET) as Scope[];
 

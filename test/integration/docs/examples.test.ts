@@ -93,18 +93,7 @@ describe('request examples sent to the local stack', () => {
     api = await startTestApi();
     tenant = await createTestTenant(api);
     operator = operatorToken(api);
-    const doc = DynamoDBDocumentClient.from(api.resources.dynamo);
-    await doc.send(
-      new PutCommand({
-        TableName: api.resources.tableName,
-        Item: {
-          ...systemKeys.bridgeStatus(),
-          updatedAt: new Date().toISOString(),
-          brokerConnected: true,
-          broker: 'paper',
-        },
-      }),
-    );
+    await reportBridge();
     await new DynamoQuoteCache(api.resources.dynamo, api.resources.tableName, { ttlSeconds: 3600 }).put({
       symbol: 'AAPL',
       bid: '187.24',
@@ -122,6 +111,21 @@ describe('request examples sent to the local stack', () => {
     resetWebhookService();
     await api?.close();
   });
+
+  /** A fresh bridge heartbeat, as a connected bridge writes it (readiness wants one under 30 s old). */
+  async function reportBridge(): Promise<void> {
+    await DynamoDBDocumentClient.from(api.resources.dynamo).send(
+      new PutCommand({
+        TableName: api.resources.tableName,
+        Item: {
+          ...systemKeys.bridgeStatus(),
+          updatedAt: new Date().toISOString(),
+          brokerConnected: true,
+          broker: 'paper',
+        },
+      }),
+    );
+  }
 
   /** Sends the documented example of a route and checks the documented status and response schema. */
   async function send(
@@ -245,6 +249,8 @@ describe('request examples sent to the local stack', () => {
     // Last: engaging the kill switch stops trading for the tenant.
     await send('POST /api/v1/risk/kill-switch');
 
+    // The sequence above may take longer than a heartbeat lives on a loaded machine.
+    await reportBridge();
     await send('GET /health', {});
     await send('GET /health/ready', {});
     await send('GET /api/openapi.json', {});

@@ -108,6 +108,7 @@ describe('request examples sent to the local stack', () => {
       source: 'stream',
     });
   });
+
   /** The bridge's heartbeat, as a connected bridge writes it (readiness wants one under 30 s old). */
   async function bridgeHeartbeat(): Promise<void> {
     await DynamoDBDocumentClient.from(api.resources.dynamo).send(
@@ -122,6 +123,7 @@ describe('request examples sent to the local stack', () => {
       }),
     );
   }
+
   afterAll(async () => {
     resetWebhookService();
     await api?.close();

@@ -11,6 +11,7 @@ import { DynamoExecutionStore } from './dynamodb/execution-store.ts';
 import { DynamoQuoteCache } from './dynamodb/quote-cache.ts';
 import { DynamoSubscriptionStore } from './dynamodb/subscriptions-store.ts';
 import { startOutboxDrainer, type OutboxDrainer } from './outbox/drain.ts';
+import { bridgeConnectionId, houseConnection } from './connections-config.ts';
 
 export interface BridgeStores {
   execution: ExecutionStore & BridgeStateStore;
@@ -28,12 +29,20 @@ export interface BridgeStoresOptions {
   drainOutbox: boolean;
   outboxIntervalMs: number;
   logger: { warn(message: string, data?: Record<string, unknown>): void };
+  /** The bridge's broker connection: it follows that connection's market-data list (undefined: the house's). */
+  connectionId?: string;
+}
+
+/** The house connection keeps the market-data keys from before connections. */
+function marketDataScope(connectionId: string | undefined): string | undefined {
+  return connectionId === undefined || connectionId === houseConnection() ? undefined : connectionId;
 }
 
 export function bridgeStores(options: BridgeStoresOptions): BridgeStores {
   const dynamo = new DynamoDBClient({});
   const events = new EventBridgeClient({});
   const { tableName, logger } = options;
+  const connectionId = marketDataScope(options.connectionId ?? bridgeConnectionId());
   const drainer = options.drainOutbox
     ? startOutboxDrainer({
         doc: DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }),
@@ -47,8 +56,11 @@ export function bridgeStores(options: BridgeStoresOptions): BridgeStores {
     : undefined;
   return {
     execution: new DynamoExecutionStore(dynamo, tableName),
-    quoteCache: new DynamoQuoteCache(dynamo, tableName, { ttlSeconds: options.quoteTtlSeconds }),
-    subscriptions: new DynamoSubscriptionStore(dynamo, tableName),
+    quoteCache: new DynamoQuoteCache(dynamo, tableName, {
+      ttlSeconds: options.quoteTtlSeconds,
+      connectionId,
+    }),
+    subscriptions: new DynamoSubscriptionStore(dynamo, tableName, connectionId),
     drainer,
     destroy: () => {
       dynamo.destroy();

@@ -156,8 +156,10 @@ export async function placeOrder(
   if ('error' in routed) throw routed.error;
   const { account, connectionId } = routed.route;
   const routedRequest = { ...request, ...(account ? { account } : {}) };
+  // A tenant with an account of its own trades on its connection, whose quotes are its own.
+  const connectionPrice = account ? await deps.quotes.latestPrice(request.symbol, connectionId) : undefined;
 
-  const price = quoted ?? limits.referencePrices[request.symbol];
+  const price = connectionPrice ?? quoted ?? limits.referencePrices[request.symbol];
   const checked = checkOrder(request, limits, killSwitch, price);
   const id = newOrderId(now.getTime());
   const at = now.toISOString();

@@ -1926,6 +1926,12 @@ export interface components {
                     detail?: string;
                 };
             };
+            connections?: {
+                [key: string]: {
+                    ok: boolean;
+                    detail?: string;
+                };
+            };
         };
         Strategy: {
             id: string;
@@ -2172,6 +2178,10 @@ export interface components {
                 queue: "up" | "down";
                 /** @enum {string} */
                 broker: "up" | "down";
+            };
+            /** @description Each broker connection by id: up when its bridge is connected and heartbeating */
+            connections?: {
+                [key: string]: "up" | "down";
             };
         };
     };
@@ -3356,7 +3366,10 @@ export interface operations {
     };
     listPositions: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Only this IB account */
+                account?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3480,7 +3493,10 @@ export interface operations {
     };
     getTodayPnl: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Only this IB account */
+                account?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -8175,6 +8191,12 @@ export interface operations {
                      *           "ok": true,
                      *           "detail": "connected to paper"
                      *         }
+                     *       },
+                     *       "connections": {
+                     *         "cdemo": {
+                     *           "ok": true,
+                     *           "detail": "connected, 1 account(s)"
+                     *         }
                      *       }
                      *     }
                      */
@@ -11279,6 +11301,10 @@ export interface operations {
                      *         "database": "up",
                      *         "queue": "up",
                      *         "broker": "up"
+                     *       },
+                     *       "connections": {
+                     *         "c7k2m9x4p1q8z": "up",
+                     *         "cdemo": "up"
                      *       }
                      *     }
                      */

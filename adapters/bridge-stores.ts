@@ -19,6 +19,7 @@ import { DynamoQuoteCache } from './dynamodb/quote-cache.ts';
 import { DynamoSubscriptionStore } from './dynamodb/subscriptions-store.ts';
 import { startOutboxDrainer, type OutboxDrainer } from './outbox/drain.ts';
 import { publishingQuotes } from './stream/quote-events.ts';
+import { bridgeConnectionId, houseConnection } from './connections-config.ts';
 
 export interface BridgeStores {
   execution: ExecutionStore & BridgeStateStore;
@@ -40,7 +41,10 @@ export interface BridgeStoresOptions {
   drainOutbox: boolean;
   outboxIntervalMs: number;
   logger: { warn(message: string, data?: Record<string, unknown>): void };
-  /** The connection the bridge serves: its IB state is kept under it (see DynamoExecutionStore). */
+  /**
+   * The connection the bridge serves: its IB state is kept under it (see DynamoExecutionStore)
+   * and it follows that connection's market-data list (undefined: the house's).
+   */
   connectionId?: string | undefined;
   /** The fencing token of the connection's lease, checked when IB order ids are reserved. */
   fencingToken?: () => number | undefined;
@@ -48,11 +52,17 @@ export interface BridgeStoresOptions {
   scopeByClientId?: boolean;
 }
 
+/** The house connection keeps the market-data keys from before connections. */
+function marketDataScope(connectionId: string | undefined): string | undefined {
+  return connectionId === undefined || connectionId === houseConnection() ? undefined : connectionId;
+}
+
 export function bridgeStores(options: BridgeStoresOptions): BridgeStores {
   const dynamo = new DynamoDBClient({});
   const events = new EventBridgeClient({});
   const { tableName, logger } = options;
   const doc = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
+  const marketDataConnection = marketDataScope(options.connectionId ?? bridgeConnectionId());
   const drainer = options.drainOutbox
     ? startOutboxDrainer({
         doc,
@@ -74,7 +84,10 @@ export function bridgeStores(options: BridgeStoresOptions): BridgeStores {
     connections: new DynamoConnectionStore(doc, tableName),
     // Each streamed quote also goes on the bus, for the stream's quotes:<SYMBOL> followers.
     quoteCache: publishingQuotes(
-      new DynamoQuoteCache(dynamo, tableName, { ttlSeconds: options.quoteTtlSeconds }),
+      new DynamoQuoteCache(dynamo, tableName, {
+        ttlSeconds: options.quoteTtlSeconds,
+        connectionId: marketDataConnection,
+      }),
       {
         events,
         busName: options.eventBusName,
@@ -82,7 +95,7 @@ export function bridgeStores(options: BridgeStoresOptions): BridgeStores {
           logger.warn('quote update not published', { symbol: quote.symbol, error: String(error) }),
       },
     ),
-    subscriptions: new DynamoSubscriptionStore(dynamo, tableName),
+    subscriptions: new DynamoSubscriptionStore(dynamo, tableName, marketDataConnection),
     drainer,
     destroy: () => {
       dynamo.destroy();

@@ -23,3 +23,8 @@ export function houseConnection(): string | undefined {
 export function ordersQueueConnection(): string | undefined {
   return connectionSetting(env.ordersQueueConnection);
 }
+
+/** The connection a bridge serves (the contract's `OMS_CONNECTION_ID`); undefined for a bridge from before connections. */
+export function bridgeConnectionId(): string | undefined {
+  return process.env.OMS_CONNECTION_ID || undefined;
+}

@@ -1957,6 +1957,12 @@ export interface components {
                     detail?: string;
                 };
             };
+            connections?: {
+                [key: string]: {
+                    ok: boolean;
+                    detail?: string;
+                };
+            };
         };
         Strategy: {
             id: string;
@@ -2203,6 +2209,10 @@ export interface components {
                 queue: "up" | "down";
                 /** @enum {string} */
                 broker: "up" | "down";
+            };
+            /** @description Each broker connection by id: up when its bridge is connected and heartbeating */
+            connections?: {
+                [key: string]: "up" | "down";
             };
         };
     };
@@ -3387,7 +3397,10 @@ export interface operations {
     };
     listPositions: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Only this IB account */
+                account?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3511,7 +3524,10 @@ export interface operations {
     };
     getTodayPnl: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Only this IB account */
+                account?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -8206,6 +8222,12 @@ export interface operations {
                      *           "ok": true,
                      *           "detail": "connected to paper"
                      *         }
+                     *       },
+                     *       "connections": {
+                     *         "cdemo": {
+                     *           "ok": true,
+                     *           "detail": "connected, 1 account(s)"
+                     *         }
                      *       }
                      *     }
                      */
@@ -11310,6 +11332,10 @@ export interface operations {
                      *         "database": "up",
                      *         "queue": "up",
                      *         "broker": "up"
+                     *       },
+                     *       "connections": {
+                     *         "c7k2m9x4p1q8z": "up",
+                     *         "cdemo": "up"
                      *       }
                      *     }
                      */

@@ -16,10 +16,14 @@ export class DynamoQuoteCache implements QuoteCache {
   readonly table: string;
   readonly ttlSeconds: number;
 
-  constructor(client: DynamoDBClient, table: string, options: { ttlSeconds: number }) {
+  /** The broker connection whose quotes these are (undefined: the house connection). */
+  readonly connectionId: string | undefined;
+
+  constructor(client: DynamoDBClient, table: string, options: { ttlSeconds: number; connectionId?: string }) {
     this.client = client;
     this.table = table;
     this.ttlSeconds = options.ttlSeconds;
+    this.connectionId = options.connectionId;
   }
 
   async put(quote: Quote): Promise<void> {
@@ -28,7 +32,7 @@ export class DynamoQuoteCache implements QuoteCache {
       new PutItemCommand({
         TableName: this.table,
         Item: toItem({
-          ...marketKeys.quote(quote.symbol),
+          ...marketKeys.quote(quote.symbol, this.connectionId),
           ...quote,
           expiresAt: Math.floor((Number.isFinite(at) ? at : Date.now()) / 1000) + this.ttlSeconds,
         }),
@@ -40,7 +44,7 @@ export class DynamoQuoteCache implements QuoteCache {
     const { Item } = await this.client.send(
       new GetItemCommand({
         TableName: this.table,
-        Key: toItem({ ...marketKeys.quote(symbol) }),
+        Key: toItem({ ...marketKeys.quote(symbol, this.connectionId) }),
         ConsistentRead: true,
       }),
     );

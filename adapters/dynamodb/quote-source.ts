@@ -2,6 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { referencePrice } from '../../core/marketdata/quote.ts';
 import type { Dec } from '../../core/money.ts';
 import type { QuoteSource } from '../../core/orders/ports.ts';
+import { houseConnection } from '../connections-config.ts';
 import { DynamoQuoteCache } from './quote-cache.ts';
 
 /**
@@ -10,14 +11,22 @@ import { DynamoQuoteCache } from './quote-cache.ts';
  */
 export class DynamoQuoteSource implements QuoteSource {
   readonly cache: DynamoQuoteCache;
+  private readonly client: DynamoDBClient;
+  private readonly table: string;
 
   constructor(client: DynamoDBClient, table: string) {
     // Only reads: the TTL setting is the writer's concern.
     this.cache = new DynamoQuoteCache(client, table, { ttlSeconds: 0 });
+    this.client = client;
+    this.table = table;
   }
 
-  async latestPrice(symbol: string): Promise<Dec | undefined> {
-    const quote = await this.cache.get(symbol);
+  async latestPrice(symbol: string, connectionId?: string): Promise<Dec | undefined> {
+    const own =
+      connectionId === undefined || connectionId === houseConnection()
+        ? this.cache
+        : new DynamoQuoteCache(this.client, this.table, { ttlSeconds: 0, connectionId });
+    const quote = await own.get(symbol);
     return quote ? referencePrice(quote) : undefined;
   }
 }

@@ -36,9 +36,13 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
   readonly client: DynamoDBClient;
   readonly table: string;
 
-  constructor(client: DynamoDBClient, table: string) {
+  /** The broker connection whose lines and list this store moves (undefined: the house connection). */
+  readonly connectionId: string | undefined;
+
+  constructor(client: DynamoDBClient, table: string, connectionId?: string) {
     this.client = client;
     this.table = table;
+    this.connectionId = connectionId;
   }
 
   async subscribe(
@@ -49,18 +53,18 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const keys = [
         ...symbols.map((s) => marketKeys.subscription(tenantId, s)),
-        ...symbols.map((s) => marketKeys.wanted(s)),
-        marketKeys.lines(),
+        ...symbols.map((s) => marketKeys.wanted(s, this.connectionId)),
+        marketKeys.lines(this.connectionId),
       ];
       const items = await this.#batchGet(keys);
       const toAdd = symbols.filter((s) => !items.has(keyId(marketKeys.subscription(tenantId, s))));
       if (toAdd.length === 0) return { added: [] };
       const refsOf = (s: string) => {
-        const item = items.get(keyId(marketKeys.wanted(s)));
+        const item = items.get(keyId(marketKeys.wanted(s, this.connectionId)));
         return typeof item?.refs === 'number' ? item.refs : 0;
       };
       const newSymbols = toAdd.filter((s) => refsOf(s) <= 0);
-      const linesItem = items.get(keyId(marketKeys.lines()));
+      const linesItem = items.get(keyId(marketKeys.lines(this.connectionId)));
       const inUse = typeof linesItem?.inUse === 'number' ? linesItem.inUse : 0;
       if (newSymbols.length > 0 && inUse + newSymbols.length > options.lineLimit) {
         throw new MarketDataLineLimitError(options.lineLimit, inUse, newSymbols);
@@ -85,7 +89,7 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
             ? {
                 Update: {
                   TableName: this.table,
-                  Key: toItem({ ...marketKeys.wanted(symbol) }),
+                  Key: toItem({ ...marketKeys.wanted(symbol, this.connectionId) }),
                   UpdateExpression: 'SET refs = refs + :one',
                   ConditionExpression: 'refs = :seen',
                   ExpressionAttributeValues: { ':one': { N: '1' }, ':seen': { N: String(refs) } },
@@ -94,7 +98,12 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
             : {
                 Put: {
                   TableName: this.table,
-                  Item: toItem({ ...marketKeys.wanted(symbol), symbol, refs: 1, since: options.now }),
+                  Item: toItem({
+                    ...marketKeys.wanted(symbol, this.connectionId),
+                    symbol,
+                    refs: 1,
+                    since: options.now,
+                  }),
                   ConditionExpression: 'attribute_not_exists(pk)',
                 },
               },
@@ -104,7 +113,7 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
         writes.push({
           Update: {
             TableName: this.table,
-            Key: toItem({ ...marketKeys.lines() }),
+            Key: toItem({ ...marketKeys.lines(this.connectionId) }),
             UpdateExpression: 'SET inUse = if_not_exists(inUse, :zero) + :n',
             ConditionExpression: 'attribute_not_exists(inUse) OR inUse <= :max',
             ExpressionAttributeValues: {
@@ -123,7 +132,7 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
   async unsubscribe(tenantId: string, symbol: string): Promise<boolean> {
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const sub = marketKeys.subscription(tenantId, symbol);
-      const wanted = marketKeys.wanted(symbol);
+      const wanted = marketKeys.wanted(symbol, this.connectionId);
       const items = await this.#batchGet([sub, wanted]);
       if (!items.has(keyId(sub))) return false;
       const wantedItem = items.get(keyId(wanted));
@@ -161,7 +170,7 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
           {
             Update: {
               TableName: this.table,
-              Key: toItem({ ...marketKeys.lines() }),
+              Key: toItem({ ...marketKeys.lines(this.connectionId) }),
               UpdateExpression: 'SET inUse = inUse - :one',
               ConditionExpression: 'inUse > :zero',
               ExpressionAttributeValues: { ':one': { N: '1' }, ':zero': { N: '0' } },
@@ -192,7 +201,7 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
       this.client.send(
         new GetItemCommand({
           TableName: this.table,
-          Key: toItem({ ...marketKeys.wanted(symbol) }),
+          Key: toItem({ ...marketKeys.wanted(symbol, this.connectionId) }),
           ConsistentRead: true,
           ProjectionExpression: 'refs',
         }),
@@ -204,9 +213,9 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
   async wanted(): Promise<WantedState> {
     const state: WantedState = { symbols: [], snapshots: [], linesInUse: 0 };
     const nowSeconds = Date.now() / 1000;
-    for await (const item of this.#query(marketKeys.wantedPk(), '')) {
+    for await (const item of this.#query(marketKeys.wantedPk(this.connectionId), '')) {
       const sk = String(item.sk);
-      if (sk === marketKeys.lines().sk) state.linesInUse = Number(item.inUse ?? 0);
+      if (sk === marketKeys.lines(this.connectionId).sk) state.linesInUse = Number(item.inUse ?? 0);
       else if (sk.startsWith('SYM#')) {
         const w: WantedSymbol = {
           symbol: String(item.symbol),
@@ -228,7 +237,7 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
         new PutItemCommand({
           TableName: this.table,
           Item: toItem({
-            ...marketKeys.snapshotRequest(request.symbol),
+            ...marketKeys.snapshotRequest(request.symbol, this.connectionId),
             ...request,
             expiresAt: Math.floor(Date.now() / 1000) + ttlSeconds,
           }),
@@ -242,7 +251,7 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
       this.client.send(
         new GetItemCommand({
           TableName: this.table,
-          Key: toItem({ ...marketKeys.snapshotRequest(symbol) }),
+          Key: toItem({ ...marketKeys.snapshotRequest(symbol, this.connectionId) }),
           ConsistentRead: true,
         }),
       ),
@@ -251,7 +260,7 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
   }
 
   async finishSnapshot(symbol: string, requestId: string, failure?: string): Promise<void> {
-    const Key = toItem({ ...marketKeys.snapshotRequest(symbol) });
+    const Key = toItem({ ...marketKeys.snapshotRequest(symbol, this.connectionId) });
     const guard = { ConditionExpression: 'requestId = :id' };
     try {
       await this.client.send(

@@ -116,5 +116,6 @@ export interface OrderRouter {
 
 /** Port: the latest price for a symbol (cached quote), used for notional and the collar. */
 export interface QuoteSource {
-  latestPrice(symbol: string): Promise<Dec | undefined>;
+  /** From the quotes of `connectionId` when given (each connection caches its own). */
+  latestPrice(symbol: string, connectionId?: string): Promise<Dec | undefined>;
 }

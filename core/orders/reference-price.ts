@@ -4,7 +4,10 @@ import type { KillSwitchState, RiskLimits } from '../risk/limits.ts';
 import type { QuoteSource } from './ports.ts';
 
 /** A one-off price from the broker (a market-data snapshot), or why none came in time. */
-export type PriceSnapshot = (symbol: string) => Promise<{ price: Dec } | { failure: string }>;
+export type PriceSnapshot = (
+  symbol: string,
+  connectionId?: string,
+) => Promise<{ price: Dec } | { failure: string }>;
 
 /** What the reference price needs: the quote cache and, optionally, a way to ask the broker. */
 export interface ReferencePriceDeps {
@@ -17,8 +20,9 @@ export async function cachedReferencePrice(
   deps: ReferencePriceDeps,
   limits: RiskLimits,
   symbol: string,
+  connectionId?: string,
 ): Promise<Dec | undefined> {
-  return (await deps.quotes.latestPrice(symbol)) ?? limits.referencePrices[symbol];
+  return (await deps.quotes.latestPrice(symbol, connectionId)) ?? limits.referencePrices[symbol];
 }
 
 /** Every way a tenant can give an unpriced market order a price, for the problem's detail. */
@@ -41,10 +45,12 @@ export async function checkWithReferencePrice(
   limits: RiskLimits,
   killSwitch: KillSwitchState,
   cached: Dec | undefined,
+  /** The broker connection asked for the snapshot: the order's own. */
+  connectionId?: string,
 ): Promise<{ denial: RiskDenial } | { unitPrice: Dec }> {
   const first = checkOrder(intent, limits, killSwitch, cached);
   if (!('denial' in first) || first.denial.code !== RISK_CODES.noReferencePrice) return first;
-  const snapshot = deps.priceSnapshot ? await deps.priceSnapshot(intent.symbol) : undefined;
+  const snapshot = deps.priceSnapshot ? await deps.priceSnapshot(intent.symbol, connectionId) : undefined;
   if (snapshot && 'price' in snapshot) return checkOrder(intent, limits, killSwitch, snapshot.price);
   const why = snapshot ? ` (${snapshot.failure})` : '';
   return {

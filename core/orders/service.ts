@@ -159,9 +159,11 @@ export async function placeOrder(
   if ('error' in routed) throw routed.error;
   const { account, connectionId } = routed.route;
   const routedRequest = { ...request, ...(account ? { account } : {}) };
+  // A tenant with an account of its own trades on its connection, whose quotes are its own.
+  const connectionPrice = account ? await deps.quotes.latestPrice(request.symbol, connectionId) : undefined;
 
-  const price = quoted ?? limits.referencePrices[request.symbol];
-  const checked = await checkWithReferencePrice(deps, request, limits, killSwitch, price);
+  const price = connectionPrice ?? quoted ?? limits.referencePrices[request.symbol];
+  const checked = await checkWithReferencePrice(deps, request, limits, killSwitch, price, connectionId);
   const id = newOrderId(now.getTime());
   const at = now.toISOString();
 
@@ -371,8 +373,15 @@ export async function modifyOrder(
       deps.store.riskLimits(actor.tenantId),
       deps.store.killSwitch(actor.tenantId),
     ]);
-    const price = await cachedReferencePrice(deps, limits, current.symbol);
-    const checked = await checkWithReferencePrice(deps, intent, limits, killSwitch, price);
+    const price = await cachedReferencePrice(deps, limits, current.symbol, current.connectionId);
+    const checked = await checkWithReferencePrice(
+      deps,
+      intent,
+      limits,
+      killSwitch,
+      price,
+      current.connectionId,
+    );
     if ('denial' in checked) throw new RiskDeniedError(checked.denial, current.id);
 
     // Reserve the larger of old and new until the broker confirms; the bridge settles the difference.

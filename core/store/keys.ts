@@ -164,10 +164,20 @@ export const workKeys = {
   pendingPk: (shard: number): string => `PENDING_NEW${SEP}${shard}`,
 };
 
-/** Market data shared by every tenant: the quote cache. */
+/**
+ * A broker connection's market-data partition suffix. Without a connection (the house connection
+ * of an upgraded deployment) the keys are those from before connections, so its data stays put.
+ */
+const mdScope = (connectionId: string | undefined): string =>
+  connectionId === undefined ? '' : `${SEP}${assertSafe(connectionId, 'connection id')}`;
+
+/**
+ * Market data per broker connection: the quote cache, and the list that connection's bridge follows
+ * (its lines are its login's own). Subscriptions stay in the tenant's partition.
+ */
 export const marketKeys = {
-  quote: (symbol: string): ItemKey => ({
-    pk: `MD${SEP}QUOTE${SEP}${assertSafe(symbol, 'symbol')}`,
+  quote: (symbol: string, connectionId?: string): ItemKey => ({
+    pk: `MD${SEP}QUOTE${mdScope(connectionId)}${SEP}${assertSafe(symbol, 'symbol')}`,
     sk: 'QUOTE',
   }),
   /** A tenant's market-data subscription to one symbol. */
@@ -180,14 +190,14 @@ export const marketKeys = {
    * The platform-wide list the bridge follows, one partition read in one query: wanted symbols
    * (with how many tenants want each), the line counter, and open snapshot requests.
    */
-  wantedPk: (): string => `MD${SEP}WANTED`,
-  wanted: (symbol: string): ItemKey => ({
-    pk: `MD${SEP}WANTED`,
+  wantedPk: (connectionId?: string): string => `MD${SEP}WANTED${mdScope(connectionId)}`,
+  wanted: (symbol: string, connectionId?: string): ItemKey => ({
+    pk: marketKeys.wantedPk(connectionId),
     sk: `SYM${SEP}${assertSafe(symbol, 'symbol')}`,
   }),
-  lines: (): ItemKey => ({ pk: `MD${SEP}WANTED`, sk: 'LINES' }),
-  snapshotRequest: (symbol: string): ItemKey => ({
-    pk: `MD${SEP}WANTED`,
+  lines: (connectionId?: string): ItemKey => ({ pk: marketKeys.wantedPk(connectionId), sk: 'LINES' }),
+  snapshotRequest: (symbol: string, connectionId?: string): ItemKey => ({
+    pk: marketKeys.wantedPk(connectionId),
     sk: `SNAP${SEP}${assertSafe(symbol, 'symbol')}`,
   }),
 };

@@ -299,12 +299,9 @@ export const Readiness = z
   .object({
     status: z.enum(['ready', 'not_ready']),
     checks: z.object({ database: upOrDown, queue: upOrDown, broker: upOrDown }),
-    connections: z
-      .record(z.string(), upOrDown)
-      .optional()
-      .meta({
-        description: 'Each broker connection by id: up when its bridge is connected and heartbeating',
-      }),
+    connections: z.record(z.string(), upOrDown).optional().meta({
+      description: 'Each broker connection by id: up when its bridge is connected and heartbeating',
+    }),
   })
   .meta({ id: 'Readiness' });
 

@@ -6,6 +6,8 @@ import { DynamoQuoteSource } from '../../adapters/dynamodb/quote-source.ts';
 import { ConnectionOrderQueue, ordersQueueConnection } from '../../adapters/sqs/connection-queues.ts';
 import { AccountNotFoundError } from '../../core/connections/errors.ts';
 import { DynamoSubscriptionStore } from '../../adapters/dynamodb/subscriptions-store.ts';
+import { DynamoQuoteCache } from '../../adapters/dynamodb/quote-cache.ts';
+import { houseConnection } from '../../adapters/connections-config.ts';
 import { awaitSnapshot } from '../../core/marketdata/service.ts';
 import { referencePrice } from '../../core/marketdata/quote.ts';
 import { orderPricingConfig } from '../../core/orders/config.ts';
@@ -27,10 +29,14 @@ export function orderDeps(): OrderDeps {
   const key = `${tableName} ${ordersQueueUrl} ${snapshotWaitMs}`;
   if (cached?.key !== key) {
     const quotes = new DynamoQuoteSource(dynamo, tableName);
-    const subscriptions = new DynamoSubscriptionStore(dynamo, tableName);
-    const priceSnapshot: PriceSnapshot = async (symbol) => {
+    // The snapshot is asked of the order's own connection (the house's keys have no connection).
+    const priceSnapshot: PriceSnapshot = async (symbol, connectionId) => {
+      const scope = connectionId === houseConnection() ? undefined : connectionId;
       const outcome = await awaitSnapshot(
-        { subscriptions, quotes: quotes.cache },
+        {
+          subscriptions: new DynamoSubscriptionStore(dynamo, tableName, scope),
+          quotes: new DynamoQuoteCache(dynamo, tableName, { ttlSeconds: 0, connectionId: scope }),
+        },
         symbol,
         undefined,
         snapshotWaitMs,

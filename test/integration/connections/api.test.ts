@@ -12,6 +12,9 @@ import { DynamoConnectionStore } from '../../../adapters/dynamodb/connection-sto
 import { DynamoExecutionStore } from '../../../adapters/dynamodb/execution-store.ts';
 import { applyExecution } from '../../../core/bridge/apply.ts';
 import { Dec } from '../../../core/money.ts';
+import { DynamoSubscriptionStore } from '../../../adapters/dynamodb/subscriptions-store.ts';
+import { DynamoQuoteCache } from '../../../adapters/dynamodb/quote-cache.ts';
+import { MARKET_DATA_ENV } from '../../../core/marketdata/config.ts';
 import { connectionQueueName } from '../../../core/topology.ts';
 import { tenantPk } from '../../../core/store/keys.ts';
 import { sweepPending } from '../../../functions/orders/sweep.ts';
@@ -418,5 +421,56 @@ describe('readiness per connection', () => {
       detail: 'disconnected: IB_1100 Connectivity between IB and TWS has been lost',
     });
     expect(JSON.stringify(details.body)).not.toMatch(/gw-secret-host|4999/);
+  });
+});
+
+describe('market data per connection', () => {
+  it('takes each tenant’s lines from its own connection; quotes cached for one are not another’s', async () => {
+    const [t1, t2] = await Promise.all([createTestTenant(api), createTestTenant(api)]);
+    const c1 = await connectionWith(t1, [account()]);
+    const c2 = await connectionWith(t2, [account()]);
+    process.env[MARKET_DATA_ENV.lineLimit] = '2';
+    process.env[MARKET_DATA_ENV.snapshotWaitMs] = '100';
+    try {
+      const subscribe = (t: TestTenant, symbols: string[]) =>
+        api.request('POST', '/api/v1/marketdata/subscriptions', {
+          headers: t.headers('trader'),
+          body: { symbols },
+        });
+      expect((await subscribe(t1, ['AAPL', 'MSFT'])).status).toBe(201);
+      const full = await subscribe(t1, ['IBM']);
+      expect([full.status, full.body.code]).toEqual([409, 'MARKET_DATA_LINE_LIMIT']);
+      // The other tenant's login has lines of its own.
+      expect((await subscribe(t2, ['IBM', 'SPY'])).status).toBe(201);
+
+      const lists = (connectionId?: string) =>
+        new DynamoSubscriptionStore(api.resources.dynamo, api.resources.tableName, connectionId).wanted();
+      const [w1, w2, house] = await Promise.all([lists(c1), lists(c2), lists()]);
+      expect([w1.linesInUse, w1.symbols.map((s) => s.symbol).sort()]).toEqual([2, ['AAPL', 'MSFT']]);
+      expect([w2.linesInUse, w2.symbols.map((s) => s.symbol).sort()]).toEqual([2, ['IBM', 'SPY']]);
+      expect(house.symbols.map((s) => s.symbol)).not.toContain('AAPL');
+
+      await new DynamoQuoteCache(api.resources.dynamo, api.resources.tableName, {
+        ttlSeconds: 3600,
+        connectionId: c1,
+      }).put({
+        symbol: 'AAPL',
+        bid: '1',
+        ask: '2',
+        at: new Date().toISOString(),
+        marketDataType: 1,
+        source: 'stream',
+      });
+      const own = await api.request('GET', '/api/v1/marketdata/AAPL', { headers: t1.headers('viewer') });
+      expect(own.body).toMatchObject({ symbol: 'AAPL', bid: '1', source: 'stream', stale: false });
+      const other = await api.request('GET', '/api/v1/marketdata/AAPL', { headers: t2.headers('viewer') });
+      expect([other.status, other.body.code]).toEqual([404, 'MARKET_DATA_UNAVAILABLE']);
+      // The other tenant's snapshot request waits on its own connection's list, for its own bridge.
+      expect((await lists(c2)).snapshots.map((s) => s.symbol)).toEqual(['AAPL']);
+      expect((await lists(c1)).snapshots).toEqual([]);
+    } finally {
+      delete process.env[MARKET_DATA_ENV.lineLimit];
+      delete process.env[MARKET_DATA_ENV.snapshotWaitMs];
+    }
   });
 });

@@ -137,11 +137,13 @@ export async function startBridge(
     onCommitted: () => drainer?.kick(),
     metrics: measure,
   });
+  let reportedAccounts = '';
   const reconciler = new Reconciler({
     broker,
     store,
     router,
     clientId,
+    accounts: () => reportedAccounts.split(',').filter(Boolean),
     log,
     setReady,
     draining: () => draining,
@@ -177,10 +179,10 @@ export async function startBridge(
   });
   broker.on('restored', (dataLost) => reconciler.reconcile(dataLost ? '1101' : '1102'));
   broker.on('down', () => setReady(false));
-  let reportedAccounts = '';
   broker.on('managedAccounts', (accounts) => {
-    if (!connectionId || !connections || accounts.join(',') === reportedAccounts) return;
+    if (accounts.join(',') === reportedAccounts) return;
     reportedAccounts = accounts.join(',');
+    if (!connectionId || !connections) return;
     connections
       .reportManagedAccounts(connectionId, accounts)
       .catch((error: unknown) => log.warn('reporting the managed accounts failed', { error: String(error) }));

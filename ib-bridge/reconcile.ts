@@ -31,6 +31,8 @@ export interface ReconcilerDeps {
     Pick<BridgeStateStore, 'state' | 'setExecWatermark'>;
   router: ReconciledRouter;
   clientId: number;
+  /** The login's accounts (managedAccounts): house positions of other connections' accounts are not compared. */
+  accounts?: () => string[];
   log: Logger;
   /** Ready to take commands (true once a reconciliation completed in the current session). */
   setReady: (ready: boolean) => void;
@@ -162,7 +164,12 @@ export class Reconciler {
   async #comparePositions() {
     const [atBroker, house] = await Promise.all([this.#d.broker.positions(), this.#d.store.housePositions()]);
     const key = (account: string, symbol: string) => `${account}|${symbol}`;
-    const ours = new Map(house.map((h) => [key(h.account, h.symbol), h.quantity]));
+    const mine = new Set(this.#d.accounts?.() ?? []);
+    const ours = new Map(
+      house
+        .filter((h) => mine.size === 0 || mine.has(h.account))
+        .map((h) => [key(h.account, h.symbol), h.quantity]),
+    );
     const mismatches: Array<{ account: string; symbol: string; broker: string; oms: string }> = [];
     for (const p of atBroker) {
       const symbol = fromIbSymbol(p.contract.symbol ?? '');

@@ -1,4 +1,6 @@
-import { Stack, Validations } from 'aws-cdk-lib';
+import { Aws, Stack, Validations } from 'aws-cdk-lib';
+import * as iamPolicy from 'aws-cdk-lib/aws-iam';
+import { connectionQueuePrefix } from '../core/topology.ts';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
@@ -24,7 +26,16 @@ export function grantAccess(role: iam.IRole, access: ReadonlySet<Access>, target
   else if (access.has('table:read')) table.grantReadData(role);
   else if (access.has('table:write')) table.grantWriteData(role);
   const queueGrant = (key: QueueKey) => targets.queues[key].queue.grantSendMessages(role);
-  if (access.has('orders:send')) queueGrant('orders');
+  if (access.has('orders:send')) {
+    queueGrant('orders');
+    // Orders go to their connection's queue, created at run time by the provisioner.
+    role.addToPrincipalPolicy(
+      new iamPolicy.PolicyStatement({
+        actions: ['sqs:SendMessage', 'sqs:GetQueueUrl', 'sqs:GetQueueAttributes'],
+        resources: [connectionQueueArns(Stack.of(role))],
+      }),
+    );
+  }
   if (access.has('webhooks:send')) queueGrant('webhooks');
   if (access.has('backtests:send')) queueGrant('backtests');
   if (access.has('events:put')) targets.bus.grantPutEventsTo(role);
@@ -72,6 +83,10 @@ export function acknowledgeGrantWildcards(
       'AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
       `DynamoDB re-encrypts under the data key (${keyId}) on key rotation; CDK’s table grant includes ReEncryptFrom/To on that key only.`,
     ],
+    [
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sqs:${nagPart(stack, stack.region, 'AWS::Region')}:${nagPart(stack, stack.account, 'AWS::AccountId')}:${connectionQueuePrefix}*]`,
+      'Each broker connection has its own orders queue, created at run time (oms-orders-c<id>.fifo); the API sends an order only to the queue of the connection that owns its account.',
+    ],
   ];
   for (const [id, reason] of findings) Validations.of(stack).acknowledge({ id, reason });
 }
@@ -87,4 +102,15 @@ function arnAsSeenFrom(stack: Stack, table: dynamodb.ITable): string {
   }
   const imported = producer.resolve(producer.exportValue(table.tableArn)) as { 'Fn::ImportValue': string };
   return imported['Fn::ImportValue'];
+}
+
+/** Every connection's orders queue in the stack's account and region. */
+export function connectionQueueArns(stack: Stack): string {
+  return `arn:${Aws.PARTITION}:sqs:${stack.region}:${stack.account}:${connectionQueuePrefix}*`;
+}
+
+/** A region or account as cdk-nag writes it: the value, or `<AWS::Region>` when it is a token. */
+function nagPart(stack: Stack, value: string, pseudo: string): string {
+  const resolved: unknown = stack.resolve(value);
+  return typeof resolved === 'string' ? resolved : `<${pseudo}>`;
 }

@@ -11,6 +11,8 @@ import { DynamoExecutionStore } from '../../../adapters/dynamodb/execution-store
 import { DynamoLeaseStore } from '../../../adapters/dynamodb/lease-store.ts';
 import { LeaseLostError } from '../../../core/bridge/errors.ts';
 import { newConnectionId, type Connection } from '../../../core/connections/model.ts';
+import { connectionQueue } from '../../../core/topology.ts';
+import { ensureQueue } from '../../../local/provision.ts';
 import { bridgeWorld, orderIn, placeOrder, waitFor, type BridgeWorld } from './harness.ts';
 
 let world: BridgeWorld;
@@ -49,6 +51,7 @@ async function paperConnection(ownerTenantId: string): Promise<Connection> {
     updatedAt: at,
   };
   expect(await connections.create(connection)).toBe(true);
+  await ensureQueue(world.api.resources.sqs, connectionQueue(connection.connectionId));
   return connection;
 }
 
@@ -112,8 +115,8 @@ describe('a connection’s bridge', () => {
       connectionId: connection.connectionId,
       leaseSeconds: 5,
       heartbeatMs: 200,
-      // The API of this harness still queues to the shared queue; the bridge takes it as its own.
-      ordersQueueUrl: world.api.resources.queueUrls.orders,
+      // Found by name, as in AWS: the provisioner created it.
+      ordersQueueUrl: '',
       ib: { host: 'unused', port: 1, clientId: 0, account: undefined },
     });
     const first = await world.startBridge(config);
@@ -124,10 +127,14 @@ describe('a connection’s bridge', () => {
       clientId: 7,
     });
 
-    const reported = await waitFor(async () => {
-      const c = await connections.get(connection.connectionId);
-      return c?.status === 'connected' && c.accounts.length > 0 ? c : undefined;
-    }, 'the bridge to report connected and its accounts');
+    const reported = await waitFor(
+      async () => {
+        const c = await connections.get(connection.connectionId);
+        return c?.status === 'connected' && c.accounts.length > 0 ? c : undefined;
+      },
+      'the bridge to report connected and its accounts',
+      60_000,
+    );
     expect(reported.accounts).toEqual(['DU5550001']);
     expect(reported.pacing?.limitPerSecond).toBe(50);
     expect(reported.marketDataLines).toEqual({ inUse: 0, limit: 100 });
@@ -141,7 +148,7 @@ describe('a connection’s bridge', () => {
       limitPrice: (world.gateway.control.quote('AAPL').ask + 0.5).toFixed(2),
       account: 'DU5550001',
     });
-    await orderIn(world, tenant, id, 'filled');
+    await orderIn(world, tenant, id, 'filled', 60_000);
     expect(world.gateway.control.placementsByOrderRef()[id]?.placed).toBe(1);
     const afterOne = await connections.get(connection.connectionId);
     expect(afterOne?.pacing?.usedLastMinute).toBeGreaterThan(0);
@@ -167,12 +174,13 @@ describe('a connection’s bridge', () => {
       type: 'limit',
       limitPrice: (world.gateway.control.quote('MSFT').ask + 0.5).toFixed(2),
     });
-    await orderIn(world, tenant, id2, 'filled');
+    await orderIn(world, tenant, id2, 'filled', 60_000);
     expect(world.gateway.control.placementsByOrderRef()[id2]?.placed).toBe(1);
     await second.stop();
     await waitFor(
       async () => (await connections.get(connection.connectionId))?.status === 'disconnected',
       'the stopped bridge to report disconnected',
+      60_000,
     );
-  }, 60_000);
+  }, 240_000);
 });

@@ -5,7 +5,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { startDynamoDbLocal } from '../local/dynamodb.ts';
 import { startLocalSqs } from '../local/sqs.ts';
@@ -149,8 +148,7 @@ async function eventToOrder(): Promise<BenchRow[]> {
     });
     const { resources } = api;
     const dynamo = resources.dynamo as DynamoDBClient;
-    const doc = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
-    const store = new DynamoStrategyStore(doc, resources.tableName);
+    const store = new DynamoStrategyStore(dynamo, resources.tableName);
     const actor = { tenantId: tenant.tenantId, principal: 'user:bench' };
     const created = await createStrategy({ store, compile: compileStrategy }, actor, {
       name: 'reactor',

@@ -4,7 +4,6 @@
  * refresh makes it right after anything was missed).
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoExecutionStore } from '../adapters/dynamodb/execution-store.ts';
 import { DynamoOrderStore } from '../adapters/dynamodb/order-store.ts';
@@ -37,11 +36,8 @@ export interface RunningHost {
 
 /** Starts the host and its loops; `stop` drains the callbacks in flight and ends the sandboxes. */
 export async function startStrategyHost(config: StrategyHostConfig): Promise<RunningHost> {
-  const doc = DynamoDBDocumentClient.from(config.dynamo, {
-    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
-  });
   const host = new StrategyHost({
-    store: new DynamoStrategyStore(doc, config.tableName),
+    store: new DynamoStrategyStore(config.dynamo, config.tableName),
     orders: {
       store: new DynamoOrderStore(config.dynamo, config.tableName),
       queue: new SqsOrderQueue(config.sqs, config.ordersQueueUrl),

@@ -9,15 +9,7 @@
  * (the head only moves with an entry), which is what lets a resume tell "nothing missed" from
  * "too old".
  */
-import { TransactionCanceledException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteCommand,
-  DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DependencyError } from '../../core/errors.ts';
 import { streamKeys } from '../../core/store/keys.ts';
 import {
@@ -27,21 +19,15 @@ import {
   type StreamEntry,
 } from '../../core/stream/model.ts';
 import type { ConnectionStorePort, StreamConnection, StreamLogPort } from '../../core/stream/ports.ts';
-import { guardDynamo, isConditionFailure } from './errors.ts';
-
-const APPEND_ATTEMPTS = 25;
+import { held, Table, type Item } from './table.ts';
+import { retry, Retryable, SEQUENCE_RACE_POLICY } from './toolkit.ts';
 
 export class DynamoStreamStore implements StreamLogPort, ConnectionStorePort {
-  readonly doc: DynamoDBDocumentClient;
-  readonly tableName: string;
+  readonly table: Table;
   private readonly now: () => Date;
 
-  constructor(client: DynamoDBClient | DynamoDBDocumentClient, tableName: string, now = () => new Date()) {
-    this.doc =
-      client instanceof DynamoDBDocumentClient
-        ? client
-        : DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-    this.tableName = tableName;
+  constructor(client: DynamoDBClient, tableName: string, now = () => new Date()) {
+    this.table = new Table(client, tableName);
     this.now = now;
   }
 
@@ -58,88 +44,71 @@ export class DynamoStreamStore implements StreamLogPort, ConnectionStorePort {
   }
 
   async head(tenantId: string): Promise<number> {
-    const { Item } = await guardDynamo('reading the stream head', () =>
-      this.doc.send(
-        new GetCommand({ TableName: this.tableName, Key: streamKeys.head(tenantId), ConsistentRead: true }),
-      ),
-    );
-    return typeof Item?.seq === 'number' ? Item.seq : 0;
+    const item = await this.table.get(streamKeys.head(tenantId), 'reading the stream head');
+    return typeof item?.seq === 'number' ? item.seq : 0;
   }
 
   async append(entry: StreamEntry): Promise<LoggedEntry | undefined> {
     const expiresAt = this.epochSeconds() + RETENTION_SECONDS;
-    for (let attempt = 0; attempt < APPEND_ATTEMPTS; attempt++) {
-      // The head this instance last wrote is usually still the head: one read saved per event.
-      const known = attempt === 0 ? this.heads.get(entry.tenantId) : undefined;
-      const head = known ?? (await this.head(entry.tenantId));
-      const seq = head + 1;
-      try {
-        await this.doc.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Put: {
-                  TableName: this.tableName,
-                  Item: { ...streamKeys.head(entry.tenantId), seq },
-                  ConditionExpression: head === 0 ? 'attribute_not_exists(seq)' : 'seq = :head',
-                  ...(head === 0 ? {} : { ExpressionAttributeValues: { ':head': head } }),
-                },
-              },
-              {
-                Put: {
-                  TableName: this.tableName,
-                  Item: { ...streamKeys.eventMarker(entry.tenantId, entry.eventId), seq, expiresAt },
-                  ConditionExpression: 'attribute_not_exists(pk)',
-                },
-              },
-              {
-                Put: {
-                  TableName: this.tableName,
-                  Item: { ...streamKeys.entry(entry.tenantId, seq), ...entry, seq, expiresAt },
-                },
-              },
-            ],
-          }),
+    return retry(
+      async (attempt) => {
+        // The head this instance last wrote is usually still the head: one read saved per event.
+        const known = attempt === 1 ? this.heads.get(entry.tenantId) : undefined;
+        const head = known ?? (await this.head(entry.tenantId));
+        const seq = head + 1;
+        const failed = await this.table.transact(
+          [
+            this.table.putItem(
+              { ...streamKeys.head(entry.tenantId), seq },
+              head === 0
+                ? { condition: 'attribute_not_exists(seq)' }
+                : { condition: 'seq = :head', values: { ':head': head } },
+              'head',
+            ),
+            this.table.putItem(
+              { ...streamKeys.eventMarker(entry.tenantId, entry.eventId), seq, expiresAt },
+              { condition: 'attribute_not_exists(pk)' },
+              'new event',
+            ),
+            this.table.putItem({ ...streamKeys.entry(entry.tenantId, seq), ...entry, seq, expiresAt }),
+          ],
+          'logging a stream event',
         );
+        if (failed === 'new event') return undefined;
+        // Another event took this number first: read the new head and try the next.
+        if (failed) throw new Retryable(failed);
         this.rememberHead(entry.tenantId, seq);
         return { ...entry, seq };
-      } catch (error) {
-        if (!(
-          error instanceof TransactionCanceledException ||
-          (error as Error).name === 'TransactionCanceledException'
-        ))
-          throw new DependencyError('DynamoDB failed while logging a stream event', { cause: error });
-        const reasons = (error as TransactionCanceledException).CancellationReasons ?? [];
-        if (reasons[1]?.Code === 'ConditionalCheckFailed') return undefined;
-        // Another event took this number first: read the new head and try the next.
-        await new Promise((r) => setTimeout(r, Math.random() * 2 * (attempt + 1)));
-      }
-    }
-    throw new DependencyError(
-      `No stream sequence number for ${entry.tenantId} after ${APPEND_ATTEMPTS} attempts`,
+      },
+      {
+        policy: SEQUENCE_RACE_POLICY,
+        exhausted: () =>
+          new DependencyError(
+            `No stream sequence number for ${entry.tenantId} after ${SEQUENCE_RACE_POLICY.attempts} attempts`,
+          ),
+      },
     );
   }
 
   async readAfter(tenantId: string, afterSeq: number, limit: number): Promise<LoggedEntry[]> {
-    const { Items = [] } = await guardDynamo('reading the stream log', () =>
-      this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: {
-            ':pk': streamKeys.pk(tenantId),
-            ':from': streamKeys.entry(tenantId, afterSeq + 1).sk,
-            ':to': `${streamKeys.entryPrefix}~`,
-          },
-          ConsistentRead: true,
-          Limit: limit,
-        }),
-      ),
+    const { items } = await this.table.query(
+      {
+        key: 'pk = :pk AND sk BETWEEN :from AND :to',
+        values: {
+          ':pk': streamKeys.pk(tenantId),
+          ':from': streamKeys.entry(tenantId, afterSeq + 1).sk,
+          ':to': streamKeys.entryEnd,
+        },
+        consistent: true,
+        limit,
+      },
+      'reading the stream log',
     );
     // TTL sweeps run late: an entry past its expiry counts as gone already.
     const now = this.epochSeconds();
-    return Items.filter((item) => typeof item.expiresAt !== 'number' || item.expiresAt > now).map(
-      (item): LoggedEntry => ({
+    return items
+      .filter((item) => typeof item.expiresAt !== 'number' || item.expiresAt > now)
+      .map((item): LoggedEntry => ({
         tenantId: String(item.tenantId),
         eventId: String(item.eventId),
         event: String(item.event),
@@ -147,92 +116,55 @@ export class DynamoStreamStore implements StreamLogPort, ConnectionStorePort {
         at: String(item.at),
         data: item.data as Record<string, unknown>,
         seq: Number(item.seq),
-      }),
-    );
+      }));
   }
 
   async add(connection: StreamConnection): Promise<void> {
     const expiresAt = this.epochSeconds() + CONNECTION_TTL_SECONDS;
-    await guardDynamo('recording a stream connection', () =>
-      this.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: {
-                  ...streamKeys.connectionPointer(connection.connectionId),
-                  tenantId: connection.tenantId,
-                  expiresAt,
-                },
-              },
-            },
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: {
-                  ...streamKeys.connection(connection.tenantId, connection.connectionId),
-                  ...connection,
-                  expiresAt,
-                },
-              },
-            },
-          ],
+    await this.table.transact(
+      [
+        this.table.putItem({
+          ...streamKeys.connectionPointer(connection.connectionId),
+          tenantId: connection.tenantId,
+          expiresAt,
         }),
-      ),
+        this.table.putItem({
+          ...streamKeys.connection(connection.tenantId, connection.connectionId),
+          ...connection,
+          expiresAt,
+        }),
+      ],
+      'recording a stream connection',
     );
   }
 
   async tenantOf(connectionId: string): Promise<string | undefined> {
-    const { Item } = await guardDynamo('reading a stream connection', () =>
-      this.doc.send(
-        new GetCommand({
-          TableName: this.tableName,
-          Key: streamKeys.connectionPointer(connectionId),
-          ConsistentRead: true,
-        }),
-      ),
+    const item = await this.table.get(
+      streamKeys.connectionPointer(connectionId),
+      'reading a stream connection',
     );
-    return typeof Item?.tenantId === 'string' ? Item.tenantId : undefined;
+    return typeof item?.tenantId === 'string' ? item.tenantId : undefined;
   }
 
   async get(tenantId: string, connectionId: string): Promise<StreamConnection | undefined> {
-    const { Item } = await guardDynamo('reading a stream connection', () =>
-      this.doc.send(
-        new GetCommand({
-          TableName: this.tableName,
-          Key: streamKeys.connection(tenantId, connectionId),
-          ConsistentRead: true,
-        }),
-      ),
+    const item = await this.table.get(
+      streamKeys.connection(tenantId, connectionId),
+      'reading a stream connection',
     );
-    return Item ? toConnection(Item) : undefined;
+    return item ? toConnection(item) : undefined;
   }
 
   async subscribed(tenantId: string): Promise<StreamConnection[]> {
-    const out: StreamConnection[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await guardDynamo('listing stream connections', () =>
-        this.doc.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-            FilterExpression: 'size(streams) > :none',
-            ExpressionAttributeValues: {
-              ':pk': streamKeys.pk(tenantId),
-              ':prefix': streamKeys.connectionPrefix,
-              ':none': 0,
-            },
-            ConsistentRead: true,
-            ...(start ? { ExclusiveStartKey: start } : {}),
-          }),
-        ),
-      );
-      for (const item of page.Items ?? []) out.push(toConnection(item));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return out;
+    const items = await this.table.queryAll(
+      {
+        key: 'pk = :pk AND begins_with(sk, :prefix)',
+        filter: 'size(streams) > :none',
+        values: { ':pk': streamKeys.pk(tenantId), ':prefix': streamKeys.connectionPrefix, ':none': 0 },
+        consistent: true,
+      },
+      'listing stream connections',
+    );
+    return items.map(toConnection);
   }
 
   async setSubscription(
@@ -241,64 +173,41 @@ export class DynamoStreamStore implements StreamLogPort, ConnectionStorePort {
     streams: string[],
     watermark: number,
   ): Promise<void> {
-    await guardDynamo('updating a stream subscription', () =>
-      this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: streamKeys.connection(tenantId, connectionId),
-          UpdateExpression: 'SET streams = :streams, watermark = :watermark',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':streams': streams, ':watermark': watermark },
-        }),
+    // A socket closed meanwhile has nothing left to subscribe.
+    await held(
+      this.table.update(
+        streamKeys.connection(tenantId, connectionId),
+        'SET streams = :streams, watermark = :watermark',
+        'updating a stream subscription',
+        { condition: 'attribute_exists(pk)', values: { ':streams': streams, ':watermark': watermark } },
       ),
-    ).catch((error: unknown) => {
-      // The socket closed meanwhile; there is nothing left to subscribe.
-      if (!isConditionFailure(error)) throw error;
-    });
+    );
   }
 
-  async advance(tenantId: string, connectionId: string, from: number, to: number): Promise<boolean> {
-    try {
-      await guardDynamo('moving a stream watermark', () =>
-        this.doc.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: streamKeys.connection(tenantId, connectionId),
-            UpdateExpression: 'SET watermark = :to',
-            ConditionExpression: 'watermark = :from',
-            ExpressionAttributeValues: { ':from': from, ':to': to },
-          }),
-        ),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+  advance(tenantId: string, connectionId: string, from: number, to: number): Promise<boolean> {
+    return held(
+      this.table.update(
+        streamKeys.connection(tenantId, connectionId),
+        'SET watermark = :to',
+        'moving a stream watermark',
+        {
+          condition: 'watermark = :from',
+          values: { ':from': from, ':to': to },
+        },
+      ),
+    );
   }
 
   async remove(connectionId: string, tenantId?: string): Promise<void> {
-    await guardDynamo('removing a stream connection', () =>
-      Promise.all([
-        this.doc.send(
-          new DeleteCommand({ TableName: this.tableName, Key: streamKeys.connectionPointer(connectionId) }),
-        ),
-        ...(tenantId
-          ? [
-              this.doc.send(
-                new DeleteCommand({
-                  TableName: this.tableName,
-                  Key: streamKeys.connection(tenantId, connectionId),
-                }),
-              ),
-            ]
-          : []),
-      ]),
-    );
+    const what = 'removing a stream connection';
+    await Promise.all([
+      this.table.delete(streamKeys.connectionPointer(connectionId), what),
+      ...(tenantId ? [this.table.delete(streamKeys.connection(tenantId, connectionId), what)] : []),
+    ]);
   }
 }
 
-function toConnection(item: Record<string, unknown>): StreamConnection {
+function toConnection(item: Item): StreamConnection {
   return {
     connectionId: String(item.connectionId),
     tenantId: String(item.tenantId),

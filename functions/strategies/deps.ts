@@ -1,4 +1,4 @@
-import { documentClient, resources } from '../../adapters/aws.ts';
+import { dynamoClient, resources } from '../../adapters/aws.ts';
 import { DynamoStrategyStore } from '../../adapters/dynamodb/strategy-store.ts';
 import { IbBarSource, ibBarSourceFromEnv } from '../../adapters/ib/bar-source.ts';
 import { BarsUnavailableError, StrategyCompileError } from '../../core/strategies/errors.ts';
@@ -15,7 +15,7 @@ let cached: { key: string; store: DynamoStrategyStore } | undefined;
 function store(): DynamoStrategyStore {
   const { tableName } = resources();
   if (cached?.key !== tableName)
-    cached = { key: tableName, store: new DynamoStrategyStore(documentClient(), tableName) };
+    cached = { key: tableName, store: new DynamoStrategyStore(dynamoClient(), tableName) };
   return cached.store;
 }
 

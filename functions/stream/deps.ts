@@ -1,4 +1,4 @@
-import { documentClient, requiredEnv } from '../../adapters/aws.ts';
+import { dynamoClient, requiredEnv } from '../../adapters/aws.ts';
 import { DynamoStreamStore } from '../../adapters/dynamodb/stream-store.ts';
 import { ApiGatewayConnections } from '../../adapters/stream/connections.ts';
 import { StreamService } from '../../core/stream/service.ts';
@@ -13,7 +13,7 @@ export function streamService(): StreamService {
   const endpoint = requiredEnv(stream.connectionsUrlEnv);
   const key = `${tableName} ${endpoint}`;
   if (cached?.key !== key) {
-    const store = new DynamoStreamStore(documentClient(), tableName);
+    const store = new DynamoStreamStore(dynamoClient(), tableName);
     cached = {
       key,
       service: new StreamService({

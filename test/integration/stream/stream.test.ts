@@ -4,7 +4,6 @@
  * Events are handed to the fan-out handler as the bus rule would hand them.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { startTestApi, type TestApi } from '../../support/api.ts';
 import { createTestTenant, type TestTenant } from '../../support/tenants.ts';
@@ -234,9 +233,7 @@ describe('resume', () => {
     const tenant = await createTestTenant(api);
     for (let i = 1; i <= 3; i++) await fanOut(orderEvent(tenant.tenantId, 'o_old', i));
     // What the TTL sweep does to an event past its retention.
-    await store.doc.send(
-      new DeleteCommand({ TableName: api.resources.tableName, Key: streamKeys.entry(tenant.tenantId, 2) }),
-    );
+    await store.table.delete(streamKeys.entry(tenant.tenantId, 2), 'expiring an entry');
     const { client } = await subscribed(tenant, ['orders'], encodeCursor(1));
     expect(await client.next()).toEqual({
       type: 'reset',

@@ -1,25 +1,13 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { LoginAttempts, LoginAttemptsPort } from '../../core/access/login.ts';
 import { authKeys } from '../../core/store/keys.ts';
 import { table } from '../../core/topology.ts';
-import { dynamoClient, resources } from '../aws.ts';
-import { Table } from './table.ts';
+import { TableStore } from './table.ts';
 
 // A source is remembered for a user this long after its last sign-in or failure.
 const REMEMBER_SECONDS = 90 * 24 * 3600;
 
 /** One item per (username, source) in the single table, expiring through the table's TTL. */
-export class LoginAttemptsStore implements LoginAttemptsPort {
-  readonly table: Table;
-
-  constructor(client: DynamoDBClient, tableName: string) {
-    this.table = new Table(client, tableName);
-  }
-
-  static fromEnvironment(): LoginAttemptsStore {
-    return new LoginAttemptsStore(dynamoClient(), resources().tableName);
-  }
-
+export class LoginAttemptsStore extends TableStore implements LoginAttemptsPort {
   async get(username: string, sourceIp: string): Promise<LoginAttempts> {
     const item = await this.table.get(authKeys.loginAttempts(username, sourceIp), 'reading login attempts');
     return {

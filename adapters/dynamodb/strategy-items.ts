@@ -2,11 +2,10 @@
  * The strategy store's items: how a strategy, a version and a strategy.* event are written, and
  * the update that saves a strategy under its revision.
  */
-import { ulid } from 'ulid';
-import { strategyKeys, workKeys } from '../../core/store/keys.ts';
+import { strategyKeys } from '../../core/store/keys.ts';
 import type { Strategy, StrategyEventDetail, StrategyVersion } from '../../core/strategies/model.ts';
 import type { GuardedItem } from './toolkit.ts';
-import type { Item, Table } from './table.ts';
+import { outboxNotice, type Item, type Table } from './table.ts';
 
 /** An item without its keys and bookkeeping attributes. */
 export function strip<T>(item: Item): T {
@@ -35,16 +34,9 @@ export function versionPut(table: Table, v: StrategyVersion, tenantId: string): 
 }
 
 export function eventPut(table: Table, e: StrategyEventDetail): GuardedItem {
-  const key = ulid();
-  return table.putItem({
-    ...strategyKeys.event(e.tenantId, e.strategyId, key),
-    entity: 'strategyEvent',
-    ...workKeys.outbox(key, e.at, e.strategyId, key),
-    detailType: e.type,
-    detail: e,
-    tenantId: e.tenantId,
-    at: e.at,
-  });
+  return table.putItem(
+    outboxNotice('strategyEvent', e.strategyId, e, (id) => strategyKeys.event(e.tenantId, e.strategyId, id)),
+  );
 }
 
 /**

@@ -1,4 +1,3 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ulid } from 'ulid';
 import { strategyKeys } from '../../core/store/keys.ts';
 import type { Backtest } from '../../core/strategies/backtest-model.ts';
@@ -13,9 +12,8 @@ import type {
   StrategyVersion,
 } from '../../core/strategies/model.ts';
 import type { StrategyStore } from '../../core/strategies/ports.ts';
-import { dynamoClient, resources } from '../aws.ts';
 import { eventPut, saveUpdate, strategyItem, strip, versionPut } from './strategy-items.ts';
-import { Table, type Query } from './table.ts';
+import { TableStore, type Query } from './table.ts';
 
 /** Strategy logs are kept this long, then expire by TTL. */
 const LOG_RETENTION_SECONDS = 7 * 24 * 3600;
@@ -28,17 +26,7 @@ const underPrefix = (pk: string, prefix: string): Query => ({
 });
 
 /** Strategies in the single table: the strategy item in the tenant partition, the rest in its own. */
-export class DynamoStrategyStore implements StrategyStore {
-  readonly table: Table;
-
-  constructor(client: DynamoDBClient, tableName: string) {
-    this.table = new Table(client, tableName);
-  }
-
-  static fromEnvironment(): DynamoStrategyStore {
-    return new DynamoStrategyStore(dynamoClient(), resources().tableName);
-  }
-
+export class DynamoStrategyStore extends TableStore implements StrategyStore {
   async create(strategy: Strategy, version: StrategyVersion, maxPerTenant: number): Promise<void> {
     // A soft limit: two creates racing may both pass it, which costs one extra strategy at most.
     const { pk, skPrefix } = strategyKeys.strategyPrefix(strategy.tenantId);

@@ -17,7 +17,8 @@ import {
   type QueryCommandInput,
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
-import type { ItemKey } from '../../core/store/keys.ts';
+import { ulid } from 'ulid';
+import { workKeys, type ItemKey } from '../../core/store/keys.ts';
 import { dynamoClient, resources } from '../aws.ts';
 import { decodeSkCursor, encodeSkCursor, fromItem, toItem } from './codec.ts';
 import { guardDynamo, isConditionFailure } from './errors.ts';
@@ -272,4 +273,39 @@ export class Table {
     };
     return { item, ...(guard ? { guard } : {}) };
   }
+}
+
+/** A store on the single table: built on a client and a table name, or on the runtime's. */
+export abstract class TableStore {
+  readonly table: Table;
+
+  constructor(client: DynamoDBClient, tableName: string) {
+    this.table = new Table(client, tableName);
+  }
+
+  static fromEnvironment<S>(this: new (client: DynamoDBClient, tableName: string) => S): S {
+    return new this(dynamoClient(), resources().tableName);
+  }
+}
+
+/**
+ * An event kept under its entity (at the key `keyOf` gives its new id) and put on the outbox,
+ * which publishes it to the bus.
+ */
+export function outboxNotice(
+  entity: string,
+  entityId: string,
+  detail: { type: string; at: string; tenantId: string },
+  keyOf: (id: string) => ItemKey,
+): Item {
+  const id = ulid();
+  return {
+    ...keyOf(id),
+    entity,
+    ...workKeys.outbox(id, detail.at, entityId, id),
+    detailType: detail.type,
+    detail,
+    tenantId: detail.tenantId,
+    at: detail.at,
+  };
 }

@@ -1,12 +1,10 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { systemKeys, tenancyKeys } from '../../core/store/keys.ts';
 import type { Scope } from '../../core/access/caller.ts';
 import { TenantNotFoundError } from '../../core/tenancy/errors.ts';
 import { ConflictError } from '../../core/errors.ts';
 import type { Page, StoredApiKey, Tenant, TenantUser } from '../../core/tenancy/model.ts';
-import { dynamoClient, resources } from '../aws.ts';
 import { isConditionFailure } from './errors.ts';
-import { held, Table } from './table.ts';
+import { held, TableStore } from './table.ts';
 import { strip, TenantScope } from './tenant-scope.ts';
 
 export { TenantScope };
@@ -15,18 +13,7 @@ export { TenantScope };
  * Tenants, users, API keys and the security audit log in the single table. Every method works
  * inside the tenant given to `forTenant`, which handlers take from the authorizer's caller.
  */
-export class TenancyStore {
-  readonly table: Table;
-
-  constructor(client: DynamoDBClient, tableName: string) {
-    this.table = new Table(client, tableName);
-  }
-
-  /** The store of the runtime's table. */
-  static fromEnvironment(): TenancyStore {
-    return new TenancyStore(dynamoClient(), resources().tableName);
-  }
-
+export class TenancyStore extends TableStore {
   /**
    * Creates a tenant and its first admin's directory entry in one transaction (both or neither);
    * a conflict if the id exists. The tenant joins the operator's registry (GSI1).

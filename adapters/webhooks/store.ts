@@ -1,7 +1,5 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ulid } from 'ulid';
 import { DependencyError } from '../../core/errors.ts';
-import { webhookKeys, workKeys } from '../../core/store/keys.ts';
+import { webhookKeys } from '../../core/store/keys.ts';
 import { WebhookLimitError, WebhookNotFoundError } from '../../core/webhooks/errors.ts';
 import type {
   DeliveryAttempt,
@@ -12,9 +10,8 @@ import type {
   WebhookSubscription,
 } from '../../core/webhooks/model.ts';
 import type { WebhookStore } from '../../core/webhooks/ports.ts';
-import { dynamoClient, resources } from '../aws.ts';
 import { isConditionFailure } from '../dynamodb/errors.ts';
-import { held, Table, type Item, type Query } from '../dynamodb/table.ts';
+import { held, outboxNotice, TableStore, type Item, type Query } from '../dynamodb/table.ts';
 
 /** Deliveries are kept this long, then expire by TTL. */
 const DELIVERY_RETENTION_SECONDS = 30 * 24 * 3600;
@@ -32,17 +29,7 @@ const underPrefix = ({ pk, skPrefix }: { pk: string; skPrefix: string }): Query 
 const exists = { condition: 'attribute_exists(pk)' };
 
 /** Webhook subscriptions and deliveries in the single table. */
-export class DynamoWebhookStore implements WebhookStore {
-  readonly table: Table;
-
-  constructor(client: DynamoDBClient, tableName: string) {
-    this.table = new Table(client, tableName);
-  }
-
-  static fromEnvironment(): DynamoWebhookStore {
-    return new DynamoWebhookStore(dynamoClient(), resources().tableName);
-  }
-
+export class DynamoWebhookStore extends TableStore implements WebhookStore {
   async createSubscription(s: WebhookSubscription, maxPerTenant: number): Promise<void> {
     // A soft limit: two creates racing may both pass it, which costs one extra subscription at most.
     const count = await this.table.count(
@@ -210,7 +197,6 @@ export class DynamoWebhookStore implements WebhookStore {
   }
 
   async disable(s: WebhookSubscription, event: WebhookDisabledDetail): Promise<boolean> {
-    const eventKey = ulid();
     const failed = await this.table.transact(
       [
         this.table.updateItem(
@@ -228,15 +214,9 @@ export class DynamoWebhookStore implements WebhookStore {
           },
           'enabled',
         ),
-        this.table.putItem({
-          ...webhookKeys.event(s.tenantId, s.id, eventKey),
-          entity: 'webhookNotice',
-          ...workKeys.outbox(eventKey, event.at, s.id, eventKey),
-          detailType: event.type,
-          detail: event,
-          tenantId: s.tenantId,
-          at: event.at,
-        }),
+        this.table.putItem(
+          outboxNotice('webhookNotice', s.id, event, (id) => webhookKeys.event(s.tenantId, s.id, id)),
+        ),
       ],
       'disabling a webhook',
     );

@@ -1,5 +1,5 @@
 import { ProblemError, request, useCredentials } from './http.ts';
-import type { Role, Tokens } from './types.ts';
+import { ROLES, type Role, type Tokens } from './types.ts';
 
 /** Who is signed in, read from the id token (display only: the API enforces every permission). */
 export interface Session {
@@ -32,7 +32,7 @@ function sessionOf(tokens: Tokens, fallbackUsername: string): Session {
   return {
     username,
     tenant,
-    roles: groups.filter((g): g is Role => g === 'admin' || g === 'trader' || g === 'viewer'),
+    roles: groups.filter((g): g is Role => (ROLES as readonly string[]).includes(g)),
     operator: groups.includes('operator'),
     tokens,
     expiresAt: Date.now() + tokens.expiresIn * 1000,

@@ -2,24 +2,15 @@
  * The API's shapes as the console reads them: aliases of the typed client's (client/index.ts),
  * so a change in the API's schemas shows up here as a type error.
  */
+import { ORDER_STATUSES, ROLES, SCOPES } from '../../../client/enums.ts';
 import type { Schemas } from '../../../client/index.ts';
 
-export type Role = 'admin' | 'trader' | 'viewer';
+export { ORDER_STATUSES, ROLES, SCOPES };
+export type Role = (typeof ROLES)[number];
 export type Side = 'buy' | 'sell';
 export type OrderType = 'market' | 'limit' | 'stop' | 'stop_limit';
 export type TimeInForce = 'day' | 'gtc' | 'ioc' | 'fok';
 
-export const ORDER_STATUSES = [
-  'pending_new',
-  'submitted',
-  'partially_filled',
-  'filled',
-  'pending_cancel',
-  'cancelled',
-  'pending_replace',
-  'rejected',
-  'expired',
-] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 export const TERMINAL_STATUSES: ReadonlySet<OrderStatus> = new Set([

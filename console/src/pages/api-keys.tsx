@@ -1,25 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { api, describeError } from '../api/http.ts';
-import type { ApiKey, Page } from '../api/types.ts';
+import { SCOPES, type ApiKey, type Page } from '../api/types.ts';
 import { Notice, ProblemMessage, Time } from '../components/common.tsx';
-
-// The API's scopes (core/access/caller.ts); a key never gets more than its creator holds.
-const SCOPES = [
-  'orders:read',
-  'orders:write',
-  'positions:read',
-  'marketdata:read',
-  'marketdata:write',
-  'webhooks:read',
-  'webhooks:write',
-  'risk:read',
-  'risk:write',
-  'users:read',
-  'users:write',
-  'api-keys:read',
-  'api-keys:write',
-  'audit:read',
-];
 
 /** API keys of the tenant (admin): create with scopes (the key is shown once), list, revoke. */
 export function ApiKeys() {

@@ -77,6 +77,19 @@ module.exports = {
       },
     },
     {
+      name: 'stores-use-the-table-toolkit',
+      severity: 'error',
+      comment:
+        'One client style: stores reach DynamoDB through adapters/dynamodb/table.ts (plain objects ' +
+        'over the low-level client). The document client is left only to the local identity provider ' +
+        'and the outbox drainer (built in bridge-stores.ts), which have yet to move.',
+      from: {
+        path: '^(adapters|functions|strategies)/',
+        pathNot: '^adapters/((identity|outbox)/|bridge-stores[.]ts$)',
+      },
+      to: { path: '(^|/)node_modules/@aws-sdk/lib-dynamodb/' },
+    },
+    {
       name: 'paper-gateway-stands-alone',
       severity: 'error',
       comment:

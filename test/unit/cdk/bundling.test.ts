@@ -118,6 +118,19 @@ describe('bundled synthesis', () => {
     expect(median).toBeLessThan(MEDIAN_BUDGET_KB);
   });
 
+  it('strategy routes that neither compile nor run a strategy bundle without esbuild', () => {
+    const code = (handler: string) => {
+      const fn = functions.find((f) => String(f.Properties.Description).endsWith(handler));
+      expect(fn).toBeDefined();
+      return readFileSync(path.join(assetDirOf(fn!), 'index.mjs'), 'utf8');
+    };
+    const readers = ['list', 'get', 'versions', 'logs', 'start', 'stop', 'get-backtest', 'equity-svg'];
+    for (const route of readers)
+      expect(code(`functions/strategies/${route}.ts`)).not.toContain('ESBUILD_BINARY_PATH');
+    // The compiling route does carry it: the marker names esbuild's API, so the check above means something.
+    expect(code('functions/strategies/create.ts')).toContain('ESBUILD_BINARY_PATH');
+  });
+
   it('no bundle carries the SDK credential chain Lambda never runs (profiles, SSO, STS)', () => {
     for (const fn of functions) {
       const code = readFileSync(path.join(assetDirOf(fn), 'index.mjs'), 'utf8');

@@ -99,8 +99,9 @@ describe('bundled synthesis', () => {
 
   // Issue 11 asked for a median under 250 KB; that is below what the libraries themselves weigh
   // (docs/BENCHMARKS.md: a handler that only constructs a DynamoDBClient is about 190 KB bundled
-  // so, zod about 85 KB more), so the budget holds today's median with a little room.
-  const MEDIAN_BUDGET_KB = 400;
+  // so, zod about 92 KB more, the Powertools logger 21 KB), so the budget holds today's median
+  // (391 KB) with a little room.
+  const MEDIAN_BUDGET_KB = 395;
 
   it('reports every bundle size; the median bundle stays within the budget', () => {
     const sizes = functions

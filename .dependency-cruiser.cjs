@@ -77,6 +77,21 @@ module.exports = {
       },
     },
     {
+      name: 'stores-use-the-table-toolkit',
+      severity: 'error',
+      comment:
+        'One client style: stores reach DynamoDB through adapters/dynamodb/table.ts (plain objects ' +
+        'over the low-level client). The document client is left only to the stores that have yet to ' +
+        'move: the local identity provider, the outbox drainer (built in bridge-stores.ts), and the ' +
+        'connection, stream, quote-socket and backtest-bar stores (document-client.ts builds theirs).',
+      from: {
+        path: '^(adapters|functions|strategies)/',
+        pathNot:
+          '^adapters/((identity|outbox)/|bridge-stores[.]ts$|dynamodb/(document-client|connection-store|stream-store|stream-quotes|backtest-bars)[.]ts$)',
+      },
+      to: { path: '(^|/)node_modules/@aws-sdk/lib-dynamodb/' },
+    },
+    {
       name: 'paper-gateway-stands-alone',
       severity: 'error',
       comment:

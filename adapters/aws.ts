@@ -1,5 +1,4 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { env } from '../core/topology.ts';
@@ -11,7 +10,6 @@ import { env } from '../core/topology.ts';
  * only the clients its handler calls for (esbuild drops the others).
  */
 let dynamo: DynamoDBClient | undefined;
-let doc: DynamoDBDocumentClient | undefined;
 let sqs: SQSClient | undefined;
 let events: EventBridgeClient | undefined;
 
@@ -19,14 +17,6 @@ let events: EventBridgeClient | undefined;
 export function dynamoClient(): DynamoDBClient {
   dynamo ??= new DynamoDBClient({});
   return dynamo;
-}
-
-/** The DynamoDB document client, on the same low-level client. */
-export function documentClient(): DynamoDBDocumentClient {
-  doc ??= DynamoDBDocumentClient.from(dynamoClient(), {
-    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
-  });
-  return doc;
 }
 
 /** The SQS client. */
@@ -42,9 +32,9 @@ export function eventsClient(): EventBridgeClient {
   return events;
 }
 
-/** Every shared SDK client at once (a bundle using this holds all four; handlers use the getters above). */
+/** Every shared SDK client at once (a bundle using this holds all three; handlers use the getters above). */
 export function awsClients() {
-  return { dynamo: dynamoClient(), doc: documentClient(), sqs: sqsClient(), events: eventsClient() };
+  return { dynamo: dynamoClient(), sqs: sqsClient(), events: eventsClient() };
 }
 
 /** A required environment variable, with a message that names it. */

@@ -1,10 +1,11 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { connectionHealth } from '../core/connections/model.ts';
 import { systemKeys } from '../core/store/keys.ts';
+import { dynamoClient, resources, sqsClient } from './aws.ts';
 import { DynamoConnectionStore } from './dynamodb/connection-store.ts';
-import { documentClient, dynamoClient, resources, sqsClient } from './aws.ts';
+import { documentClient } from './dynamodb/document-client.ts';
+import { Table } from './dynamodb/table.ts';
 
 /** How old the bridge's heartbeat may be before the broker counts as disconnected. */
 const BRIDGE_HEARTBEAT_MAX_AGE_MS = 30_000;
@@ -24,7 +25,6 @@ async function check(fn: () => Promise<string | undefined>): Promise<CheckResult
 export async function checkDependencies(now = Date.now()): Promise<Record<string, CheckResult>> {
   const dynamo = dynamoClient();
   const sqs = sqsClient();
-  const doc = documentClient();
   const { tableName, ordersQueueUrl } = resources();
   const [database, queue, broker] = await Promise.all([
     check(async () => {
@@ -39,15 +39,17 @@ export async function checkDependencies(now = Date.now()): Promise<Record<string
       return undefined;
     }),
     check(async () => {
-      const { Item } = await doc.send(
-        new GetCommand({ TableName: tableName, Key: systemKeys.bridgeStatus() }),
+      const status = await new Table(dynamo, tableName).get(
+        systemKeys.bridgeStatus(),
+        'reading the bridge heartbeat',
+        false,
       );
-      if (!Item) throw new Error('no bridge has reported');
-      const age = now - Date.parse(String(Item.updatedAt));
+      if (!status) throw new Error('no bridge has reported');
+      const age = now - Date.parse(String(status.updatedAt));
       if (!(age <= BRIDGE_HEARTBEAT_MAX_AGE_MS))
         throw new Error(`bridge silent for ${Math.round(age / 1000)} s`);
-      if (Item.brokerConnected !== true) throw new Error('bridge is not connected to the broker');
-      return `connected to ${String(Item.broker)}`;
+      if (status.brokerConnected !== true) throw new Error('bridge is not connected to the broker');
+      return `connected to ${String(status.broker)}`;
     }),
   ]);
   return { database, queue, broker };

@@ -5,7 +5,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { startDynamoDbLocal } from '../local/dynamodb.ts';
 import { startLocalSqs } from '../local/sqs.ts';
@@ -151,8 +150,7 @@ async function eventToOrder(): Promise<BenchRow[]> {
     });
     const { resources } = api;
     const dynamo = resources.dynamo as DynamoDBClient;
-    const doc = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
-    const store = new DynamoStrategyStore(doc, resources.tableName);
+    const store = new DynamoStrategyStore(dynamo, resources.tableName);
     const actor = { tenantId: tenant.tenantId, principal: 'user:bench' };
     const created = await createStrategy({ store, compile: compileStrategy }, actor, {
       name: 'reactor',
@@ -166,9 +164,7 @@ async function eventToOrder(): Promise<BenchRow[]> {
         store: new DynamoOrderStore(dynamo, resources.tableName),
         queue: new SqsOrderQueue(resources.sqs, resources.queueUrls.orders),
         quotes: new DynamoQuoteSource(dynamo, resources.tableName),
-        routes: new StoreOrderRouter(
-          new DynamoConnectionStore(DynamoDBDocumentClient.from(dynamo), resources.tableName),
-        ),
+        routes: new StoreOrderRouter(new DynamoConnectionStore(dynamo, resources.tableName)),
       },
       positions: new DynamoExecutionStore(dynamo, resources.tableName),
       quotes: new DynamoQuoteCache(dynamo, resources.tableName, { ttlSeconds: 60 }),

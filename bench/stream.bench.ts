@@ -9,7 +9,6 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { WebSocket, WebSocketServer } from 'ws';
 import { authorizer, env, eventBus, stream } from '../core/topology.ts';
@@ -96,10 +95,7 @@ export default async function bench(): Promise<BenchSection> {
       [env.ordersQueueUrl]: 'http://127.0.0.1:9/unused-orders-queue',
     });
     const identity = startLocalIdentity({ tableName, dynamodbEndpoint: dynamodb.endpoint });
-    const store = new TenancyStore(
-      DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }),
-      tableName,
-    );
+    const store = new TenancyStore(dynamo, tableName);
     const tenantId = 'tbench';
     await createTenant(
       { identity: identity.provider, store },

@@ -50,7 +50,7 @@ try {
   stack = await startLocalStack({ port, dataDir, log });
   const running = stack as LocalStack & { paperGateway?: { host: string; port: number } };
   const demo = await seedDemo({
-    store: new TenancyStore(stack.identity.provider.options.doc, stack.tableName),
+    store: TenancyStore.fromEnvironment(),
     provider: stack.identity.provider,
     dataDir,
     baseUrl: stack.baseUrl,

@@ -46,6 +46,20 @@ export class NotFoundError extends DomainError {
   }
 }
 
+/**
+ * The not-found error class of one kind of resource: `new (notFoundError(...))(id)` says which
+ * `resource` was not found under its stable `code`; `name` is the class name logs show.
+ */
+export function notFoundError(name: string, resource: string, code: string) {
+  const ResourceNotFound = class extends NotFoundError {
+    constructor(id: string) {
+      super(resource, id, code);
+    }
+  };
+  Object.defineProperty(ResourceNotFound, 'name', { value: name });
+  return ResourceNotFound;
+}
+
 /** The request conflicts with the current state of a resource. */
 export class ConflictError extends DomainError {
   readonly code: string;

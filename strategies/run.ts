@@ -4,7 +4,6 @@
  * refresh makes it right after anything was missed).
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoExecutionStore } from '../adapters/dynamodb/execution-store.ts';
 import { DynamoOrderStore } from '../adapters/dynamodb/order-store.ts';
@@ -44,12 +43,9 @@ export interface RunningHost {
 
 /** Starts the host and its loops; `stop` drains the callbacks in flight and ends the sandboxes. */
 export async function startStrategyHost(config: StrategyHostConfig): Promise<RunningHost> {
-  const doc = DynamoDBDocumentClient.from(config.dynamo, {
-    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
-  });
   const marketData = config.marketData ?? marketDataConfig(process.env);
   const host = new StrategyHost({
-    store: new DynamoStrategyStore(doc, config.tableName),
+    store: new DynamoStrategyStore(config.dynamo, config.tableName),
     orders: {
       store: new DynamoOrderStore(config.dynamo, config.tableName),
       queue: new ConnectionOrderQueue(config.sqs, {
@@ -58,7 +54,7 @@ export async function startStrategyHost(config: StrategyHostConfig): Promise<Run
       }),
       quotes: new DynamoQuoteSource(config.dynamo, config.tableName),
       // A strategy's `account` is held to the same rule as an API caller's.
-      routes: new StoreOrderRouter(new DynamoConnectionStore(doc, config.tableName)),
+      routes: new StoreOrderRouter(new DynamoConnectionStore(config.dynamo, config.tableName)),
       warn: (message, data) => config.log.warn(message, data),
     },
     positions: new DynamoExecutionStore(config.dynamo, config.tableName),

@@ -90,3 +90,25 @@ export async function decodeCursor(
     throw invalidCursor();
   return marshall(record);
 }
+
+/**
+ * A page cursor that carries only the sort key, authenticated and bound to the listing's partition:
+ * the partition always comes from the caller's tenant, and another's cursor is refused.
+ */
+export function encodeSkCursor(sk: string, pk: string): Promise<string> {
+  return sealCursor({ sk }, pk);
+}
+
+/** The sort key of a cursor issued for a listing of `pk` under `skPrefix`, or a 400 for anything else. */
+export async function decodeSkCursor(
+  cursor: string | undefined,
+  skPrefix: string,
+  pk: string,
+): Promise<string | undefined> {
+  if (cursor === undefined) return undefined;
+  const parsed = (await openCursor(cursor, pk)) as { sk?: unknown } | null;
+  if (typeof parsed?.sk === 'string' && parsed.sk.startsWith(skPrefix)) return parsed.sk;
+  throw new ValidationError('Invalid cursor', [
+    { path: 'query.cursor', message: 'not a cursor this listing issued' },
+  ]);
+}

@@ -1,4 +1,4 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactionCanceledException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   DeleteCommand,
@@ -7,7 +7,7 @@ import {
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
-  type DynamoDBDocumentClient,
+  DynamoDBDocumentClient,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
@@ -21,7 +21,8 @@ import {
 import type { ConnectionStore } from '../../core/connections/ports.ts';
 import { accountKeys, connectionKeys, outboxSk, workKeys } from '../../core/store/keys.ts';
 import { env } from '../../core/topology.ts';
-import { documentClient, requiredEnv } from '../aws.ts';
+import { requiredEnv } from '../aws.ts';
+import { documentClient } from './document-client.ts';
 import { DependencyError } from '../../core/errors.ts';
 import { guardDynamo, isConditionFailure } from './errors.ts';
 
@@ -49,8 +50,15 @@ export class DynamoConnectionStore implements ConnectionStore {
   readonly tableName: string;
   private readonly now: () => Date;
 
-  constructor(doc: DynamoDBDocumentClient, tableName: string, now: () => Date = () => new Date()) {
-    this.doc = doc;
+  constructor(
+    client: DynamoDBClient | DynamoDBDocumentClient,
+    tableName: string,
+    now: () => Date = () => new Date(),
+  ) {
+    this.doc =
+      client instanceof DynamoDBDocumentClient
+        ? client
+        : DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
     this.tableName = tableName;
     this.now = now;
   }

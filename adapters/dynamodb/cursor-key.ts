@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { systemKeys } from '../../core/store/keys.ts';
 import { env } from '../../core/topology.ts';
-import { documentClient, resources } from '../aws.ts';
+import { dynamoClient, resources } from '../aws.ts';
 
 let fromTable: { tableName: string; key: Promise<Buffer> } | undefined;
 
@@ -24,21 +24,32 @@ export function cursorKey(): Promise<Buffer> {
   return fromTable.key;
 }
 
+// Attribute values by hand: the codec's cursors depend on this module, not the other way round.
+const keyItem = () => {
+  const { pk, sk } = systemKeys.cursorKey();
+  return { pk: { S: pk }, sk: { S: sk } };
+};
+
 async function loadOrCreate(tableName: string): Promise<Buffer> {
-  const doc = documentClient();
+  const client = dynamoClient();
   const read = async () => {
-    const { Item } = await doc.send(
-      new GetCommand({ TableName: tableName, Key: systemKeys.cursorKey(), ConsistentRead: true }),
+    const { Item } = await client.send(
+      new GetItemCommand({ TableName: tableName, Key: keyItem(), ConsistentRead: true }),
     );
-    return typeof Item?.secret === 'string' ? Buffer.from(Item.secret, 'base64url') : undefined;
+    const secret = Item?.secret?.S;
+    return secret === undefined ? undefined : Buffer.from(secret, 'base64url');
   };
   const existing = await read();
   if (existing) return existing;
   try {
-    await doc.send(
-      new PutCommand({
+    await client.send(
+      new PutItemCommand({
         TableName: tableName,
-        Item: { ...systemKeys.cursorKey(), entity: 'secret', secret: randomBytes(32).toString('base64url') },
+        Item: {
+          ...keyItem(),
+          entity: { S: 'secret' },
+          secret: { S: randomBytes(32).toString('base64url') },
+        },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );

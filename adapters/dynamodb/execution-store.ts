@@ -13,7 +13,6 @@ import {
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
 import {
-  claimRoute,
   type CommissionOutcome,
   type FillOutcome,
   type OrderChange,
@@ -154,13 +153,6 @@ export class DynamoExecutionStore extends DynamoPositionReads implements Executi
       },
     ]);
     if (failed) throw new OrderVersionConflictError(claim.order.id);
-  }
-
-  /** The claim decided and written in one call (tests stage a claim this way). */
-  async claim(order: Order, brokerOrderId: number, clientId: number, now: string, reroute?: number) {
-    const claim = claimRoute(order, brokerOrderId, clientId, now, reroute);
-    await this.commitClaim(claim);
-    return claim.order;
   }
 
   async commitOrderChange(change: OrderChange): Promise<void> {

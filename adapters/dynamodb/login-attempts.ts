@@ -1,41 +1,19 @@
-import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LoginAttempts, LoginAttemptsPort } from '../../core/access/login.ts';
 import { authKeys } from '../../core/store/keys.ts';
 import { table } from '../../core/topology.ts';
-import { documentClient, resources } from '../aws.ts';
-import { guardDynamo } from './errors.ts';
+import { TableStore } from './table.ts';
 
 // A source is remembered for a user this long after its last sign-in or failure.
 const REMEMBER_SECONDS = 90 * 24 * 3600;
 
 /** One item per (username, source) in the single table, expiring through the table's TTL. */
-export class LoginAttemptsStore implements LoginAttemptsPort {
-  readonly doc: DynamoDBDocumentClient;
-  readonly tableName: string;
-
-  constructor(doc: DynamoDBDocumentClient, tableName: string) {
-    this.doc = doc;
-    this.tableName = tableName;
-  }
-
-  static fromEnvironment(): LoginAttemptsStore {
-    return new LoginAttemptsStore(documentClient(), resources().tableName);
-  }
-
+export class LoginAttemptsStore extends TableStore implements LoginAttemptsPort {
   async get(username: string, sourceIp: string): Promise<LoginAttempts> {
-    const { Item } = await guardDynamo('reading login attempts', () =>
-      this.doc.send(
-        new GetCommand({
-          TableName: this.tableName,
-          Key: authKeys.loginAttempts(username, sourceIp),
-          ConsistentRead: true,
-        }),
-      ),
-    );
+    const item = await this.table.get(authKeys.loginAttempts(username, sourceIp), 'reading login attempts');
     return {
-      failures: Number(Item?.failures ?? 0),
-      lastFailureAt: typeof Item?.lastFailureAt === 'number' ? Item.lastFailureAt : null,
-      succeededBefore: typeof Item?.succeededAt === 'string',
+      failures: Number(item?.failures ?? 0),
+      lastFailureAt: typeof item?.lastFailureAt === 'number' ? item.lastFailureAt : null,
+      succeededBefore: typeof item?.succeededAt === 'string',
     };
   }
 
@@ -75,19 +53,9 @@ export class LoginAttemptsStore implements LoginAttemptsPort {
     expression: string,
     values: Record<string, unknown>,
   ): Promise<void> {
-    await guardDynamo(what, () =>
-      this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: authKeys.loginAttempts(username, sourceIp),
-          UpdateExpression: expression,
-          ExpressionAttributeNames: { '#ttl': table.ttlAttribute },
-          ExpressionAttributeValues: {
-            ...values,
-            ':ttl': Math.floor(now.getTime() / 1000) + REMEMBER_SECONDS,
-          },
-        }),
-      ),
-    );
+    await this.table.update(authKeys.loginAttempts(username, sourceIp), expression, what, {
+      names: { '#ttl': table.ttlAttribute },
+      values: { ...values, ':ttl': Math.floor(now.getTime() / 1000) + REMEMBER_SECONDS },
+    });
   }
 }

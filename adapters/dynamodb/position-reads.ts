@@ -75,12 +75,6 @@ export class DynamoPositionReads {
     return (await this.query(prefix.pk, prefix.skPrefix)).map(itemPosition);
   }
 
-  /** Every fill of a tenant (tests and reconciliation reports). */
-  async fills(tenantId: string): Promise<StoredFill[]> {
-    const prefix = positionKeys.fillPrefix(tenantId);
-    return (await this.query(prefix.pk, prefix.skPrefix)).map(itemFill);
-  }
-
   /** The tenant's P&L for a day, with its per-symbol parts; with `account`, that account's share only. */
   async dailyPnl(tenantId: string, day: string, account?: string): Promise<StoredDailyPnl> {
     const prefix = positionKeys.dailyPnlPrefix(tenantId, day);
@@ -117,26 +111,6 @@ export class DynamoPositionReads {
           soldQuantity: num(i.soldQuantity),
         })),
     };
-  }
-
-  /** The tenant's risk counters as stored (tests compare them with the sums they stand for). */
-  async riskCounters(tenantId: string, symbols: string[]) {
-    const counters = await this.getItem(riskKeys.counters(tenantId));
-    const bySymbol: Record<string, { maxLong: Dec; maxShort: Dec; position: Dec }> = {};
-    for (const symbol of symbols) {
-      const item = await this.getItem(riskKeys.symbol(tenantId, symbol));
-      bySymbol[symbol] = {
-        maxLong: num(item?.maxLong),
-        maxShort: num(item?.maxShort),
-        position: num(item?.position),
-      };
-    }
-    return { openOrders: Number(counters?.openOrders ?? 0), exposure: num(counters?.exposure), bySymbol };
-  }
-
-  /** Orders flagged as foreign. */
-  async foreignOrders(): Promise<Array<Record<string, unknown>>> {
-    return this.query(bridgeKeys.foreignPk());
   }
 
   /** The house position (sum over tenants) per account and symbol. */

@@ -1,9 +1,9 @@
-import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { RateLimitExceededError } from '../../core/access/errors.ts';
-import { DependencyError } from '../../core/errors.ts';
 import { authKeys, tenancyKeys, type ItemKey } from '../../core/store/keys.ts';
 import { table } from '../../core/topology.ts';
-import { documentClient, resources } from '../aws.ts';
+import { dynamoClient, resources } from '../aws.ts';
+import { held, Table } from './table.ts';
 
 import type { RateLimit, RateLimiterPort, RateSubject } from '../../core/access/rate-limits.ts';
 
@@ -33,20 +33,18 @@ interface Lease {
  * one block per runtime); limits under 100 are never leased, so they count every hit exactly.
  */
 export class RateLimiter implements RateLimiterPort {
-  readonly doc: DynamoDBDocumentClient;
-  readonly tableName: string;
+  readonly table: Table;
   readonly clock: () => number;
   readonly #leases = new Map<string, Lease>();
   #sweptAt = 0;
 
-  constructor(doc: DynamoDBDocumentClient, tableName: string, clock: () => number = Date.now) {
-    this.doc = doc;
-    this.tableName = tableName;
+  constructor(client: DynamoDBClient, tableName: string, clock: () => number = Date.now) {
+    this.table = new Table(client, tableName);
     this.clock = clock;
   }
 
   static fromEnvironment(): RateLimiter {
-    return new RateLimiter(documentClient(), resources().tableName);
+    return new RateLimiter(dynamoClient(), resources().tableName);
   }
 
   private window(limit: RateLimit) {
@@ -96,27 +94,17 @@ export class RateLimiter implements RateLimiterPort {
     const cap = limit.limit >= 100 ? Math.floor(limit.limit / 50) : 1;
     const sizes = [...new Set([Math.min(cap, Math.max(1, lease.size * 2)), 1])];
     for (const size of sizes) {
-      try {
-        await this.doc.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: key,
-            UpdateExpression: 'ADD #count :n SET #ttl = if_not_exists(#ttl, :ttl)',
-            ConditionExpression: 'attribute_not_exists(#count) OR #count <= :most',
-            ExpressionAttributeNames: { '#count': 'hits', '#ttl': table.ttlAttribute },
-            ExpressionAttributeValues: {
-              ':n': size,
-              ':most': limit.limit - size,
-              ':ttl': start + limit.windowSeconds * 2,
-            },
-          }),
-        );
+      const taken = await held(
+        this.table.update(key, 'ADD #count :n SET #ttl = if_not_exists(#ttl, :ttl)', 'counting a request', {
+          condition: 'attribute_not_exists(#count) OR #count <= :most',
+          names: { '#count': 'hits', '#ttl': table.ttlAttribute },
+          values: { ':n': size, ':most': limit.limit - size, ':ttl': start + limit.windowSeconds * 2 },
+        }),
+      );
+      if (taken) {
         lease.left += size;
         lease.size = size;
         return;
-      } catch (error) {
-        if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException'))
-          throw new DependencyError('The rate limiter is unavailable', { cause: error });
       }
     }
     lease.full = true;
@@ -133,15 +121,8 @@ export class RateLimiter implements RateLimiterPort {
   /** Throws RateLimitExceededError if the window is already full, without counting. */
   async check(subject: RateSubject, limit: RateLimit): Promise<void> {
     const { start, resetSeconds } = this.window(limit);
-    let hits: number;
-    try {
-      const { Item } = await this.doc.send(
-        new GetCommand({ TableName: this.tableName, Key: this.key(subject, start), ConsistentRead: true }),
-      );
-      hits = Number(Item?.hits ?? 0);
-    } catch (error) {
-      throw new DependencyError('The rate limiter is unavailable', { cause: error });
-    }
+    const item = await this.table.get(this.key(subject, start), 'reading a request count');
+    const hits = Number(item?.hits ?? 0);
     if (hits >= limit.limit)
       throw new RateLimitExceededError(limit.policy, limit.limit, limit.windowSeconds, resetSeconds);
   }

@@ -1,10 +1,3 @@
-import {
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { tenancyKeys } from '../../core/store/keys.ts';
 import type { Role } from '../../core/access/caller.ts';
@@ -23,7 +16,8 @@ import type {
   Tenant,
   TenantUser,
 } from '../../core/tenancy/model.ts';
-import { decodeSkCursor, encodeSkCursor, guardDynamo, isConditionFailure } from './errors.ts';
+import { isConditionFailure } from './errors.ts';
+import type { Item, Query, Table } from './table.ts';
 
 /** An item without its key and bookkeeping attributes. */
 export const strip = <T extends Record<string, unknown>>(item: T, ...names: string[]) => {
@@ -39,9 +33,15 @@ function toApiKey(item: Record<string, unknown>): ApiKeyRecord {
 
 /** The table a tenant's view works on (the TenancyStore). */
 export interface TenancyTable {
-  readonly doc: DynamoDBDocumentClient;
-  readonly tableName: string;
+  readonly table: Table;
 }
+
+const underPrefix = ({ pk, skPrefix }: { pk: string; skPrefix: string }): Query => ({
+  key: 'pk = :pk AND begins_with(sk, :prefix)',
+  values: { ':pk': pk, ':prefix': skPrefix },
+});
+
+const absent = { condition: 'attribute_not_exists(pk)' };
 
 /** One tenant's view of the store; the tenant id is fixed at construction. */
 export class TenantScope {
@@ -53,50 +53,35 @@ export class TenantScope {
     this.tenantId = tenantId;
   }
 
-  private get doc() {
-    return this.store.doc;
-  }
-
   private get table() {
-    return this.store.tableName;
+    return this.store.table;
   }
 
   async getTenant(): Promise<Tenant> {
-    const { Item } = await guardDynamo('reading a tenant', () =>
-      this.doc.send(new GetCommand({ TableName: this.table, Key: tenancyKeys.tenant(this.tenantId) })),
-    );
-    if (!Item) throw new TenantNotFoundError(this.tenantId);
-    return strip(Item) as unknown as Tenant;
+    const item = await this.table.get(tenancyKeys.tenant(this.tenantId), 'reading a tenant', false);
+    if (!item) throw new TenantNotFoundError(this.tenantId);
+    return strip(item) as unknown as Tenant;
   }
 
   async putUser(user: TenantUser): Promise<void> {
-    await guardDynamo('writing a user', () =>
-      this.doc.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: {
-            ...tenancyKeys.user(this.tenantId, user.username.toLowerCase()),
-            entity: 'user',
-            ...user,
-            username: user.username.toLowerCase(),
-          },
-        }),
-      ),
+    await this.table.put(
+      {
+        ...tenancyKeys.user(this.tenantId, user.username.toLowerCase()),
+        entity: 'user',
+        ...user,
+        username: user.username.toLowerCase(),
+      },
+      'writing a user',
     );
   }
 
   async getUser(username: string): Promise<TenantUser> {
-    const { Item } = await guardDynamo('reading a user', () =>
-      this.doc.send(
-        new GetCommand({
-          TableName: this.table,
-          Key: tenancyKeys.user(this.tenantId, username.toLowerCase()),
-          ConsistentRead: true,
-        }),
-      ),
+    const item = await this.table.get(
+      tenancyKeys.user(this.tenantId, username.toLowerCase()),
+      'reading a user',
     );
-    if (!Item) throw new UserNotFoundError(username);
-    return strip(Item) as unknown as TenantUser;
+    if (!item) throw new UserNotFoundError(username);
+    return strip(item) as unknown as TenantUser;
   }
 
   /** Changes a user's role or status; 404 when the user is not in this tenant. */
@@ -106,7 +91,7 @@ export class TenantScope {
     now: Date,
   ): Promise<TenantUser> {
     const names: Record<string, string> = {};
-    const values: Record<string, unknown> = { ':now': now.toISOString() };
+    const values: Item = { ':now': now.toISOString() };
     const sets = ['updatedAt = :now'];
     if (change.role) {
       names['#role'] = 'role';
@@ -119,20 +104,14 @@ export class TenantScope {
       sets.push('#status = :status');
     }
     try {
-      const { Attributes } = await guardDynamo('updating a user', () =>
-        this.doc.send(
-          new UpdateCommand({
-            TableName: this.table,
-            Key: tenancyKeys.user(this.tenantId, username.toLowerCase()),
-            UpdateExpression: `SET ${sets.join(', ')}`,
-            ConditionExpression: 'attribute_exists(pk)',
-            ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
-            ExpressionAttributeValues: values,
-            ReturnValues: 'ALL_NEW',
-          }),
-        ),
+      const attributes = await this.table.update(
+        tenancyKeys.user(this.tenantId, username.toLowerCase()),
+        `SET ${sets.join(', ')}`,
+        'updating a user',
+        { condition: 'attribute_exists(pk)', names, values },
+        'ALL_NEW',
       );
-      return strip(Attributes ?? {}) as unknown as TenantUser;
+      return strip(attributes ?? {}) as unknown as TenantUser;
     } catch (error) {
       if (isConditionFailure(error)) throw new UserNotFoundError(username);
       throw error;
@@ -142,56 +121,39 @@ export class TenantScope {
   async listUsers(limit: number, cursor?: string): Promise<Page<TenantUser>> {
     return this.page(
       tenancyKeys.userPrefix(this.tenantId),
-      limit,
-      cursor,
-      true,
+      { limit, ...(cursor === undefined ? {} : { cursor }) },
       (item) => strip(item) as unknown as TenantUser,
     );
   }
 
   async putApiKey(key: Omit<StoredApiKey, 'tenantId'>): Promise<void> {
-    await guardDynamo('writing an API key', () =>
-      this.doc.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { ...tenancyKeys.apiKey(this.tenantId, key.id), entity: 'apiKey', ...key },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      ),
+    await this.table.put(
+      { ...tenancyKeys.apiKey(this.tenantId, key.id), entity: 'apiKey', ...key },
+      'writing an API key',
+      absent,
     );
   }
 
   async getApiKey(keyId: string): Promise<ApiKeyRecord> {
-    const { Item } = await guardDynamo('reading an API key', () =>
-      this.doc.send(
-        new GetCommand({
-          TableName: this.table,
-          Key: tenancyKeys.apiKey(this.tenantId, keyId),
-          ConsistentRead: true,
-        }),
-      ),
-    );
-    if (!Item) throw new ApiKeyNotFoundError(keyId);
-    return toApiKey(Item);
+    const item = await this.table.get(tenancyKeys.apiKey(this.tenantId, keyId), 'reading an API key');
+    if (!item) throw new ApiKeyNotFoundError(keyId);
+    return toApiKey(item);
   }
 
   /** Revokes a key at once (the authorizer reads keys with consistent reads). */
   async revokeApiKey(keyId: string, now: Date): Promise<ApiKeyRecord> {
     try {
-      const { Attributes } = await guardDynamo('revoking an API key', () =>
-        this.doc.send(
-          new UpdateCommand({
-            TableName: this.table,
-            Key: tenancyKeys.apiKey(this.tenantId, keyId),
-            UpdateExpression: 'SET revokedAt = :now',
-            ConditionExpression:
-              'attribute_exists(pk) AND (attribute_not_exists(revokedAt) OR revokedAt = :null)',
-            ExpressionAttributeValues: { ':now': now.toISOString(), ':null': null },
-            ReturnValues: 'ALL_NEW',
-          }),
-        ),
+      const attributes = await this.table.update(
+        tenancyKeys.apiKey(this.tenantId, keyId),
+        'SET revokedAt = :now',
+        'revoking an API key',
+        {
+          condition: 'attribute_exists(pk) AND (attribute_not_exists(revokedAt) OR revokedAt = :null)',
+          values: { ':now': now.toISOString(), ':null': null },
+        },
+        'ALL_NEW',
       );
-      return toApiKey(Attributes ?? {});
+      return toApiKey(attributes ?? {});
     } catch (error) {
       if (isConditionFailure(error)) {
         await this.getApiKey(keyId); // 404 when absent from this tenant
@@ -202,7 +164,11 @@ export class TenantScope {
   }
 
   async listApiKeys(limit: number, cursor?: string): Promise<Page<ApiKeyRecord>> {
-    return this.page(tenancyKeys.apiKeyPrefix(this.tenantId), limit, cursor, true, toApiKey);
+    return this.page(
+      tenancyKeys.apiKeyPrefix(this.tenantId),
+      { limit, ...(cursor === undefined ? {} : { cursor }) },
+      toApiKey,
+    );
   }
 
   /** Appends to the security audit log. */
@@ -223,66 +189,42 @@ export class TenantScope {
       ...(event.sourceIp ? { sourceIp: event.sourceIp } : {}),
       data: event.data ?? {},
     };
-    await guardDynamo('writing the audit log', () =>
-      this.doc.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { ...tenancyKeys.audit(this.tenantId, entry.id), entity: 'audit', ...entry },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      ),
+    await this.table.put(
+      { ...tenancyKeys.audit(this.tenantId, entry.id), entity: 'audit', ...entry },
+      'writing the audit log',
+      absent,
     );
     return entry;
   }
 
   /** The audit log, newest first. */
   async listAudit(limit: number, cursor?: string, type?: AuditEventType): Promise<Page<AuditEvent>> {
-    const pk = tenancyKeys.auditPk(this.tenantId);
-    const startSk = await decodeSkCursor(cursor, 'AUDIT#', pk);
-    const { Items, LastEvaluatedKey } = await guardDynamo('reading the audit log', () =>
-      this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ...(type
-            ? { FilterExpression: '#type = :type', ExpressionAttributeNames: { '#type': 'type' } }
-            : {}),
-          ExpressionAttributeValues: { ':pk': pk, ':prefix': 'AUDIT#', ...(type ? { ':type': type } : {}) },
-          ScanIndexForward: false,
-          Limit: limit,
-          ...(startSk ? { ExclusiveStartKey: { pk, sk: startSk } } : {}),
-        }),
-      ),
+    const prefix = { pk: tenancyKeys.auditPk(this.tenantId), skPrefix: tenancyKeys.auditPrefix };
+    const query: Query = type
+      ? {
+          ...underPrefix(prefix),
+          filter: '#type = :type',
+          names: { '#type': 'type' },
+          values: { ...underPrefix(prefix).values, ':type': type },
+        }
+      : underPrefix(prefix);
+    return this.page(
+      prefix,
+      { limit, ...(cursor === undefined ? {} : { cursor }) },
+      (item) => strip(item) as unknown as AuditEvent,
+      { ...query, forward: false },
+      'reading the audit log',
     );
-    return {
-      items: (Items ?? []).map((item) => strip(item) as unknown as AuditEvent),
-      nextCursor: LastEvaluatedKey ? await encodeSkCursor(String(LastEvaluatedKey.sk), pk) : null,
-    };
   }
 
   private async page<T>(
-    key: { pk: string; skPrefix: string },
-    limit: number,
-    cursor: string | undefined,
-    forward: boolean,
-    map: (item: Record<string, unknown>) => T,
+    prefix: { pk: string; skPrefix: string },
+    page: { limit: number; cursor?: string },
+    map: (item: Item) => T,
+    query: Query = underPrefix(prefix),
+    what = 'listing',
   ): Promise<Page<T>> {
-    const startSk = await decodeSkCursor(cursor, key.skPrefix, key.pk);
-    const { Items, LastEvaluatedKey } = await guardDynamo('listing', () =>
-      this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': key.pk, ':prefix': key.skPrefix },
-          ScanIndexForward: forward,
-          Limit: limit,
-          ...(startSk ? { ExclusiveStartKey: { pk: key.pk, sk: startSk } } : {}),
-        }),
-      ),
-    );
-    return {
-      items: (Items ?? []).map(map),
-      nextCursor: LastEvaluatedKey ? await encodeSkCursor(String(LastEvaluatedKey.sk), key.pk) : null,
-    };
+    const { items, nextCursor } = await this.table.page(query, page, what, prefix);
+    return { items: items.map(map), nextCursor: nextCursor ?? null };
   }
 }

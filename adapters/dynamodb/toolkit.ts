@@ -1,6 +1,6 @@
 /**
- * The DynamoDB toolkit of the bridge's stores: one transaction that names the guard that failed,
- * one pager, one retry helper with one policy. Stores build items; these send them.
+ * The DynamoDB toolkit of the stores: one transaction that names the guard that failed, one
+ * retry helper and its policies. Stores build items (table.ts for plain objects); these send them.
  */
 import {
   QueryCommand,
@@ -23,6 +23,12 @@ export interface RetryPolicy {
 
 /** The one policy: transaction conflicts and races on a counter item clear within a few tries. */
 export const RETRY_POLICY: RetryPolicy = { attempts: 8, jitterMs: 15 };
+
+/**
+ * For writers racing for the next number of one sequence (the stream's head): each round only one
+ * of them wins, so the attempts grow with how many race, and the waits stay short.
+ */
+export const SEQUENCE_RACE_POLICY: RetryPolicy = { attempts: 25, jitterMs: 2 };
 
 /** A retryable failure: `retry` tries again; anything else is thrown at once. */
 export class Retryable extends Error {

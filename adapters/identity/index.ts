@@ -1,5 +1,6 @@
 import type { IdentityProvider } from '../../core/tenancy/ports.ts';
-import { documentClient, resources } from '../aws.ts';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { dynamoClient, resources } from '../aws.ts';
 import { CognitoIdentityProvider } from './cognito.ts';
 import { identityConfig } from './config.ts';
 import { LocalIdentityProvider } from './local.ts';
@@ -15,7 +16,9 @@ export function identityProvider(): IdentityProvider {
     const provider =
       config.provider === 'local' && config.signingKey
         ? new LocalIdentityProvider({
-            doc: documentClient(),
+            doc: DynamoDBDocumentClient.from(dynamoClient(), {
+              marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+            }),
             tableName,
             userPoolId: config.userPoolId,
             clientId: config.clientId,

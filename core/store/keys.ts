@@ -35,6 +35,10 @@ export const systemKeys = {
   cursorKey: (): ItemKey => ({ pk: 'SYSTEM', sk: 'CURSOR_KEY' }),
   /** Tenants listed for the platform operator (a GSI1 partition of its own). */
   tenantRegistry: (): string => 'SYSTEM#TENANTS',
+  /** A tenant's place in the registry: by creation time, then id. */
+  tenantRegistrySk: (createdAt: string, tenantId: string): string =>
+    `${createdAt}${SEP}${assertSafe(tenantId, 'tenant id')}`,
+  tenantIdFromRegistrySk: (sk: string): string => sk.slice(sk.lastIndexOf(SEP) + 1),
 };
 
 /** Tenancy and access items (tenants, users, API keys, security audit, rate-limit windows). */
@@ -52,6 +56,7 @@ export const tenancyKeys = {
   apiKeyPrefix: (tenantId: string) => ({ pk: tenantPk(tenantId), skPrefix: `APIKEY${SEP}` }),
   /** The security audit log has its own partition so a busy tenant's orders never crowd it. */
   auditPk: (tenantId: string): string => `${tenantPk(tenantId)}${SEP}AUDIT`,
+  auditPrefix: `AUDIT${SEP}`,
   audit: (tenantId: string, eventId: string): ItemKey => ({
     pk: `${tenantPk(tenantId)}${SEP}AUDIT`,
     sk: `AUDIT${SEP}${assertSafe(eventId, 'audit event id')}`,
@@ -160,6 +165,11 @@ export const workKeys = {
   shardOf: (id: string): number => id.charCodeAt(id.length - 1) % workKeys.shards,
   /** Audit events not yet published to the bus. */
   outboxPk: (shard: number): string => `OUTBOX${SEP}${shard}`,
+  /** The gsi3 attributes that put an event on the outbox, in the shard of `shardBy`. */
+  outbox: (shardBy: string, at: string, entityId: string, seq: number | string) => ({
+    gsi3pk: workKeys.outboxPk(workKeys.shardOf(shardBy)),
+    gsi3sk: outboxSk(at, entityId, seq),
+  }),
   /** Orders accepted but not yet taken by the bridge. */
   pendingPk: (shard: number): string => `PENDING_NEW${SEP}${shard}`,
 };
@@ -343,6 +353,8 @@ export const streamKeys = {
     sk: `E${SEP}${String(seq).padStart(12, '0')}`,
   }),
   entryPrefix: `E${SEP}`,
+  /** Sorts after every entry: the upper bound of a read to the end of the log. */
+  entryEnd: `E${SEP}~`,
   /** Event ids come from other modules; encoding keeps any `#` in them out of the key structure. */
   eventMarker: (tenantId: string, eventId: string): ItemKey => ({
     pk: streamKeys.pk(tenantId),
@@ -384,6 +396,8 @@ export const strategyKeys = {
     pk: strategyKeys.ownPk(tenantId, id),
     sk: `VERSION${SEP}${String(version).padStart(10, '0')}`,
   }),
+  versionPrefix: `VERSION${SEP}`,
+  logPrefix: `LOG${SEP}`,
   log: (tenantId: string, id: string, logId: string): ItemKey => ({
     pk: strategyKeys.ownPk(tenantId, id),
     sk: `LOG${SEP}${assertSafe(logId, 'log id')}`,

@@ -1,4 +1,4 @@
-import { ConflictError, DomainError, NotFoundError } from '../errors.ts';
+import { ConflictError, DomainError, notFoundError } from '../errors.ts';
 
 /** Where a compile error is in the uploaded source (1-based line, 0-based column, as esbuild reports). */
 export interface CompileIssue {
@@ -19,18 +19,12 @@ export class StrategyCompileError extends DomainError {
 }
 
 /** No such strategy in the caller's tenant (also what another tenant's strategy looks like). */
-export class StrategyNotFoundError extends NotFoundError {
-  constructor(id: string) {
-    super('Strategy', id, 'STRATEGY_NOT_FOUND');
-  }
-}
+export const StrategyNotFoundError = notFoundError('StrategyNotFoundError', 'Strategy', 'STRATEGY_NOT_FOUND');
+export type StrategyNotFoundError = InstanceType<typeof StrategyNotFoundError>;
 
 /** No such backtest in the caller's tenant. */
-export class BacktestNotFoundError extends NotFoundError {
-  constructor(id: string) {
-    super('Backtest', id, 'BACKTEST_NOT_FOUND');
-  }
-}
+export const BacktestNotFoundError = notFoundError('BacktestNotFoundError', 'Backtest', 'BACKTEST_NOT_FOUND');
+export type BacktestNotFoundError = InstanceType<typeof BacktestNotFoundError>;
 
 /** Another writer changed the strategy in between; the caller may retry. */
 export class StrategyVersionConflictError extends ConflictError {

@@ -1,23 +1,14 @@
-import { ConflictError, DomainError, ForbiddenError, NotFoundError } from '../errors.ts';
+import { ConflictError, DomainError, ForbiddenError, notFoundError } from '../errors.ts';
 
 /** The caller's tenant record is missing (a token naming a deleted tenant). */
-export class TenantNotFoundError extends NotFoundError {
-  constructor(tenantId: string) {
-    super('Tenant', tenantId, 'TENANT_NOT_FOUND');
-  }
-}
+export const TenantNotFoundError = notFoundError('TenantNotFoundError', 'Tenant', 'TENANT_NOT_FOUND');
+export type TenantNotFoundError = InstanceType<typeof TenantNotFoundError>;
 
-export class UserNotFoundError extends NotFoundError {
-  constructor(username: string) {
-    super('User', username, 'USER_NOT_FOUND');
-  }
-}
+export const UserNotFoundError = notFoundError('UserNotFoundError', 'User', 'USER_NOT_FOUND');
+export type UserNotFoundError = InstanceType<typeof UserNotFoundError>;
 
-export class ApiKeyNotFoundError extends NotFoundError {
-  constructor(keyId: string) {
-    super('API key', keyId, 'API_KEY_NOT_FOUND');
-  }
-}
+export const ApiKeyNotFoundError = notFoundError('ApiKeyNotFoundError', 'API key', 'API_KEY_NOT_FOUND');
+export type ApiKeyNotFoundError = InstanceType<typeof ApiKeyNotFoundError>;
 
 export class ApiKeyAlreadyRevokedError extends ConflictError {
   constructor(keyId: string) {

@@ -1,4 +1,4 @@
-import { DomainError, NotFoundError } from '../errors.ts';
+import { DomainError, notFoundError } from '../errors.ts';
 
 /** The webhook URL points somewhere the OMS must not call (private, loopback, metadata, plain http). */
 export class WebhookUrlForbiddenError extends DomainError {
@@ -10,18 +10,16 @@ export class WebhookUrlForbiddenError extends DomainError {
 }
 
 /** No such subscription in the caller's tenant (also what another tenant's subscription looks like). */
-export class WebhookNotFoundError extends NotFoundError {
-  constructor(id: string) {
-    super('Webhook', id, 'WEBHOOK_NOT_FOUND');
-  }
-}
+export const WebhookNotFoundError = notFoundError('WebhookNotFoundError', 'Webhook', 'WEBHOOK_NOT_FOUND');
+export type WebhookNotFoundError = InstanceType<typeof WebhookNotFoundError>;
 
 /** No such delivery under the subscription. */
-export class WebhookDeliveryNotFoundError extends NotFoundError {
-  constructor(id: string) {
-    super('Webhook delivery', id, 'WEBHOOK_DELIVERY_NOT_FOUND');
-  }
-}
+export const WebhookDeliveryNotFoundError = notFoundError(
+  'WebhookDeliveryNotFoundError',
+  'Webhook delivery',
+  'WEBHOOK_DELIVERY_NOT_FOUND',
+);
+export type WebhookDeliveryNotFoundError = InstanceType<typeof WebhookDeliveryNotFoundError>;
 
 /** The tenant has as many subscriptions as it may have. */
 export class WebhookLimitError extends DomainError {

@@ -51,7 +51,7 @@ let services: { store: TenancyStore; limiter: RateLimiter } | undefined;
 function deps() {
   services ??= { store: TenancyStore.fromEnvironment(), limiter: RateLimiter.fromEnvironment() };
   // Tests give each file its own table; follow the environment rather than the first value seen.
-  if (services.store.tableName !== process.env[env.tableName])
+  if (services.store.table.name !== process.env[env.tableName])
     services = { store: TenancyStore.fromEnvironment(), limiter: RateLimiter.fromEnvironment() };
   return services;
 }

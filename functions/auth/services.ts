@@ -13,13 +13,13 @@ let attempts: LoginAttemptsStore | undefined;
 
 /** The tenancy store of this runtime's table. */
 export function tenancyStore(): TenancyStore {
-  if (!store || store.tableName !== process.env[env.tableName]) store = TenancyStore.fromEnvironment();
+  if (!store || store.table.name !== process.env[env.tableName]) store = TenancyStore.fromEnvironment();
   return store;
 }
 
 /** The rate limiter of this runtime's table. */
 export function rateLimiter(): RateLimiter {
-  if (!limiter || limiter.tableName !== process.env[env.tableName]) limiter = RateLimiter.fromEnvironment();
+  if (!limiter || limiter.table.name !== process.env[env.tableName]) limiter = RateLimiter.fromEnvironment();
   return limiter;
 }
 
@@ -27,7 +27,7 @@ export { identityProvider };
 
 /** What login and refresh need, on this runtime's clients. */
 export function loginDeps(): LoginDeps {
-  if (!attempts || attempts.tableName !== process.env[env.tableName])
+  if (!attempts || attempts.table.name !== process.env[env.tableName])
     attempts = LoginAttemptsStore.fromEnvironment();
   return { identity: identityProvider(), limiter: rateLimiter(), attempts, tenants: tenancyStore() };
 }

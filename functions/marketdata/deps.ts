@@ -1,4 +1,5 @@
-import { documentClient, dynamoClient, resources } from '../../adapters/aws.ts';
+import { dynamoClient, resources } from '../../adapters/aws.ts';
+import { documentClient } from '../../adapters/dynamodb/document-client.ts';
 import { houseConnection } from '../../adapters/connections-config.ts';
 import { DynamoConnectionStore } from '../../adapters/dynamodb/connection-store.ts';
 import { DynamoQuoteCache } from '../../adapters/dynamodb/quote-cache.ts';

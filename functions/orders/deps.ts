@@ -1,4 +1,5 @@
-import { documentClient, dynamoClient, resources, sqsClient } from '../../adapters/aws.ts';
+import { dynamoClient, resources, sqsClient } from '../../adapters/aws.ts';
+import { documentClient } from '../../adapters/dynamodb/document-client.ts';
 import { DynamoConnectionStore } from '../../adapters/dynamodb/connection-store.ts';
 import { DynamoOrderStore } from '../../adapters/dynamodb/order-store.ts';
 import { StoreOrderRouter } from '../../adapters/dynamodb/order-routes.ts';

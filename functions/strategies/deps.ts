@@ -1,6 +1,6 @@
-import { documentClient, requiredEnv, resources, sqsClient } from '../../adapters/aws.ts';
+import { requiredEnv, resources, sqsClient } from '../../adapters/aws.ts';
 import { DynamoBacktestBars } from '../../adapters/dynamodb/backtest-bars.ts';
-import { DynamoStrategyStore } from '../../adapters/dynamodb/strategy-store.ts';
+import { documentClient } from '../../adapters/dynamodb/document-client.ts';
 import { IbBarSource, ibBarSourceFromEnv } from '../../adapters/ib/bar-source.ts';
 import { SqsBacktestQueue } from '../../adapters/sqs/backtest-queue.ts';
 import type { QueueBacktestDeps, RunBacktestDeps } from '../../core/strategies/backtests.ts';
@@ -10,31 +10,24 @@ import { env } from '../../core/topology.ts';
 import { compileStrategy } from '../../strategies/compile.ts';
 import { loadStrategy } from '../../strategies/sandbox.ts';
 import { registerProblem } from '../shared/problems.ts';
+import { storeDeps } from './store.ts';
 
 registerProblem(StrategyCompileError, { status: 422, title: 'The strategy does not compile' });
 registerProblem(BarsUnavailableError, { status: 422, title: 'No bars for the backtest' });
 
-let cached: { key: string; store: DynamoStrategyStore; bars: DynamoBacktestBars } | undefined;
+let bars: { key: string; bars: DynamoBacktestBars } | undefined;
 
-function stores(): { store: DynamoStrategyStore; bars: DynamoBacktestBars } {
+/** The strategy store and the backtests' uploaded bars beside it. */
+function stores() {
   const { tableName } = resources();
-  if (cached?.key !== tableName)
-    cached = {
-      key: tableName,
-      store: new DynamoStrategyStore(documentClient(), tableName),
-      bars: new DynamoBacktestBars(documentClient(), tableName),
-    };
-  return cached;
+  if (bars?.key !== tableName)
+    bars = { key: tableName, bars: new DynamoBacktestBars(documentClient(), tableName) };
+  return { ...storeDeps(), bars: bars.bars };
 }
 
 /** The strategy use cases' adapters. */
 export function strategyDeps(): StrategyDeps {
-  return { store: stores().store, compile: compileStrategy };
-}
-
-/** What reading backtests needs. */
-export function backtestReadDeps(): Pick<RunBacktestDeps, 'store'> {
-  return { store: stores().store };
+  return { ...storeDeps(), compile: compileStrategy };
 }
 
 /** The backtest request's adapters: the store, the bars beside it and the workers' queue. */

@@ -1,10 +1,10 @@
 import { strategyView } from '../../core/strategies/model.ts';
 import { httpHandler, json } from '../shared/http.ts';
-import { strategyDeps } from './deps.ts';
+import { storeDeps } from './store.ts';
 
 /** GET /api/v1/strategies */
 export const handler = httpHandler(async (request) => {
   const caller = request.authorized('strategies:read');
-  const items = await strategyDeps().store.list(caller.tenantId);
+  const items = await storeDeps().store.list(caller.tenantId);
   return json(200, { items: items.map(strategyView) });
 });

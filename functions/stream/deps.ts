@@ -1,4 +1,5 @@
-import { documentClient, dynamoClient, requiredEnv } from '../../adapters/aws.ts';
+import { dynamoClient, requiredEnv } from '../../adapters/aws.ts';
+import { documentClient } from '../../adapters/dynamodb/document-client.ts';
 import { DynamoQuoteCache } from '../../adapters/dynamodb/quote-cache.ts';
 import { DynamoQuoteSockets } from '../../adapters/dynamodb/stream-quotes.ts';
 import { DynamoStreamStore } from '../../adapters/dynamodb/stream-store.ts';
@@ -17,7 +18,7 @@ export function streamService(): StreamService {
   const endpoint = requiredEnv(stream.connectionsUrlEnv);
   const key = `${tableName} ${endpoint}`;
   if (cached?.key !== key) {
-    const store = new DynamoStreamStore(documentClient(), tableName);
+    const store = new DynamoStreamStore(dynamoClient(), tableName);
     const quoteTtlSeconds = marketDataConfig(process.env).quoteTtlSeconds;
     const quotes = new DynamoQuoteCache(dynamoClient(), tableName, { ttlSeconds: quoteTtlSeconds });
     cached = {

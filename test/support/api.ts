@@ -8,7 +8,6 @@ import type { StreamGatewayOptions } from '../../local/stream-gateway.ts';
 import { startLocalIdentity, type LocalIdentity } from '../../local/identity/index.ts';
 import { TenancyStore } from '../../adapters/dynamodb/tenancy-store.ts';
 import { useTestResources, type TestResources } from './resources.ts';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON bodies without casts
 export type AnyJson = any;
@@ -49,10 +48,7 @@ export async function startTestApi(
     authorizer,
     ...(options.stream ? { stream: options.stream } : {}),
   });
-  const store = new TenancyStore(
-    DynamoDBDocumentClient.from(resources.dynamo, { marshallOptions: { removeUndefinedValues: true } }),
-    resources.tableName,
-  );
+  const store = new TenancyStore(resources.dynamo, resources.tableName);
   return {
     url: gateway.url,
     resources,

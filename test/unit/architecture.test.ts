@@ -123,6 +123,28 @@ describe('dependency rule', () => {
     }
   });
 
+  it('fails when a store or a handler uses the document client instead of the table toolkit', () => {
+    const dir = sandbox({
+      'package.json': JSON.stringify({ dependencies: { '@aws-sdk/lib-dynamodb': '*' } }),
+      'adapters/dynamodb/store.ts':
+        "import { GetCommand } from '@aws-sdk/lib-dynamodb';\nexport const s = GetCommand;\n",
+      'functions/h.ts': "import { PutCommand } from '@aws-sdk/lib-dynamodb';\nexport const h = PutCommand;\n",
+      'adapters/identity/local.ts':
+        "import { GetCommand } from '@aws-sdk/lib-dynamodb';\nexport const l = GetCommand;\n",
+    });
+    try {
+      const result = cruise(dir, ['adapters', 'functions']);
+      expect(result.status).not.toBe(0);
+      expect(result.output).toMatch(
+        /stores-use-the-table-toolkit: adapters\/dynamodb\/store\.ts → \S*lib-dynamodb/,
+      );
+      expect(result.output).toMatch(/stores-use-the-table-toolkit: functions\/h\.ts → \S*lib-dynamodb/);
+      expect(result.output).not.toMatch(/adapters\/identity\/local\.ts → /);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('fails when the client reaches into the server or the CLI bypasses the client', () => {
     const dir = sandbox({
       'client/index.ts': "import { o } from '../functions/docs/openapi.ts';\nexport const c = o;\n",

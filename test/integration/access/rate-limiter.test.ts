@@ -3,8 +3,7 @@
  * never exceed it across runtimes, and cut the writes a steady caller costs.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { RateLimitExceededError } from '../../../core/access/errors.ts';
 import { tenancyKeys } from '../../../core/store/keys.ts';
 import { toItem } from '../../../adapters/dynamodb/codec.ts';
@@ -23,14 +22,10 @@ const perMinute = (limit: number): RateLimit => ({ policy: 'tenant', limit, wind
 
 /** A limiter as one runtime (one Lambda instance) has it, counting the writes it makes. */
 function runtime() {
-  const doc = DynamoDBDocumentClient.from(resources.dynamo);
+  const client = resources.dynamo;
   let writes = 0;
-  const counted = { send: (command: unknown) => (writes++, doc.send(command as never)) };
-  const limiter = new RateLimiter(
-    counted as unknown as DynamoDBDocumentClient,
-    resources.tableName,
-    () => NOW,
-  );
+  const counted = { send: (command: unknown) => (writes++, client.send(command as never)) };
+  const limiter = new RateLimiter(counted as unknown as DynamoDBClient, resources.tableName, () => NOW);
   return { limiter, writes: () => writes };
 }
 

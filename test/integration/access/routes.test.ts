@@ -67,15 +67,14 @@ async function expiredKey(): Promise<string> {
   const key = await tenant.apiKey(['orders:read']);
   const id = key.split('_')[2]!;
   // Expiry in the past, written straight to the item: the API refuses to create such a key.
-  const { UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
   const { tenancyKeys } = await import('../../../core/store/keys.ts');
-  await api.store.doc.send(
-    new UpdateCommand({
-      TableName: api.store.tableName,
-      Key: tenancyKeys.apiKey(tenant.tenantId, id),
-      UpdateExpression: 'SET expiresAt = :t',
-      ExpressionAttributeValues: { ':t': '2000-01-01T00:00:00.000Z' },
-    }),
+  await api.store.table.update(
+    tenancyKeys.apiKey(tenant.tenantId, id),
+    'SET expiresAt = :t',
+    'expiring a key',
+    {
+      values: { ':t': '2000-01-01T00:00:00.000Z' },
+    },
   );
   return key;
 }

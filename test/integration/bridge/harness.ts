@@ -15,7 +15,7 @@ import {
 } from '../../../paper-gateway/index.ts';
 import { startBridge, type Bridge } from '../../../ib-bridge/bridge.ts';
 import type { BridgeConfig } from '../../../ib-bridge/config.ts';
-import { DynamoExecutionStore } from '../../../adapters/dynamodb/execution-store.ts';
+import { TestExecutionStore } from '../../support/execution-reads.ts';
 import type { Logger } from '../../../ib-bridge/log.ts';
 import { superviseBridge, type SupervisedBridge } from '../../../local/supervisor.ts';
 
@@ -57,7 +57,7 @@ export function memoryLogger(
 export interface BridgeWorld {
   api: TestApi;
   gateway: PaperGateway;
-  store: DynamoExecutionStore;
+  store: TestExecutionStore;
   config(overrides?: Partial<BridgeConfig>): BridgeConfig;
   /** Starts the bridge in this process. */
   startBridge(overrides?: Partial<BridgeConfig>): Promise<Bridge & { log: ReturnType<typeof memoryLogger> }>;
@@ -102,7 +102,7 @@ export async function bridgeWorld(gatewayOptions: PaperGatewayOptions = {}): Pro
     seed: 7,
     ...gatewayOptions,
   });
-  const store = new DynamoExecutionStore(api.resources.dynamo as DynamoDBClient, api.resources.tableName);
+  const store = new TestExecutionStore(api.resources.dynamo as DynamoDBClient, api.resources.tableName);
   const bridges: Bridge[] = [];
   const supervised: SupervisedBridge[] = [];
   const children: BridgeProcess[] = [];

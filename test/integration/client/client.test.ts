@@ -8,12 +8,21 @@ import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { startTestApi, type TestApi } from '../../support/api.ts';
 import { createTestTenant, type TestTenant } from '../../support/tenants.ts';
-import { CLIENT_SCHEMA_PATH, clientTypes } from '../../../bin/generate-client.ts';
+import {
+  CLIENT_ENUMS_PATH,
+  CLIENT_SCHEMA_PATH,
+  clientEnums,
+  clientTypes,
+} from '../../../bin/generate-client.ts';
 import { createOmsClient, login, ok, OmsProblemError, type Tokens } from '../../../client/index.ts';
 
 describe('generated types', () => {
   test('client/schema.d.ts is what the current OpenAPI document generates (run npm run client:generate)', async () => {
     expect(readFileSync(CLIENT_SCHEMA_PATH, 'utf8')).toBe(await clientTypes());
+  });
+
+  test('client/enums.ts holds the enumerations of the current OpenAPI document (run npm run client:generate)', async () => {
+    expect(readFileSync(CLIENT_ENUMS_PATH, 'utf8')).toBe(await clientEnums());
   });
 });
 

@@ -1,10 +1,10 @@
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 /**
  * The stream against the local gateway (real sockets) and DynamoDB Local: authentication with the
  * HTTP API's credentials, tenant isolation, resume from a cursor, reset, and slow consumers.
  * Events are handed to the fan-out handler as the bus rule would hand them.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { startTestApi, type TestApi } from '../../support/api.ts';
 import { createTestTenant, type TestTenant } from '../../support/tenants.ts';

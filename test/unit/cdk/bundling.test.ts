@@ -208,8 +208,9 @@ describe('bundled synthesis', () => {
 
   // Issue 11 asked for a median under 250 KB; that is below what the libraries themselves weigh
   // (docs/BENCHMARKS.md: a handler that only constructs a DynamoDBClient is about 190 KB bundled
-  // so, zod about 85 KB more), so the budget holds today's median with a little room.
-  const MEDIAN_BUDGET_KB = 400;
+  // so, zod about 92 KB more, the Powertools logger 21 KB), so the budget holds today's median
+  // (391 KB) with a little room.
+  const MEDIAN_BUDGET_KB = 395;
 
   it('reports every bundle size; the median bundle stays within the budget', () => {
     const sizes = functions
@@ -225,6 +226,19 @@ describe('bundled synthesis', () => {
         .join('\n'),
     );
     expect(median).toBeLessThan(MEDIAN_BUDGET_KB);
+  });
+
+  it('strategy routes that neither compile nor run a strategy bundle without esbuild', () => {
+    const code = (handler: string) => {
+      const fn = functions.find((f) => String(f.Properties.Description).endsWith(handler));
+      expect(fn).toBeDefined();
+      return readFileSync(path.join(assetDirOf(fn!), 'index.mjs'), 'utf8');
+    };
+    const readers = ['list', 'get', 'versions', 'logs', 'start', 'stop', 'get-backtest', 'equity-svg'];
+    for (const route of readers)
+      expect(code(`functions/strategies/${route}.ts`)).not.toContain('ESBUILD_BINARY_PATH');
+    // The compiling route does carry it: the marker names esbuild's API, so the check above means something.
+    expect(code('functions/strategies/create.ts')).toContain('ESBUILD_BINARY_PATH');
   });
 
   it('no bundle carries the SDK credential chain Lambda never runs (profiles, SSO, STS)', () => {

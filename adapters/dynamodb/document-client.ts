@@ -1,0 +1,15 @@
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { dynamoClient } from '../aws.ts';
+
+let doc: DynamoDBDocumentClient | undefined;
+
+/**
+ * The document client for the stores not yet on the table toolkit (connections, backtest bars,
+ * quote sockets). A module of its own, so only the bundles that use those stores carry it.
+ */
+export function documentClient(): DynamoDBDocumentClient {
+  doc ??= DynamoDBDocumentClient.from(dynamoClient(), {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  });
+  return doc;
+}

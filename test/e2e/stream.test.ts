@@ -111,3 +111,36 @@ describe('an order placed over HTTP, on the stream', () => {
     await Promise.all([mine.close(), theirs.close()]);
   });
 });
+
+describe('quotes from the paper gateway, on the stream', () => {
+  it('reach the socket of a tenant subscribed to the symbol’s market data, and no other tenant’s', async () => {
+    const [tenant, other] = await Promise.all([world.tenant(), world.tenant()]);
+    const subscribed = await world.api.request('POST', '/api/v1/marketdata/subscriptions', {
+      body: { symbols: ['MSFT'] },
+      headers: { authorization: `Bearer ${tenant.tokens.trader}` },
+    });
+    expect(subscribed.status).toBe(201);
+    const mine = await StreamClient.authenticated(gateway.url, { token: tenant.tokens.viewer });
+    await mine.subscribe(['quotes:MSFT']);
+    const theirs = await StreamClient.authenticated(gateway.url, { token: other.tokens.viewer });
+    theirs.send({ action: 'subscribe', streams: ['quotes:MSFT'] });
+    expect(await theirs.next()).toMatchObject({ type: 'error', code: 'MARKET_DATA_NOT_SUBSCRIBED' });
+
+    // The bridge opens the line at its next look at the wanted list, then each tick moves the quote.
+    world.gateway.control.setPrice('MSFT', {
+      bid: 401.1,
+      ask: 401.2,
+      last: 401.15,
+      bidSize: 300,
+      askSize: 200,
+    });
+    for (;;) {
+      const m = await mine.next(30_000);
+      expect(m).toMatchObject({ type: 'event', stream: 'quotes:MSFT', event: 'quote.updated' });
+      expect(m.data.symbol).toBe('MSFT');
+      if (m.data.last === '401.15' && m.data.bid === '401.1' && m.data.ask === '401.2') break;
+    }
+    expect(theirs.pending()).toEqual([]);
+    await Promise.all([mine.close(), theirs.close()]);
+  });
+});

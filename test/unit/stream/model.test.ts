@@ -4,6 +4,8 @@ import {
   decodeCursor,
   deliveredStream,
   encodeCursor,
+  quoteOf,
+  quoteSymbol,
   streamEntry,
   streamScope,
   streamsOf,
@@ -61,6 +63,8 @@ describe('stream model', () => {
       { action: 'subscribe', streams: ['orders', 'pnl'] },
       { action: 'subscribe', streams: ['orders'], cursor: encodeCursor(3) },
       { action: 'unsubscribe', streams: ['orders'] },
+      { action: 'subscribe', streams: ['orders', 'quotes:AAPL', 'quotes:brk.b'] },
+      { action: 'unsubscribe', streams: ['quotes:AAPL'] },
       { action: 'ping' },
     ];
     for (const m of ok) expect(ClientMessage.safeParse(m).success).toBe(true);
@@ -68,11 +72,52 @@ describe('stream model', () => {
       { action: 'auth' },
       { action: 'auth', token: 'a', apiKey: 'b' },
       { action: 'subscribe', streams: [] },
-      { action: 'subscribe', streams: ['quotes:AAPL'] },
+      { action: 'subscribe', streams: ['quotes:'] },
+      { action: 'subscribe', streams: ['quotes:AAPL MSFT'] },
+      { action: 'subscribe', streams: ['quotes:TOOLONGSYMBOL'] },
+      { action: 'subscribe', streams: ['quote:AAPL'] },
       { action: 'ping', extra: 1 },
       { action: 'shout' },
     ];
     for (const m of bad) expect(ClientMessage.safeParse(m).success).toBe(false);
+  });
+
+  it('names a quote stream by its upper-cased ticker, behind the marketdata:read scope', () => {
+    const parsed = ClientMessage.parse({ action: 'subscribe', streams: ['quotes:brk.b', 'orders'] });
+    expect(parsed).toMatchObject({ streams: ['quotes:BRK.B', 'orders'] });
+    expect(quoteSymbol('quotes:BRK.B')).toBe('BRK.B');
+    expect(quoteSymbol('orders')).toBeUndefined();
+    expect(streamScope('quotes:AAPL')).toBe('marketdata:read');
+  });
+
+  it('reads the quote of a quote.updated event and nothing else', () => {
+    const detail = {
+      schemaVersion: 1,
+      eventId: 'AAPL@2026-01-05T15:00:00.000Z',
+      symbol: 'AAPL',
+      bid: '187.2',
+      ask: '187.3',
+      at: '2026-01-05T15:00:00.000Z',
+      marketDataType: 3,
+      source: 'stream',
+    };
+    expect(quoteOf({ 'detail-type': 'quote.updated', detail })).toEqual({
+      symbol: 'AAPL',
+      bid: '187.2',
+      ask: '187.3',
+      at: '2026-01-05T15:00:00.000Z',
+      marketDataType: 3,
+      source: 'stream',
+    });
+    expect(quoteOf({ 'detail-type': 'order.filled', detail })).toBeUndefined();
+    expect(
+      quoteOf({ 'detail-type': 'quote.updated', detail: { ...detail, marketDataType: 9 } }),
+    ).toBeUndefined();
+    expect(
+      quoteOf({ 'detail-type': 'quote.updated', detail: { ...detail, symbol: 'no good' } }),
+    ).toBeUndefined();
+    // A quote is platform data: it is never a tenant's logged entry.
+    expect(streamEntry({ 'detail-type': 'quote.updated', detail })).toBeUndefined();
   });
 
   it('cursors round-trip and refuse anything not issued', () => {

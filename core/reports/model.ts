@@ -4,7 +4,8 @@
  * fills and orders, this decides what the rows say.
  */
 import * as z from 'zod';
-import { Dec, ZERO, formatDecimal } from '../money.ts';
+import type { Dec } from '../money.ts';
+import { ZERO, formatDecimal } from '../money.ts';
 import type { Order } from '../orders/order.ts';
 import { applyFill, emptyPosition, type Position } from '../positions/position.ts';
 

@@ -8188,7 +8188,7 @@ export interface operations {
                 /** @example 20 */
                 limit?: number;
                 cursor?: string;
-                type?: "tenant.created" | "auth.login_succeeded" | "auth.login_failed" | "auth.login_rate_limited" | "auth.refreshed" | "auth.refresh_replayed" | "auth.logged_out" | "auth.api_key_rejected" | "user.created" | "user.role_changed" | "user.disabled" | "user.enabled" | "api_key.created" | "api_key.revoked" | "tenant.suspended" | "tenant.reactivated";
+                type?: "tenant.created" | "auth.login_succeeded" | "auth.login_failed" | "auth.login_rate_limited" | "auth.refreshed" | "auth.refresh_replayed" | "auth.logged_out" | "auth.api_key_rejected" | "user.created" | "user.role_changed" | "user.disabled" | "user.enabled" | "api_key.created" | "api_key.revoked" | "tenant.suspended" | "tenant.reactivated" | "risk.limits_changed" | "risk.kill_switch_changed";
             };
             header?: never;
             path?: never;

@@ -134,6 +134,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/pnl/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * P&L per trading day
+         * @description A row per trading day (UTC) with fills in range: realized P&L net of commissions, unrealized P&L of the day's end positions marked to each symbol's last fill price, commissions and fill count. Computed from the fills.
+         */
+        get: operations["getPnlHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/fills": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The tenant's fills
+         * @description Executions as the broker reported them (each execId once), filtered by symbol, account and time (`to` exclusive), a page at a time.
+         */
+        get: operations["listFills"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/trades": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The trade blotter (JSON or CSV)
+         * @description One row per fill with its order's fields, oldest first. `format=csv` answers `text/csv` (RFC 4180, header row); large ranges are read in pages inside the handler.
+         */
+        get: operations["getTradeBlotter"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/risk/limits": {
         parameters: {
             query?: never;
@@ -1509,6 +1569,108 @@ export interface components {
                 marketPrice: string | null;
                 /** @description False when an open position had no price to mark it */
                 marked: boolean;
+            }[];
+        };
+        PnlHistory: {
+            items: {
+                /** @example 2026-01-05 */
+                date: string;
+                /**
+                 * @description Net of commissions
+                 * @example 187.25
+                 */
+                realizedPnl: string;
+                /**
+                 * @description Open positions at the day's end, marked to each symbol's last fill price
+                 * @example 187.25
+                 */
+                unrealizedPnl: string;
+                /**
+                 * @description A decimal number as a string
+                 * @example 187.25
+                 */
+                commissions: string;
+                fills: number;
+            }[];
+        };
+        FillPage: {
+            items: {
+                /** @description IB's execId */
+                id: string;
+                orderId: string;
+                symbol: string;
+                instrument: {
+                    secType: string;
+                    symbol: string;
+                };
+                /** @enum {string} */
+                side: "buy" | "sell";
+                /**
+                 * @description A decimal number as a string
+                 * @example 187.25
+                 */
+                quantity: string;
+                /**
+                 * @description A decimal number as a string
+                 * @example 187.25
+                 */
+                price: string;
+                /**
+                 * @description A decimal number as a string
+                 * @example 187.25
+                 */
+                commission: string | null;
+                account: string;
+                /**
+                 * @description ISO-8601 UTC
+                 * @example 2026-01-05T14:30:00.000Z
+                 */
+                at: string;
+            }[];
+            /** @description Pass as `cursor` for the next page; null at the end */
+            nextCursor?: string | null;
+        };
+        TradeBlotter: {
+            items: {
+                /**
+                 * @description ISO-8601 UTC
+                 * @example 2026-01-05T14:30:00.000Z
+                 */
+                at: string;
+                execId: string;
+                orderId: string;
+                clientOrderId: string;
+                account: string;
+                symbol: string;
+                /** @enum {string} */
+                side: "buy" | "sell";
+                /**
+                 * @description A decimal number as a string
+                 * @example 187.25
+                 */
+                quantity: string;
+                /**
+                 * @description A decimal number as a string
+                 * @example 187.25
+                 */
+                price: string;
+                /**
+                 * @description A decimal number as a string
+                 * @example 187.25
+                 */
+                notional: string;
+                /** @description Empty until the commission report came */
+                commission: string;
+                /**
+                 * @description Gross, before commission
+                 * @example 187.25
+                 */
+                realizedPnl: string;
+                orderType: string;
+                limitPrice: string;
+                timeInForce: string;
+                orderQuantity: string;
+                orderStatus: string;
             }[];
         };
         RiskLimitsView: {
@@ -3566,6 +3728,417 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["DayPnl"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "issues": [
+                     *         {
+                     *           "path": "body.quantity",
+                     *           "message": "quantity must be a decimal number"
+                     *         }
+                     *       ],
+                     *       "type": "urn:oms:problem:validation-failed",
+                     *       "title": "The request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request body",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or forged credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "reason": "MISSING_CREDENTIALS",
+                     *       "type": "urn:oms:problem:unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send a bearer token or an x-api-key",
+                     *       "code": "UNAUTHENTICATED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "requiredScope": "orders:write",
+                     *       "type": "urn:oms:problem:forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "This action needs the orders:write scope",
+                     *       "code": "FORBIDDEN",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "retryAfterSeconds": 12,
+                     *       "limit": 600,
+                     *       "type": "urn:oms:problem:rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit tenant exceeded: at most 600 per 60s",
+                     *       "code": "RATE_LIMITED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPnlHistory: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Fills at or after this time
+                 * @example 2026-01-01T00:00:00Z
+                 */
+                from?: string;
+                /**
+                 * @description Fills before this time
+                 * @example 2026-02-01T00:00:00Z
+                 */
+                to?: string;
+                account?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The days */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "date": "2026-01-05",
+                     *           "realizedPnl": "-1",
+                     *           "unrealizedPnl": "7.5",
+                     *           "commissions": "1",
+                     *           "fills": 1
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PnlHistory"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "issues": [
+                     *         {
+                     *           "path": "body.quantity",
+                     *           "message": "quantity must be a decimal number"
+                     *         }
+                     *       ],
+                     *       "type": "urn:oms:problem:validation-failed",
+                     *       "title": "The request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request body",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or forged credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "reason": "MISSING_CREDENTIALS",
+                     *       "type": "urn:oms:problem:unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send a bearer token or an x-api-key",
+                     *       "code": "UNAUTHENTICATED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "requiredScope": "orders:write",
+                     *       "type": "urn:oms:problem:forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "This action needs the orders:write scope",
+                     *       "code": "FORBIDDEN",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "retryAfterSeconds": 12,
+                     *       "limit": 600,
+                     *       "type": "urn:oms:problem:rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit tenant exceeded: at most 600 per 60s",
+                     *       "code": "RATE_LIMITED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listFills: {
+        parameters: {
+            query?: {
+                /** @description Fills at or after this time */
+                from?: string;
+                /** @description Fills before this time */
+                to?: string;
+                /** @example AAPL */
+                symbol?: string;
+                account?: string;
+                /** @example 50 */
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of fills */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "0000e0d5.6571a8b2.01.01",
+                     *           "orderId": "01JF3Q7RZ8E4XK2M5N6P7Q8R9S",
+                     *           "symbol": "AAPL",
+                     *           "instrument": {
+                     *             "secType": "STK",
+                     *             "symbol": "AAPL"
+                     *           },
+                     *           "side": "buy",
+                     *           "quantity": "10",
+                     *           "price": "187.25",
+                     *           "commission": "1",
+                     *           "account": "DU1234567",
+                     *           "at": "2026-01-05T14:30:01.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["FillPage"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "issues": [
+                     *         {
+                     *           "path": "body.quantity",
+                     *           "message": "quantity must be a decimal number"
+                     *         }
+                     *       ],
+                     *       "type": "urn:oms:problem:validation-failed",
+                     *       "title": "The request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request body",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or forged credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "reason": "MISSING_CREDENTIALS",
+                     *       "type": "urn:oms:problem:unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send a bearer token or an x-api-key",
+                     *       "code": "UNAUTHENTICATED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "requiredScope": "orders:write",
+                     *       "type": "urn:oms:problem:forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "This action needs the orders:write scope",
+                     *       "code": "FORBIDDEN",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "retryAfterSeconds": 12,
+                     *       "limit": 600,
+                     *       "type": "urn:oms:problem:rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit tenant exceeded: at most 600 per 60s",
+                     *       "code": "RATE_LIMITED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getTradeBlotter: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Fills at or after this time
+                 * @example 2026-01-01T00:00:00Z
+                 */
+                from?: string;
+                /** @description Fills before this time */
+                to?: string;
+                /** @example json */
+                format?: "json" | "csv";
+                account?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The blotter */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "at": "2026-01-05T14:30:01.000Z",
+                     *           "execId": "0000e0d5.6571a8b2.01.01",
+                     *           "orderId": "01JF3Q7RZ8E4XK2M5N6P7Q8R9S",
+                     *           "clientOrderId": "my-order-1",
+                     *           "account": "DU1234567",
+                     *           "symbol": "AAPL",
+                     *           "side": "buy",
+                     *           "quantity": "10",
+                     *           "price": "187.25",
+                     *           "notional": "1872.5",
+                     *           "commission": "1",
+                     *           "realizedPnl": "0",
+                     *           "orderType": "limit",
+                     *           "limitPrice": "187.50",
+                     *           "timeInForce": "day",
+                     *           "orderQuantity": "10",
+                     *           "orderStatus": "filled"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TradeBlotter"];
                 };
             };
             /** @description Invalid request */
@@ -7824,7 +8397,7 @@ export interface operations {
                 /** @example 20 */
                 limit?: number;
                 cursor?: string;
-                type?: "tenant.created" | "auth.login_succeeded" | "auth.login_failed" | "auth.login_rate_limited" | "auth.refreshed" | "auth.refresh_replayed" | "auth.logged_out" | "auth.api_key_rejected" | "user.created" | "user.role_changed" | "user.disabled" | "user.enabled" | "api_key.created" | "api_key.revoked" | "tenant.suspended" | "tenant.reactivated";
+                type?: "tenant.created" | "auth.login_succeeded" | "auth.login_failed" | "auth.login_rate_limited" | "auth.refreshed" | "auth.refresh_replayed" | "auth.logged_out" | "auth.api_key_rejected" | "user.created" | "user.role_changed" | "user.disabled" | "user.enabled" | "api_key.created" | "api_key.revoked" | "tenant.suspended" | "tenant.reactivated" | "risk.limits_changed" | "risk.kill_switch_changed";
             };
             header?: never;
             path?: never;
@@ -11580,6 +12153,7 @@ export interface operations {
                         data: {
                             [key: string]: unknown;
                         };
+                        correlationId?: string;
                     };
                 };
             };
@@ -11653,6 +12227,7 @@ export interface operations {
                         data: {
                             [key: string]: unknown;
                         };
+                        correlationId?: string;
                     };
                 };
             };
@@ -11726,6 +12301,7 @@ export interface operations {
                         data: {
                             [key: string]: unknown;
                         };
+                        correlationId?: string;
                     };
                 };
             };
@@ -11799,6 +12375,7 @@ export interface operations {
                         data: {
                             [key: string]: unknown;
                         };
+                        correlationId?: string;
                     };
                 };
             };
@@ -11872,6 +12449,7 @@ export interface operations {
                         data: {
                             [key: string]: unknown;
                         };
+                        correlationId?: string;
                     };
                 };
             };
@@ -11945,6 +12523,7 @@ export interface operations {
                         data: {
                             [key: string]: unknown;
                         };
+                        correlationId?: string;
                     };
                 };
             };
@@ -12018,6 +12597,7 @@ export interface operations {
                         data: {
                             [key: string]: unknown;
                         };
+                        correlationId?: string;
                     };
                 };
             };
@@ -12091,6 +12671,7 @@ export interface operations {
                         data: {
                             [key: string]: unknown;
                         };
+                        correlationId?: string;
                     };
                 };
             };
@@ -12164,6 +12745,7 @@ export interface operations {
                         data: {
                             [key: string]: unknown;
                         };
+                        correlationId?: string;
                     };
                 };
             };
@@ -12237,6 +12819,7 @@ export interface operations {
                         data: {
                             [key: string]: unknown;
                         };
+                        correlationId?: string;
                     };
                 };
             };
@@ -12310,6 +12893,7 @@ export interface operations {
                         data: {
                             [key: string]: unknown;
                         };
+                        correlationId?: string;
                     };
                 };
             };
@@ -12383,6 +12967,7 @@ export interface operations {
                         data: {
                             [key: string]: unknown;
                         };
+                        correlationId?: string;
                     };
                 };
             };
@@ -12456,6 +13041,7 @@ export interface operations {
                         data: {
                             [key: string]: unknown;
                         };
+                        correlationId?: string;
                     };
                 };
             };

@@ -354,6 +354,27 @@ export const routes: RouteSpec[] = [
   },
   {
     method: 'GET',
+    path: '/api/v1/pnl/history',
+    handler: 'functions/pnl/history.ts',
+    auth: 'caller',
+    access: ['table:read'],
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/fills',
+    handler: 'functions/reports/fills.ts',
+    auth: 'caller',
+    access: ['table:read'],
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/reports/trades',
+    handler: 'functions/reports/trades.ts',
+    auth: 'caller',
+    access: ['table:read'],
+  },
+  {
+    method: 'GET',
     path: '/api/v1/risk/limits',
     handler: 'functions/risk/get-limits.ts',
     auth: 'caller',

@@ -144,12 +144,3 @@ export async function prometheusExposition(): Promise<{ contentType: string; bod
   metrics();
   return prometheus?.exposition();
 }
-
-/** Measures without letting a metrics failure reach the caller: metrics never fail an order. */
-export function safely(fn: () => void): void {
-  try {
-    fn();
-  } catch {
-    // A bad label value or a closed stdout must not turn a placed order into an error.
-  }
-}

@@ -15,19 +15,16 @@ export class SqsOrderQueue implements OrderQueue {
   }
 
   async send(command: OrderCommand): Promise<void> {
+    const { correlationId, ...body } = command;
     await this.sqs.send(
       new SendMessageCommand({
         QueueUrl: this.queueUrl,
-        MessageBody: JSON.stringify(command),
+        MessageBody: JSON.stringify(body),
         MessageGroupId: orderGroupId(command),
         MessageDeduplicationId: `${command.orderId}:${command.kind}:${command.version}`,
-        // Beside the body, so tracing and log tooling find it without parsing the command.
-        ...(command.correlationId
-          ? {
-              MessageAttributes: {
-                correlationId: { DataType: 'String', StringValue: command.correlationId },
-              },
-            }
+        // A message attribute, not the body: the command stays what it was, the id rides beside it.
+        ...(correlationId
+          ? { MessageAttributes: { correlationId: { DataType: 'String', StringValue: correlationId } } }
           : {}),
       }),
     );

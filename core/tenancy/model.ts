@@ -78,6 +78,8 @@ export const AUDIT_EVENT_TYPES = [
   'api_key.revoked',
   'tenant.suspended',
   'tenant.reactivated',
+  'risk.limits_changed',
+  'risk.kill_switch_changed',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

@@ -26,6 +26,7 @@ import {
   SubscriptionListSchema,
 } from '../../core/marketdata/schemas.ts';
 import * as view from './views.ts';
+import { FillsQuery, PnlHistoryQuery, TradesQuery } from '../../core/reports/model.ts';
 
 export { OrderView } from './views.ts';
 import { strategyDocs } from '../strategies/docs.ts';
@@ -119,6 +120,30 @@ export const catalog: Record<string, RouteDoc> = {
       'Realized P&L (net of commissions), commissions and fill count of the day, unrealized P&L of open positions marked to the latest cached quotes, per symbol and in total.',
     query: AccountQuery,
     success: ok('The day P&L', view.DayPnl),
+  }),
+  'GET /api/v1/pnl/history': doc('getPnlHistory', {
+    summary: 'P&L per trading day',
+    tag: 'positions',
+    description:
+      "A row per trading day (UTC) with fills in range: realized P&L net of commissions, unrealized P&L of the day's end positions marked to each symbol's last fill price, commissions and fill count. Computed from the fills.",
+    query: PnlHistoryQuery,
+    success: ok('The days', view.PnlHistory),
+  }),
+  'GET /api/v1/fills': doc('listFills', {
+    summary: "The tenant's fills",
+    tag: 'positions',
+    description:
+      'Executions as the broker reported them (each execId once), filtered by symbol, account and time (`to` exclusive), a page at a time.',
+    query: FillsQuery,
+    success: ok('A page of fills', view.FillPage),
+  }),
+  'GET /api/v1/reports/trades': doc('getTradeBlotter', {
+    summary: 'The trade blotter (JSON or CSV)',
+    tag: 'positions',
+    description:
+      "One row per fill with its order's fields, oldest first. `format=csv` answers `text/csv` (RFC 4180, header row); large ranges are read in pages inside the handler.",
+    query: TradesQuery,
+    success: ok('The blotter', view.TradeBlotter),
   }),
 
   'GET /api/v1/risk/limits': doc('getRiskLimits', {

@@ -107,6 +107,57 @@ export const examples: Record<string, RouteExample> = {
       ],
     },
   },
+  'GET /api/v1/pnl/history': {
+    query: { from: '2026-01-01T00:00:00Z', to: '2026-02-01T00:00:00Z' },
+    response: {
+      items: [{ date: '2026-01-05', realizedPnl: '-1', unrealizedPnl: '7.5', commissions: '1', fills: 1 }],
+    },
+  },
+  'GET /api/v1/fills': {
+    query: { symbol: 'AAPL', limit: '50' },
+    response: {
+      items: [
+        {
+          id: '0000e0d5.6571a8b2.01.01',
+          orderId: ORDER_ID,
+          symbol: 'AAPL',
+          instrument: { secType: 'STK', symbol: 'AAPL' },
+          side: 'buy',
+          quantity: '10',
+          price: '187.25',
+          commission: '1',
+          account: 'DU1234567',
+          at: '2026-01-05T14:30:01.000Z',
+        },
+      ],
+    },
+  },
+  'GET /api/v1/reports/trades': {
+    query: { from: '2026-01-01T00:00:00Z', format: 'json' },
+    response: {
+      items: [
+        {
+          at: '2026-01-05T14:30:01.000Z',
+          execId: '0000e0d5.6571a8b2.01.01',
+          orderId: ORDER_ID,
+          clientOrderId: 'my-order-1',
+          account: 'DU1234567',
+          symbol: 'AAPL',
+          side: 'buy',
+          quantity: '10',
+          price: '187.25',
+          notional: '1872.5',
+          commission: '1',
+          realizedPnl: '0',
+          orderType: 'limit',
+          limitPrice: '187.50',
+          timeInForce: 'day',
+          orderQuantity: '10',
+          orderStatus: 'filled',
+        },
+      ],
+    },
+  },
   'GET /api/v1/risk/limits': { response: limits },
   'PUT /api/v1/risk/limits': { body: limits, response: limits },
   'GET /api/v1/risk/kill-switch': { response: { engaged: false } },

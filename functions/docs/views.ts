@@ -294,6 +294,68 @@ export const DayPnl = z
   })
   .meta({ id: 'DayPnl' });
 
+export const FillPage = z
+  .object({
+    items: z.array(
+      z.object({
+        id: z.string().meta({ description: "IB's execId" }),
+        orderId: z.string(),
+        symbol: z.string(),
+        instrument: z.object({ secType: z.string(), symbol: z.string() }),
+        side: z.enum(['buy', 'sell']),
+        quantity: decimal,
+        price: decimal,
+        commission: decimal.nullable(),
+        account: z.string(),
+        at: timestamp,
+      }),
+    ),
+    nextCursor: cursor.optional(),
+  })
+  .meta({ id: 'FillPage' });
+
+export const TradeBlotter = z
+  .object({
+    items: z.array(
+      z.object({
+        at: timestamp,
+        execId: z.string(),
+        orderId: z.string(),
+        clientOrderId: z.string(),
+        account: z.string(),
+        symbol: z.string(),
+        side: z.enum(['buy', 'sell']),
+        quantity: decimal,
+        price: decimal,
+        notional: decimal,
+        commission: z.string().meta({ description: 'Empty until the commission report came' }),
+        realizedPnl: decimal.meta({ description: 'Gross, before commission' }),
+        orderType: z.string(),
+        limitPrice: z.string(),
+        timeInForce: z.string(),
+        orderQuantity: z.string(),
+        orderStatus: z.string(),
+      }),
+    ),
+  })
+  .meta({ id: 'TradeBlotter' });
+
+export const PnlHistory = z
+  .object({
+    items: z.array(
+      z.object({
+        date: z.string().meta({ example: '2026-01-05' }),
+        realizedPnl: decimal.meta({ description: 'Net of commissions' }),
+        unrealizedPnl: decimal.meta({
+          description: "Open positions at the day's end, marked to each symbol's last fill price",
+        }),
+        commissions: decimal,
+        fills: z.number().int(),
+      }),
+    ),
+  })
+  .meta({ id: 'PnlHistory' });
+
 const upOrDown = z.enum(['up', 'down']);
 export const Readiness = z
   .object({

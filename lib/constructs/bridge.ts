@@ -111,6 +111,9 @@ export class Bridge extends Construct {
         IB_CLIENT_ID: props.ib.clientId,
         IB_ACCOUNT: props.ib.account,
         BRIDGE_HEALTH_PORT: String(BRIDGE_HEALTH_PORT),
+        // Metrics as CloudWatch EMF on stdout (the awslogs driver), labelled with the connection.
+        OMS_METRICS: 'emf',
+        OMS_CONNECTION_ID: 'default',
       },
       portMappings: [{ containerPort: BRIDGE_HEALTH_PORT }],
       healthCheck: {

@@ -11,6 +11,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import type { HandlerFunction } from './handler-function.ts';
 import type { QueuePair } from './messaging.ts';
+import { addOmsAlarms } from './oms-alarms.ts';
 
 export interface MonitoringProps {
   readonly api: apigw.HttpApi;
@@ -21,6 +22,8 @@ export interface MonitoringProps {
   readonly key: kms.IKey;
   /** Address that receives alarm notifications; none subscribes when omitted. */
   readonly alarmEmail?: string | undefined;
+  /** Broker connection ids with a dashboard row and alarms each; `default` when omitted. */
+  readonly connections?: readonly string[];
 }
 
 /** The operations dashboard and the alarms that page someone. */
@@ -157,6 +160,15 @@ export class Monitoring extends Construct {
       alarm.addAlarmAction(new actions.SnsAction(this.alarmTopic));
       this.alarms.push(alarm);
     }
+    this.alarms.push(
+      ...addOmsAlarms(this, {
+        api: props.api,
+        queues: props.queues,
+        dashboard: this.dashboard,
+        topic: this.alarmTopic,
+        connections: props.connections ?? ['default'],
+      }),
+    );
     this.dashboard.addWidgets(
       new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24 }),
     );

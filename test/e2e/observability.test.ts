@@ -363,3 +363,109 @@ describe('npm start: one x-request-id from POST /orders to the webhook', () => {
     for (const l of bridge) expect(l.entry.orderId).toBe(orderId);
   }, 120_000);
 });
+
+/** RFC 4180: quoted fields, doubled quotes, CRLF records. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] as string;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      i++;
+    } else field += c;
+  }
+  if (field !== '' || row.length) throw new Error('the CSV does not end with CRLF');
+  return rows;
+}
+
+describe('npm start: fills, blotter and P&L history', () => {
+  it('lists fills page by page; the CSV blotter totals the positions; the history sums the fills', async () => {
+    const trader = await login('trader');
+    for (const [side, quantity, limitPrice] of [
+      ['buy', '10', '215'],
+      ['sell', '4', '150'],
+    ] as const) {
+      const placed = await call(
+        'POST',
+        '/api/v1/orders',
+        trader,
+        { symbol: 'AAPL', side, quantity, type: 'limit', limitPrice },
+        { 'idempotency-key': randomUUID() },
+      );
+      expect(placed.status).toBe(201);
+      await until(async () => (await orderStatus(trader, placed.body.id)) === 'filled', `${side} filled`);
+    }
+
+    // Every fill, two at a time, once each commission has come.
+    const fills = await until(async () => {
+      const all: Json[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await call('GET', `/api/v1/fills?limit=2${cursor ? `&cursor=${cursor}` : ''}`, trader);
+        expect(page.status).toBe(200);
+        expect(page.body.items.length).toBeLessThanOrEqual(2);
+        all.push(...(page.body.items as Json[]));
+        cursor = page.body.nextCursor as string | undefined;
+      } while (cursor);
+      return all.every((f) => f.commission !== null) ? all : undefined;
+    }, 'commissions on every fill');
+    expect(new Set(fills.map((f) => f.id)).size).toBe(fills.length);
+    const aapl = await call('GET', '/api/v1/fills?symbol=AAPL', trader);
+    expect(aapl.body.items.every((f: Json) => f.symbol === 'AAPL')).toBe(true);
+    const future = await call('GET', '/api/v1/fills?from=2999-01-01T00:00:00Z', trader);
+    expect(future.body.items).toEqual([]);
+
+    // The CSV blotter: one row per fill, and its signed quantities sum to each position.
+    const res = await fetch(`${baseUrl}/api/v1/reports/trades?format=csv`, {
+      headers: { authorization: `Bearer ${trader}` },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
+    const [header, ...rows] = parseCsv(await res.text());
+    const column = (name: string) => header!.indexOf(name);
+    expect(rows).toHaveLength(fills.length);
+    const net = new Map<string, number>();
+    for (const row of rows) {
+      const key = `${row[column('account')]}|${row[column('symbol')]}`;
+      const qty = Number(row[column('quantity')]) * (row[column('side')] === 'buy' ? 1 : -1);
+      net.set(key, (net.get(key) ?? 0) + qty);
+      expect(row[column('orderStatus')]).toBe('filled');
+    }
+    const positions = (await call('GET', '/api/v1/positions', trader)).body.items as Json[];
+    for (const p of positions) expect(net.get(`${p.account}|${p.symbol}`) ?? 0).toBe(Number(p.quantity));
+    expect([...net.keys()].sort()).toEqual(positions.map((p) => `${p.account}|${p.symbol}`).sort());
+
+    // The P&L history sums what the fills say, and today's row is GET /pnl/today's figures.
+    const history = (await call('GET', '/api/v1/pnl/history', trader)).body.items as Json[];
+    const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+    const commissions = sum(fills.map((f) => Number(f.commission)));
+    const grossRealized = sum(rows.map((r) => Number(r[column('realizedPnl')])));
+    expect(sum(history.map((d) => d.fills))).toBe(fills.length);
+    expect(sum(history.map((d) => Number(d.commissions)))).toBeCloseTo(commissions, 8);
+    expect(sum(history.map((d) => Number(d.realizedPnl)))).toBeCloseTo(grossRealized - commissions, 8);
+    expect(grossRealized).not.toBe(0);
+    const today = (await call('GET', '/api/v1/pnl/today', trader)).body;
+    const row = history.find((d) => d.date === today.date);
+    expect(row).toMatchObject({
+      realizedPnl: today.realizedPnl,
+      commissions: today.commissions,
+      fills: today.fills,
+    });
+  }, 120_000);
+});

@@ -175,6 +175,9 @@ describe('request examples sent to the local stack', () => {
     await send('POST /api/v1/orders/cancel-all', tenant.headers('trader'));
     await send('GET /api/v1/positions');
     await send('GET /api/v1/pnl/today');
+    await send('GET /api/v1/pnl/history');
+    await send('GET /api/v1/fills');
+    await send('GET /api/v1/reports/trades');
     await send('GET /api/v1/risk/limits');
     await send('PUT /api/v1/risk/limits');
     await send('GET /api/v1/risk/kill-switch');

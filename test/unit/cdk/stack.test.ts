@@ -464,13 +464,28 @@ describe('observability', () => {
   });
 
   it('alarms on every DLQ, notifying an encrypted topic', () => {
-    const alarms = resourcesOf(real, 'AWS::CloudWatch::Alarm');
+    // The DLQ alarms; the OMS metric alarms (per connection, queue age, API, webhooks) are checked below.
+    const alarms = resourcesOf(real, 'AWS::CloudWatch::Alarm').filter(
+      ([, a]) => a.Properties.Namespace === 'AWS/SQS' && /Dlq/.test(JSON.stringify(a.Properties.Dimensions)),
+    );
     expect(alarms).toHaveLength(Object.keys(topology.queues).length);
     for (const [, alarm] of alarms) {
       expect(alarm.Properties.MetricName).toBe('ApproximateNumberOfMessagesVisible');
       expect(alarm.Properties.Threshold).toBe(1);
       expect(alarm.Properties.AlarmActions).toHaveLength(1);
     }
+    for (const metricName of [
+      'oms_bridge_connected',
+      'oms_reconciliation_mismatches_total',
+      'oms_pacing_errors_total',
+      'ApproximateAgeOfOldestMessage',
+      '5xx',
+      'Latency',
+    ])
+      real.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: metricName,
+        AlarmActions: Match.anyValue(),
+      });
     real.template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     full.template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',

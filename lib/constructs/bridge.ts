@@ -111,9 +111,10 @@ export class Bridge extends Construct {
         IB_CLIENT_ID: props.ib.clientId,
         IB_ACCOUNT: props.ib.account,
         BRIDGE_HEALTH_PORT: String(BRIDGE_HEALTH_PORT),
-        // Metrics as CloudWatch EMF on stdout (the awslogs driver), labelled with the connection.
+        // Metrics as CloudWatch EMF on stdout (the awslogs driver). This is the house bridge of the
+        // single-connection deployment: it names no connection record, so its metrics are labelled
+        // `default` (a connection's own bridge gets OMS_CONNECTION_ID from the provisioner).
         OMS_METRICS: 'emf',
-        OMS_CONNECTION_ID: 'default',
       },
       portMappings: [{ containerPort: BRIDGE_HEALTH_PORT }],
       healthCheck: {

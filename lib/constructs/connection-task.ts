@@ -37,6 +37,8 @@ export function bridgeTaskDefinition(input: BridgeTaskInput): Record<string, unk
     Environment: [
       ...Object.entries(input.environment).map(([Name, Value]) => ({ Name, Value })),
       { Name: 'OMS_CONNECTION_ID', Value: sfn.JsonPath.stringAt('$.names.connectionId') },
+      // Metrics as CloudWatch EMF on stdout, labelled with the connection (docs/observability.md).
+      { Name: 'OMS_METRICS', Value: 'emf' },
       { Name: 'BRIDGE_HEALTH_PORT', Value: String(input.healthPort) },
     ],
     LogConfiguration: logging(input.logGroup, input.region, 'bridge'),

@@ -34,4 +34,6 @@ export const SCOPES = [
   'audit:read',
   'strategies:read',
   'strategies:write',
+  'connections:read',
+  'connections:write',
 ] as const;

@@ -728,7 +728,7 @@ export interface paths {
         put?: never;
         /**
          * Backtest the current version
-         * @description Runs the same compiled module over uploaded bars, or the broker connection’s historical bars, with the fill model of docs/strategies.md.
+         * @description Queues a run of the same compiled module over uploaded bars, or the broker connection’s historical bars, with the fill model of docs/strategies.md. The answer comes at once with status `queued`; a worker runs the backtest (`running`, then `done` or `failed`): poll `GET /api/v1/backtests/{id}`.
          */
         post: operations["runBacktest"];
         delete?: never;
@@ -746,7 +746,7 @@ export interface paths {
         };
         /**
          * A backtest
-         * @description Trades, equity curve and statistics (pnl, returnPct, maxDrawdownPct, sharpe, trades, winRate, exposure).
+         * @description Its status (`queued`, `running`, `done`, `failed` with `failure`); once done, trades, equity curve and statistics (pnl, returnPct, maxDrawdownPct, sharpe, trades, winRate, exposure).
          */
         get: operations["getBacktest"];
         put?: never;
@@ -1358,7 +1358,7 @@ export interface components {
          * @description Stable machine-readable code
          * @enum {string}
          */
-        ProblemCode: "VALIDATION_FAILED" | "PAYLOAD_TOO_LARGE" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "UNAUTHENTICATED" | "FORBIDDEN" | "RATE_LIMITED" | "SELF_LOCKOUT" | "USERNAME_TAKEN" | "TENANT_EXISTS" | "TENANT_NOT_FOUND" | "TENANT_SUSPENDED" | "USER_NOT_FOUND" | "API_KEY_NOT_FOUND" | "API_KEY_REVOKED" | "NOT_FOUND" | "ORDER_NOT_FOUND" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_MODIFIABLE" | "ORDER_VERSION_CONFLICT" | "IDEMPOTENCY_KEY_REUSED" | "DUPLICATE_CLIENT_ORDER_ID" | "ILLEGAL_TRANSITION" | "ORDER_ID_RACE" | "POSITION_VERSION_CONFLICT" | "RISK_KILL_SWITCH" | "RISK_RESTRICTED_SYMBOL" | "RISK_SYMBOL_NOT_ALLOWED" | "RISK_MAX_ORDER_QUANTITY" | "RISK_NO_REFERENCE_PRICE" | "RISK_PRICE_COLLAR" | "RISK_MAX_NOTIONAL" | "RISK_MAX_OPEN_ORDERS" | "RISK_MAX_GROSS_EXPOSURE" | "RISK_MAX_POSITION" | "RISK_MAX_ORDER_RATE" | "RISK_DAILY_LOSS_LIMIT" | "WEBHOOK_URL_FORBIDDEN" | "WEBHOOK_LIMIT_REACHED" | "WEBHOOK_NOT_FOUND" | "WEBHOOK_DELIVERY_NOT_FOUND" | "MARKET_DATA_LINE_LIMIT" | "MARKET_DATA_UNAVAILABLE" | "MARKET_DATA_CONTENTION" | "MARKET_DATA_SUBSCRIPTION_NOT_FOUND" | "STRATEGY_COMPILE_ERROR" | "STRATEGY_NOT_FOUND" | "STRATEGY_VERSION_CONFLICT" | "STRATEGY_LIMIT" | "BACKTEST_NOT_FOUND" | "BARS_UNAVAILABLE" | "CONNECTION_NOT_FOUND" | "CONNECTION_IN_USE" | "ACCOUNT_NOT_FOUND" | "ACCOUNT_OWNED" | "ACCOUNT_NOT_ON_CONNECTION" | "STREAM_MESSAGE_INVALID" | "STREAM_CURSOR_INVALID" | "DEPENDENCY_FAILED" | "INTERNAL";
+        ProblemCode: "VALIDATION_FAILED" | "PAYLOAD_TOO_LARGE" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "UNAUTHENTICATED" | "FORBIDDEN" | "RATE_LIMITED" | "SELF_LOCKOUT" | "USERNAME_TAKEN" | "TENANT_EXISTS" | "TENANT_NOT_FOUND" | "TENANT_SUSPENDED" | "USER_NOT_FOUND" | "API_KEY_NOT_FOUND" | "API_KEY_REVOKED" | "NOT_FOUND" | "ORDER_NOT_FOUND" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_MODIFIABLE" | "ORDER_VERSION_CONFLICT" | "IDEMPOTENCY_KEY_REUSED" | "DUPLICATE_CLIENT_ORDER_ID" | "ILLEGAL_TRANSITION" | "ORDER_ID_RACE" | "POSITION_VERSION_CONFLICT" | "RISK_KILL_SWITCH" | "RISK_RESTRICTED_SYMBOL" | "RISK_SYMBOL_NOT_ALLOWED" | "RISK_MAX_ORDER_QUANTITY" | "RISK_NO_REFERENCE_PRICE" | "RISK_PRICE_COLLAR" | "RISK_MAX_NOTIONAL" | "RISK_MAX_OPEN_ORDERS" | "RISK_MAX_GROSS_EXPOSURE" | "RISK_MAX_POSITION" | "RISK_MAX_ORDER_RATE" | "RISK_DAILY_LOSS_LIMIT" | "WEBHOOK_URL_FORBIDDEN" | "WEBHOOK_LIMIT_REACHED" | "WEBHOOK_NOT_FOUND" | "WEBHOOK_DELIVERY_NOT_FOUND" | "MARKET_DATA_LINE_LIMIT" | "MARKET_DATA_UNAVAILABLE" | "MARKET_DATA_CONTENTION" | "MARKET_DATA_SUBSCRIPTION_NOT_FOUND" | "STRATEGY_COMPILE_ERROR" | "STRATEGY_NOT_FOUND" | "STRATEGY_VERSION_CONFLICT" | "STRATEGY_LIMIT" | "BACKTEST_NOT_FOUND" | "BARS_UNAVAILABLE" | "CONNECTION_NOT_FOUND" | "CONNECTION_IN_USE" | "ACCOUNT_NOT_FOUND" | "ACCOUNT_OWNED" | "ACCOUNT_NOT_ON_CONNECTION" | "STREAM_MESSAGE_INVALID" | "STREAM_CURSOR_INVALID" | "MARKET_DATA_NOT_SUBSCRIBED" | "DEPENDENCY_FAILED" | "INTERNAL";
         NewOrderRequest: {
             /** @example AAPL */
             symbol: string;
@@ -2191,7 +2191,7 @@ export interface components {
         BacktestAccepted: {
             id: string;
             /** @enum {string} */
-            status: "running" | "done" | "failed";
+            status: "queued" | "running" | "done" | "failed";
         };
         BacktestRequest: {
             /** Format: date-time */
@@ -2251,7 +2251,7 @@ export interface components {
             strategyId: string;
             version: number;
             /** @enum {string} */
-            status: "running" | "done" | "failed";
+            status: "queued" | "running" | "done" | "failed";
             failure?: {
                 code: string;
                 detail: string;
@@ -10280,7 +10280,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "id": "01JF3Q7SB2D4F6H8K0M2P4R6T8",
-                     *       "status": "done"
+                     *       "status": "queued"
                      *     }
                      */
                     "application/json": components["schemas"]["BacktestAccepted"];

@@ -2,7 +2,7 @@ import { GetQueueUrlCommand, SendMessageCommand, type SQSClient } from '@aws-sdk
 import { houseConnection, ordersQueueConnection } from '../connections-config.ts';
 import type { OrderCommand, OrderQueue } from '../../core/orders/ports.ts';
 import { connectionQueueName } from '../../core/topology.ts';
-import { orderGroupId } from './order-queue.ts';
+import { orderMessage } from './order-queue.ts';
 
 export { ordersQueueConnection };
 
@@ -48,12 +48,7 @@ export class ConnectionOrderQueue implements OrderQueue {
     const connectionId = command.connectionId ?? this.house;
     const body = connectionId === undefined ? command : { ...command, connectionId };
     await this.sqs.send(
-      new SendMessageCommand({
-        QueueUrl: await this.queueUrl(connectionId),
-        MessageBody: JSON.stringify(body),
-        MessageGroupId: orderGroupId(command),
-        MessageDeduplicationId: `${command.orderId}:${command.kind}:${command.version}`,
-      }),
+      new SendMessageCommand({ QueueUrl: await this.queueUrl(connectionId), ...orderMessage(body) }),
     );
   }
 }

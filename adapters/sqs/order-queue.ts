@@ -15,20 +15,22 @@ export class SqsOrderQueue implements OrderQueue {
   }
 
   async send(command: OrderCommand): Promise<void> {
-    const { correlationId, ...body } = command;
-    await this.sqs.send(
-      new SendMessageCommand({
-        QueueUrl: this.queueUrl,
-        MessageBody: JSON.stringify(body),
-        MessageGroupId: orderGroupId(command),
-        MessageDeduplicationId: `${command.orderId}:${command.kind}:${command.version}`,
-        // A message attribute, not the body: the command stays what it was, the id rides beside it.
-        ...(correlationId
-          ? { MessageAttributes: { correlationId: { DataType: 'String', StringValue: correlationId } } }
-          : {}),
-      }),
-    );
+    await this.sqs.send(new SendMessageCommand({ QueueUrl: this.queueUrl, ...orderMessage(command) }));
   }
+}
+
+/** An order command as an SQS FIFO message (every orders queue, shared or per connection). */
+export function orderMessage(command: OrderCommand) {
+  const { correlationId, ...body } = command;
+  return {
+    MessageBody: JSON.stringify(body),
+    MessageGroupId: orderGroupId(command),
+    MessageDeduplicationId: `${command.orderId}:${command.kind}:${command.version}`,
+    // A message attribute, not the body: the command stays what it was, the id rides beside it.
+    ...(correlationId
+      ? { MessageAttributes: { correlationId: { DataType: 'String', StringValue: correlationId } } }
+      : {}),
+  };
 }
 
 /** The FIFO group of an order's commands. */

@@ -162,7 +162,8 @@ describe('npm start: /metrics after a scripted session', () => {
     await until(async () => (await fetch(`${baseUrl}/health/ready`)).status === 200, 'stack ready');
     const api0 = await Scrape.of(`${baseUrl}/metrics`);
     const bridge0 = await Scrape.of(`${bridgeHealthUrl()}/metrics`);
-    const conn = { connection: 'default' };
+    // The demo tenant's connection: its bridge labels every metric with it.
+    const conn = { connection: 'cdemo' };
 
     // A webhook endpoint that fails, for order.filled.
     const sub = await call('POST', '/api/v1/webhooks', admin, {
@@ -292,7 +293,7 @@ describe('npm start: /metrics after a scripted session', () => {
 function jsonLogLines(): Array<{ source: 'api' | 'bridge'; entry: Json }> {
   const out: Array<{ source: 'api' | 'bridge'; entry: Json }> = [];
   for (const line of output.split('\n')) {
-    const bridged = /^\[oms\] bridge: (\{.*\})$/.exec(line);
+    const bridged = /^\[oms\] (?:\[\w+\] )?bridge: (\{.*\})$/.exec(line);
     const text = bridged?.[1] ?? (line.startsWith('{') ? line : undefined);
     if (!text) continue;
     try {

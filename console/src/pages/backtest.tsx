@@ -7,6 +7,7 @@ import { DataTable, type Column } from '../components/table.tsx';
 
 const BAR_SIZES: Array<BacktestRequest['barSize']> = ['1 min', '5 mins', '1 hour', '1 day'];
 const SHOWN_TRADES = 50;
+const POLL_MS = 1000;
 
 type Trade = Record<string, unknown>;
 const field = (trade: Trade, key: string) => {
@@ -44,9 +45,16 @@ export function BacktestPanel({ strategy, canRun }: { strategy: Strategy; canRun
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
 
+  // A backtest is queued and run by a worker: read it until it is done or failed (the worker
+  // gives up after its time limit, so this ends).
   const show = async (id: string) => {
-    const backtest = await ok(oms.GET('/api/v1/backtests/{id}', { params: { path: { id } } }));
+    let backtest = await ok(oms.GET('/api/v1/backtests/{id}', { params: { path: { id } } }));
     setResult(backtest);
+    while (backtest.status === 'queued' || backtest.status === 'running') {
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      backtest = await ok(oms.GET('/api/v1/backtests/{id}', { params: { path: { id } } }));
+      setResult(backtest);
+    }
     setChart(
       backtest.status === 'done' && backtest.equity.length > 0
         ? await svgDataUrl(

@@ -30,8 +30,13 @@ function codesIn(text: string): string[] {
   return patterns.flatMap((p) => [...text.matchAll(p)].map((m) => m[1]!));
 }
 
-// Codes that never reach an HTTP answer: local tooling, and the reasons inside a 401.
-const NOT_PROBLEMS = new Set<string>(['JAVA_MISSING', 'EVENT_PATTERN_INVALID', ...AUTH_FAILURES]);
+// Codes that never reach an HTTP answer: local tooling, the bridge's own, and the reasons inside a 401.
+const NOT_PROBLEMS = new Set<string>([
+  'JAVA_MISSING',
+  'EVENT_PATTERN_INVALID',
+  'CONNECTION_LEASE_LOST',
+  ...AUTH_FAILURES,
+]);
 
 describe('problem codes', () => {
   test('every code an error is built with is enumerated', () => {

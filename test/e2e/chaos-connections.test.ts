@@ -97,14 +97,16 @@ describe('chaos across two connections', () => {
     const tenantB = await world.tenant();
     const connA = await connectionFor(tenantA, world.gateway);
     const connB = await connectionFor(tenantB, gatewayB);
-    const env = (id: string) => ({
+    // A's short lease lets each replacement take the connection over soon after a kill; B's longer
+    // one keeps a heartbeat delayed by a loaded machine from costing B its lease (and a restart).
+    const env = (id: string, leaseSeconds: number) => ({
       OMS_CONNECTION_ID: id,
-      BRIDGE_LEASE_SECONDS: '3',
-      BRIDGE_VISIBILITY_SECONDS: '3',
+      BRIDGE_LEASE_SECONDS: String(leaseSeconds),
+      BRIDGE_VISIBILITY_SECONDS: String(Math.min(leaseSeconds, 5)),
       BRIDGE_HEARTBEAT_MS: '500',
     });
-    const bridgeA = world.superviseBridge(env(connA.connectionId));
-    const bridgeB = world.superviseBridge(env(connB.connectionId));
+    const bridgeA = world.superviseBridge(env(connA.connectionId, 3));
+    const bridgeB = world.superviseBridge(env(connB.connectionId, 15));
     // Each bridge claims its login's account for its tenant, which becomes the tenant's default.
     for (const [tenant, account] of [
       [tenantA, 'DU7000001'],

@@ -86,7 +86,7 @@ export function bridgeStores(options: BridgeStoresOptions): BridgeStores {
     }),
     leases: new DynamoLeaseStore(dynamo, tableName),
     connections: new DynamoConnectionStore(doc, tableName),
-    accountValues: new DynamoAccountValuesStore(doc, tableName),
+    accountValues: new DynamoAccountValuesStore(dynamo, tableName),
     // Each streamed quote also goes on the bus, for the stream's quotes:<SYMBOL> followers.
     quoteCache: publishingQuotes(
       new DynamoQuoteCache(dynamo, tableName, {

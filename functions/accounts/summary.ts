@@ -7,7 +7,7 @@ import { connectionStore } from '../connections/deps.ts';
 let values: DynamoAccountValuesStore | undefined;
 
 function accountValues(): DynamoAccountValuesStore {
-  if (!values || values.tableName !== process.env[env.tableName])
+  if (!values || values.table.name !== process.env[env.tableName])
     values = DynamoAccountValuesStore.fromEnvironment();
   return values;
 }

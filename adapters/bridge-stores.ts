@@ -11,7 +11,9 @@ import type {
   ConnectionRecords,
   ExecutionStore,
 } from '../core/bridge/ports.ts';
+import type { AccountValuesStore } from '../core/connections/account-summary.ts';
 import type { QuoteCache, SubscriptionStore } from '../core/marketdata/ports.ts';
+import { DynamoAccountValuesStore } from './dynamodb/account-values-store.ts';
 import { DynamoConnectionStore } from './dynamodb/connection-store.ts';
 import { DynamoExecutionStore } from './dynamodb/execution-store.ts';
 import { DynamoLeaseStore } from './dynamodb/lease-store.ts';
@@ -29,6 +31,8 @@ export interface BridgeStores {
   leases: ConnectionLeaseStore;
   /** The connection records (the bridge of a connection reads its own and reports to it). */
   connections: ConnectionRecords | undefined;
+  /** IB's account values of the connection's accounts, for GET /accounts/{id}/summary. */
+  accountValues: AccountValuesStore;
   /** Publishes the outbox to the bus; undefined when another process drains it. */
   drainer: OutboxDrainer | undefined;
   destroy(): void;
@@ -82,6 +86,7 @@ export function bridgeStores(options: BridgeStoresOptions): BridgeStores {
     }),
     leases: new DynamoLeaseStore(dynamo, tableName),
     connections: new DynamoConnectionStore(doc, tableName),
+    accountValues: new DynamoAccountValuesStore(dynamo, tableName),
     // Each streamed quote also goes on the bus, for the stream's quotes:<SYMBOL> followers.
     quoteCache: publishingQuotes(
       new DynamoQuoteCache(dynamo, tableName, {

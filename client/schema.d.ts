@@ -847,6 +847,26 @@ export interface paths {
         patch: operations["updateAccount"];
         trace?: never;
     };
+    "/api/v1/accounts/{id}/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * IB's account values: net liquidation, cash, buying power, margin
+         * @description As the bridge of the account’s connection last received them from IB (they update after fills and price moves); `at` says when. 404 ACCOUNT_NOT_FOUND unless your tenant owns the account; 404 ACCOUNT_VALUES_UNAVAILABLE until the bridge has reported the values once.
+         */
+        get: operations["getAccountSummary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tenants/{id}/accounts": {
         parameters: {
             query?: never;
@@ -1358,7 +1378,7 @@ export interface components {
          * @description Stable machine-readable code
          * @enum {string}
          */
-        ProblemCode: "VALIDATION_FAILED" | "PAYLOAD_TOO_LARGE" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "UNAUTHENTICATED" | "FORBIDDEN" | "RATE_LIMITED" | "SELF_LOCKOUT" | "USERNAME_TAKEN" | "TENANT_EXISTS" | "TENANT_NOT_FOUND" | "TENANT_SUSPENDED" | "USER_NOT_FOUND" | "API_KEY_NOT_FOUND" | "API_KEY_REVOKED" | "NOT_FOUND" | "ORDER_NOT_FOUND" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_MODIFIABLE" | "ORDER_VERSION_CONFLICT" | "IDEMPOTENCY_KEY_REUSED" | "DUPLICATE_CLIENT_ORDER_ID" | "ILLEGAL_TRANSITION" | "ORDER_ID_RACE" | "POSITION_VERSION_CONFLICT" | "RISK_KILL_SWITCH" | "RISK_RESTRICTED_SYMBOL" | "RISK_SYMBOL_NOT_ALLOWED" | "RISK_MAX_ORDER_QUANTITY" | "RISK_NO_REFERENCE_PRICE" | "RISK_PRICE_COLLAR" | "RISK_MAX_NOTIONAL" | "RISK_MAX_OPEN_ORDERS" | "RISK_MAX_GROSS_EXPOSURE" | "RISK_MAX_POSITION" | "RISK_MAX_ORDER_RATE" | "RISK_DAILY_LOSS_LIMIT" | "WEBHOOK_URL_FORBIDDEN" | "WEBHOOK_LIMIT_REACHED" | "WEBHOOK_NOT_FOUND" | "WEBHOOK_DELIVERY_NOT_FOUND" | "MARKET_DATA_LINE_LIMIT" | "MARKET_DATA_UNAVAILABLE" | "MARKET_DATA_CONTENTION" | "MARKET_DATA_SUBSCRIPTION_NOT_FOUND" | "STRATEGY_COMPILE_ERROR" | "STRATEGY_NOT_FOUND" | "STRATEGY_VERSION_CONFLICT" | "STRATEGY_LIMIT" | "BACKTEST_NOT_FOUND" | "BARS_UNAVAILABLE" | "CONNECTION_NOT_FOUND" | "CONNECTION_IN_USE" | "ACCOUNT_NOT_FOUND" | "ACCOUNT_OWNED" | "ACCOUNT_NOT_ON_CONNECTION" | "STREAM_MESSAGE_INVALID" | "STREAM_CURSOR_INVALID" | "MARKET_DATA_NOT_SUBSCRIBED" | "DEPENDENCY_FAILED" | "INTERNAL";
+        ProblemCode: "VALIDATION_FAILED" | "PAYLOAD_TOO_LARGE" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "UNAUTHENTICATED" | "FORBIDDEN" | "RATE_LIMITED" | "SELF_LOCKOUT" | "USERNAME_TAKEN" | "TENANT_EXISTS" | "TENANT_NOT_FOUND" | "TENANT_SUSPENDED" | "USER_NOT_FOUND" | "API_KEY_NOT_FOUND" | "API_KEY_REVOKED" | "NOT_FOUND" | "ORDER_NOT_FOUND" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_MODIFIABLE" | "ORDER_VERSION_CONFLICT" | "IDEMPOTENCY_KEY_REUSED" | "DUPLICATE_CLIENT_ORDER_ID" | "ILLEGAL_TRANSITION" | "ORDER_ID_RACE" | "POSITION_VERSION_CONFLICT" | "RISK_KILL_SWITCH" | "RISK_RESTRICTED_SYMBOL" | "RISK_SYMBOL_NOT_ALLOWED" | "RISK_MAX_ORDER_QUANTITY" | "RISK_NO_REFERENCE_PRICE" | "RISK_PRICE_COLLAR" | "RISK_MAX_NOTIONAL" | "RISK_MAX_OPEN_ORDERS" | "RISK_MAX_GROSS_EXPOSURE" | "RISK_MAX_POSITION" | "RISK_MAX_ORDER_RATE" | "RISK_DAILY_LOSS_LIMIT" | "WEBHOOK_URL_FORBIDDEN" | "WEBHOOK_LIMIT_REACHED" | "WEBHOOK_NOT_FOUND" | "WEBHOOK_DELIVERY_NOT_FOUND" | "MARKET_DATA_LINE_LIMIT" | "MARKET_DATA_UNAVAILABLE" | "MARKET_DATA_CONTENTION" | "MARKET_DATA_SUBSCRIPTION_NOT_FOUND" | "STRATEGY_COMPILE_ERROR" | "STRATEGY_NOT_FOUND" | "STRATEGY_VERSION_CONFLICT" | "STRATEGY_LIMIT" | "BACKTEST_NOT_FOUND" | "BARS_UNAVAILABLE" | "CONNECTION_NOT_FOUND" | "CONNECTION_IN_USE" | "ACCOUNT_NOT_FOUND" | "ACCOUNT_OWNED" | "ACCOUNT_NOT_ON_CONNECTION" | "ACCOUNT_VALUES_UNAVAILABLE" | "STREAM_MESSAGE_INVALID" | "STREAM_CURSOR_INVALID" | "MARKET_DATA_NOT_SUBSCRIBED" | "DEPENDENCY_FAILED" | "INTERNAL";
         NewOrderRequest: {
             /** @example AAPL */
             symbol: string;
@@ -2349,6 +2369,25 @@ export interface components {
             connectionId: string;
             default: boolean;
             currency: string;
+        };
+        AccountSummary: {
+            account: string;
+            /** @description The base currency IB reports the values in */
+            currency: string;
+            /** @description NetLiquidation, a decimal string (null if IB did not send it) */
+            netLiquidation: string | null;
+            /** @description TotalCashValue, a decimal string (null if IB did not send it) */
+            totalCashValue: string | null;
+            /** @description BuyingPower, a decimal string (null if IB did not send it) */
+            buyingPower: string | null;
+            /** @description InitMarginReq, a decimal string (null if IB did not send it) */
+            initMarginReq: string | null;
+            /** @description MaintMarginReq, a decimal string (null if IB did not send it) */
+            maintMarginReq: string | null;
+            /** @description AvailableFunds, a decimal string (null if IB did not send it) */
+            availableFunds: string | null;
+            /** @description When the bridge last received a value of the account */
+            at: string;
         };
         AssignedAccount: {
             id: string;
@@ -11632,6 +11671,148 @@ export interface operations {
                      *       "status": 409,
                      *       "detail": "Changed concurrently; retry",
                      *       "code": "DEPENDENCY_FAILED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "retryAfterSeconds": 12,
+                     *       "limit": 600,
+                     *       "type": "urn:oms:problem:rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit tenant exceeded: at most 600 per 60s",
+                     *       "code": "RATE_LIMITED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getAccountSummary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The account summary */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "account": "DU1234567",
+                     *       "currency": "USD",
+                     *       "netLiquidation": "1000000.00",
+                     *       "totalCashValue": "1000000.00",
+                     *       "buyingPower": "4000000.00",
+                     *       "initMarginReq": "0.00",
+                     *       "maintMarginReq": "0.00",
+                     *       "availableFunds": "1000000.00",
+                     *       "at": "2026-01-05T14:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AccountSummary"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "issues": [
+                     *         {
+                     *           "path": "body.quantity",
+                     *           "message": "quantity must be a decimal number"
+                     *         }
+                     *       ],
+                     *       "type": "urn:oms:problem:validation-failed",
+                     *       "title": "The request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request body",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or forged credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "reason": "MISSING_CREDENTIALS",
+                     *       "type": "urn:oms:problem:unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send a bearer token or an x-api-key",
+                     *       "code": "UNAUTHENTICATED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "requiredScope": "connections:write",
+                     *       "type": "urn:oms:problem:forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "This action needs the connections:write scope",
+                     *       "code": "FORBIDDEN",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "resource": "Account",
+                     *       "id": "DU1234567",
+                     *       "type": "urn:oms:problem:account-not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Account DU1234567 was not found",
+                     *       "code": "ACCOUNT_NOT_FOUND",
                      *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
                      *     }
                      */

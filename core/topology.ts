@@ -534,6 +534,13 @@ export const routes: RouteSpec[] = [
   },
   { method: 'PATCH', path: '/api/v1/accounts/{id}', handler: 'functions/accounts/update.ts', auth: 'caller' },
   {
+    method: 'GET',
+    path: '/api/v1/accounts/{id}/summary',
+    handler: 'functions/accounts/summary.ts',
+    auth: 'caller',
+    access: ['table:read'],
+  },
+  {
     method: 'POST',
     path: '/api/v1/tenants/{id}/accounts',
     handler: 'functions/accounts/assign.ts',

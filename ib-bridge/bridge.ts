@@ -15,6 +15,7 @@ import {
 } from '../adapters/metrics/index.ts';
 import type { BridgeStateStore, ExecutionStore } from '../core/bridge/ports.ts';
 import { marketDataConfig } from '../core/marketdata/config.ts';
+import { followAccountValues } from './account-values.ts';
 import type { BridgeConfig } from './config.ts';
 import { BrokerConnection } from './connection.ts';
 import { connectionConfig } from './connection-config.ts';
@@ -197,6 +198,7 @@ export async function startBridge(
     logger: log,
   });
   followConnection(broker, marketData);
+  const accountValues = followAccountValues({ broker, store: stores.accountValues, log });
 
   const consumerOn = (queueUrl: string, receivers: number) =>
     new QueueConsumer({
@@ -344,6 +346,7 @@ export async function startBridge(
         clearInterval(queueCheck);
         if (leaseTimer) clearInterval(leaseTimer);
         reconciler.close();
+        accountValues.close();
         await beat();
         await marketData.stop();
         broker.close();

@@ -1,4 +1,4 @@
-import { ConflictError, DomainError, NotFoundError } from '../errors.ts';
+import { ConflictError, DomainError, NotFoundError, notFoundError } from '../errors.ts';
 
 /** No such connection for this caller (also what another tenant's connection looks like). */
 export class ConnectionNotFoundError extends NotFoundError {
@@ -58,3 +58,10 @@ export class AccountNotOnConnectionError extends ConflictError {
     );
   }
 }
+
+/** The tenant's account exists but its bridge has not yet reported IB's account values. */
+export const AccountValuesUnavailableError = notFoundError(
+  'AccountValuesUnavailableError',
+  'Account values of',
+  'ACCOUNT_VALUES_UNAVAILABLE',
+);

@@ -453,6 +453,11 @@ export const accountKeys = {
   }),
   /** A tenant's accounts (gsi1), by account id. */
   ownedPk: (tenantId: string): string => `${tenantPk(tenantId)}${SEP}ACCOUNTS`,
+  /** `{ accountId, values: { tag: { value, currency } }, at }`: IB's account values, as the bridge last heard them. */
+  values: (accountId: string): ItemKey => ({
+    pk: `ACCOUNT${SEP}${assertSafe(accountId, 'account')}`,
+    sk: 'VALUES',
+  }),
   /** The account an order without `account` goes to. */
   tenantDefault: (tenantId: string): ItemKey => ({ pk: tenantPk(tenantId), sk: 'ACCOUNT_DEFAULT' }),
 };

@@ -46,6 +46,24 @@ export const Account = z
   .object({ id: z.string(), connectionId: z.string(), default: z.boolean(), currency: z.string() })
   .meta({ id: 'Account' });
 const AccountList = z.object({ items: z.array(Account) }).meta({ id: 'AccountList' });
+const money = (description: string) =>
+  z
+    .string()
+    .nullable()
+    .meta({ description: `${description}, a decimal string (null if IB did not send it)` });
+const AccountSummary = z
+  .object({
+    account: z.string(),
+    currency: z.string().meta({ description: 'The base currency IB reports the values in' }),
+    netLiquidation: money('NetLiquidation'),
+    totalCashValue: money('TotalCashValue'),
+    buyingPower: money('BuyingPower'),
+    initMarginReq: money('InitMarginReq'),
+    maintMarginReq: money('MaintMarginReq'),
+    availableFunds: money('AvailableFunds'),
+    at: z.string().meta({ description: 'When the bridge last received a value of the account' }),
+  })
+  .meta({ id: 'AccountSummary' });
 const AssignedAccount = Account.extend({ tenantId: z.string() }).meta({ id: 'AssignedAccount' });
 
 export const connectionDocs = {
@@ -89,6 +107,14 @@ export const connectionDocs = {
     body: updateAccountBody,
     success: ok('The account', Account),
   },
+  'GET /api/v1/accounts/{id}/summary': {
+    operationId: 'getAccountSummary',
+    summary: "IB's account values: net liquidation, cash, buying power, margin",
+    tag: 'connections',
+    description:
+      'As the bridge of the account’s connection last received them from IB (they update after fills and price moves); `at` says when. 404 ACCOUNT_NOT_FOUND unless your tenant owns the account; 404 ACCOUNT_VALUES_UNAVAILABLE until the bridge has reported the values once.',
+    success: ok('The account summary', AccountSummary),
+  },
   'POST /api/v1/tenants/{id}/accounts': {
     operationId: 'assignAccount',
     summary: 'Give one account of a shared connection to a tenant (platform operator)',
@@ -130,6 +156,20 @@ export const connectionExamples = {
   'DELETE /api/v1/connections/{id}': { params: { id: CONNECTION_ID } },
   'GET /api/v1/accounts': { response: { items: [account] } },
   'PATCH /api/v1/accounts/{id}': { params: { id: 'DU1234567' }, body: { default: true }, response: account },
+  'GET /api/v1/accounts/{id}/summary': {
+    params: { id: 'DU1234567' },
+    response: {
+      account: 'DU1234567',
+      currency: 'USD',
+      netLiquidation: '1000000.00',
+      totalCashValue: '1000000.00',
+      buyingPower: '4000000.00',
+      initMarginReq: '0.00',
+      maintMarginReq: '0.00',
+      availableFunds: '1000000.00',
+      at: AT,
+    },
+  },
   'POST /api/v1/tenants/{id}/accounts': {
     params: { id: 'acme' },
     body: { connectionId: 'cfa0advisor01', account: 'DU7654321' },

@@ -58,6 +58,7 @@ export const PROBLEM_CODES = [
   'ACCOUNT_NOT_FOUND',
   'ACCOUNT_OWNED',
   'ACCOUNT_NOT_ON_CONNECTION',
+  'ACCOUNT_VALUES_UNAVAILABLE',
   // Event stream (WebSocket error frames carry the same codes)
   'STREAM_MESSAGE_INVALID',
   'STREAM_CURSOR_INVALID',

@@ -22,6 +22,7 @@ import {
   webhookPayloadSchema,
 } from '../../../functions/docs/webhook-events.ts';
 import { DynamoQuoteCache } from '../../../adapters/dynamodb/quote-cache.ts';
+import { DynamoAccountValuesStore } from '../../../adapters/dynamodb/account-values-store.ts';
 import { DynamoConnectionStore } from '../../../adapters/dynamodb/connection-store.ts';
 import { resetWebhookService } from '../../../adapters/webhooks/service.ts';
 import { webhookEnv } from '../../../adapters/webhooks/config.ts';
@@ -265,6 +266,17 @@ describe('request examples sent to the local stack', () => {
     await send('GET /api/v1/accounts');
     ids['PATCH /api/v1/accounts/{id}:id'] = 'DU1234567';
     await send('PATCH /api/v1/accounts/{id}');
+    // The bridge writes IB's account values as they arrive; here they are written as it would.
+    await new DynamoAccountValuesStore(api.resources.dynamo, api.resources.tableName).put({
+      accountId: 'DU1234567',
+      values: {
+        NetLiquidation: { value: '1000000.00', currency: 'USD' },
+        BuyingPower: { value: '4000000.00', currency: 'USD' },
+      },
+      at: new Date().toISOString(),
+    });
+    ids['GET /api/v1/accounts/{id}/summary:id'] = 'DU1234567';
+    await send('GET /api/v1/accounts/{id}/summary');
     const shared = await api.request('POST', '/api/v1/connections', {
       headers: operatorHeaders(),
       body: { name: 'Advisor', gateway: 'managed' },

@@ -7,7 +7,7 @@ import {
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
-  DynamoDBDocumentClient,
+  type DynamoDBDocumentClient,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
@@ -22,7 +22,7 @@ import type { ConnectionStore } from '../../core/connections/ports.ts';
 import { accountKeys, connectionKeys, outboxSk, workKeys } from '../../core/store/keys.ts';
 import { env } from '../../core/topology.ts';
 import { requiredEnv } from '../aws.ts';
-import { documentClient } from './document-client.ts';
+import { asDocumentClient, documentClient } from './document-client.ts';
 import { DependencyError } from '../../core/errors.ts';
 import { guardDynamo, isConditionFailure } from './errors.ts';
 
@@ -55,10 +55,7 @@ export class DynamoConnectionStore implements ConnectionStore {
     tableName: string,
     now: () => Date = () => new Date(),
   ) {
-    this.doc =
-      client instanceof DynamoDBDocumentClient
-        ? client
-        : DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    this.doc = asDocumentClient(client);
     this.tableName = tableName;
     this.now = now;
   }

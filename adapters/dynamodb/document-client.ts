@@ -1,3 +1,4 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { dynamoClient } from '../aws.ts';
 
@@ -12,4 +13,11 @@ export function documentClient(): DynamoDBDocumentClient {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
   return doc;
+}
+
+/** The document client over `client`, or `client` itself when it already is one. */
+export function asDocumentClient(client: DynamoDBClient | DynamoDBDocumentClient): DynamoDBDocumentClient {
+  return client instanceof DynamoDBDocumentClient
+    ? client
+    : DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }

@@ -17,7 +17,7 @@
 import { TransactionCanceledException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
-  DynamoDBDocumentClient,
+  type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
   TransactWriteCommand,
@@ -33,6 +33,7 @@ import {
 } from '../../core/stream/model.ts';
 import type { ConnectionStorePort, StreamConnection, StreamLogPort } from '../../core/stream/ports.ts';
 import { guardDynamo, isConditionFailure } from './errors.ts';
+import { asDocumentClient } from './document-client.ts';
 
 const APPEND_ATTEMPTS = 25;
 
@@ -42,10 +43,7 @@ export class DynamoStreamStore implements StreamLogPort, ConnectionStorePort {
   private readonly now: () => Date;
 
   constructor(client: DynamoDBClient | DynamoDBDocumentClient, tableName: string, now = () => new Date()) {
-    this.doc =
-      client instanceof DynamoDBDocumentClient
-        ? client
-        : DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    this.doc = asDocumentClient(client);
     this.tableName = tableName;
     this.now = now;
   }

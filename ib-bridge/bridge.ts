@@ -117,6 +117,14 @@ export async function startBridge(
   let draining = false;
   let readyWaiters: Array<() => void> = [];
   let queueOk = true;
+  // Beats run one after another: a report still in flight must not land after the final
+  // 'disconnected' one and bring a stopped bridge back to life on its record.
+  let lastBeat: Promise<void> = Promise.resolve();
+  let beatsQueued = 0;
+  const beat = () => {
+    beatsQueued++;
+    return (lastBeat = lastBeat.then(beatNow).finally(() => beatsQueued--));
+  };
   const setReady = (value: boolean) => {
     ready = value;
     if (value) {
@@ -228,7 +236,7 @@ export async function startBridge(
   };
 
   const brokerName = `${config.ib.host}:${config.ib.port}`;
-  async function beat(): Promise<void> {
+  async function beatNow(): Promise<void> {
     sampleGauges();
     try {
       await store.heartbeat({
@@ -261,7 +269,10 @@ export async function startBridge(
       log.warn('heartbeat failed', { error: String(error) });
     }
   }
-  const heartbeat = setInterval(() => void beat(), config.heartbeatMs);
+  // A slow store skips ticks rather than queueing them up.
+  const heartbeat = setInterval(() => {
+    if (beatsQueued === 0) void beat();
+  }, config.heartbeatMs);
   heartbeat.unref();
   // Renewed at a third of its time, so one slow write does not cost the lease.
   const leaseTimer = lease

@@ -175,7 +175,7 @@ export class DynamoConnectionStore implements ConnectionStore {
       ExpressionAttributeValues: { ...values, ...extra },
     });
     const before = patch.status === undefined ? undefined : await this.get(connectionId);
-    if (!before || before.status === patch.status) {
+    if (!before) {
       try {
         await guardDynamo('reporting a connection', () =>
           this.doc.send(new UpdateCommand(update('attribute_exists(pk)', {}))),
@@ -185,6 +185,19 @@ export class DynamoConnectionStore implements ConnectionStore {
         if (!isConditionFailure(error)) throw error;
       }
       return true;
+    }
+    if (before.status === patch.status) {
+      // Conditional on the status read: a change written meanwhile (a stopping bridge's
+      // 'disconnected') is not overwritten by a report decided before it.
+      try {
+        await guardDynamo('reporting a connection', () =>
+          this.doc.send(new UpdateCommand(update('#status = :was', { ':was': before.status }))),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
     }
     // A status change is an event, written with the change so neither exists without the other.
     const after: Connection = { ...before, ...(patch as Partial<Connection>), updatedAt: at };

@@ -142,6 +142,33 @@ describe('DynamoConnectionStore', () => {
     await store.reportRuntime(newConnectionId(), { status: 'connected', heartbeatAt: 'x' });
   });
 
+  it('a report decided on a stale read does not overwrite a status written meanwhile without its event', async () => {
+    const c = connection(testTenant());
+    await store.create(c);
+    await store.reportRuntime(c.connectionId, { status: 'connected' });
+    // The bridge's heartbeat reads 'connected'; before it writes, its own stop reports 'disconnected'.
+    const racing = new DynamoConnectionStore(doc, resources.tableName, () => new Date((clock += 1000)));
+    const realGet = racing.get.bind(racing);
+    let interleaved = false;
+    racing.get = async (id: string) => {
+      const read = await realGet(id);
+      if (!interleaved) {
+        interleaved = true;
+        await store.reportRuntime(c.connectionId, { status: 'disconnected' });
+      }
+      return read;
+    };
+    await racing.reportRuntime(c.connectionId, { status: 'connected', heartbeatAt: '2026-12-01T10:07:00.000Z' });
+    // The stale write was refused and decided again on what is there now: a change, with its event.
+    expect((await outboxEvents(c.connectionId)).map((e) => e.detailType)).toEqual([
+      'connection.created',
+      'connection.updated',
+      'connection.updated',
+      'connection.updated',
+    ]);
+    expect((await store.get(c.connectionId))?.status).toBe('connected');
+  });
+
   it('claims reported accounts for the owner, the first as its default, and never moves another tenant’s', async () => {
     const [a, b] = [testTenant(), testTenant()];
     const [ca, cb] = [connection(a), connection(b)];

@@ -158,7 +158,10 @@ describe('DynamoConnectionStore', () => {
       }
       return read;
     };
-    await racing.reportRuntime(c.connectionId, { status: 'connected', heartbeatAt: '2026-12-01T10:07:00.000Z' });
+    await racing.reportRuntime(c.connectionId, {
+      status: 'connected',
+      heartbeatAt: '2026-12-01T10:07:00.000Z',
+    });
     // The stale write was refused and decided again on what is there now: a change, with its event.
     expect((await outboxEvents(c.connectionId)).map((e) => e.detailType)).toEqual([
       'connection.created',

@@ -2,6 +2,7 @@
  * Types for strategy authors (`import type` only: a strategy module can import nothing at run
  * time). The guide is docs/strategies.md.
  */
+import type { CtxOrder } from '../core/strategies/callbacks.ts';
 
 export interface OrderBody {
   symbol: string;
@@ -16,18 +17,8 @@ export interface OrderBody {
   outsideRth?: boolean;
 }
 
-export interface WorkingOrder {
-  id: string;
-  clientOrderId: string | null;
-  symbol: string;
-  side: 'buy' | 'sell';
-  quantity: string;
-  type: string;
-  limitPrice: string | null;
-  stopPrice: string | null;
-  status: string;
-  filledQuantity: string;
-}
+/** A working order as `ctx.orders()` shows it (the host's own type, so the two never drift). */
+export type WorkingOrder = CtxOrder;
 
 export interface Bar {
   symbol: string;

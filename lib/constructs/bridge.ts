@@ -8,6 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { projectRoot } from '../topology.ts';
+import { singletonService } from './singleton-service.ts';
 
 /** Where the bridge finds the IB Gateway / TWS; strings because they may be CloudFormation parameter tokens. */
 export interface IbGatewaySettings {
@@ -140,34 +141,14 @@ export class Bridge extends Construct {
         'number, none of them secrets; the IB login lives in the gateway, not in the bridge.',
     });
 
-    const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
-      vpc,
-      description: 'IB bridge: no inbound; outbound to the IB gateway and AWS APIs',
-      allowAllOutbound: true,
-    });
-
-    this.service = new ecs.FargateService(this, 'Service', {
+    // Two bridges must never hold the IB socket at once.
+    this.service = singletonService(this, {
       cluster,
+      vpc,
       taskDefinition: this.taskDefinition,
-      desiredCount: 1,
-      // Stop the old task before starting the new one: two bridges must never hold the IB socket at once.
-      minHealthyPercent: 0,
-      maxHealthyPercent: 100,
-      circuitBreaker: { rollback: true },
-      assignPublicIp: false,
-      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-      securityGroups: [securityGroup],
+      description: 'IB bridge: no inbound; outbound to the IB gateway and AWS APIs',
+      imageName: 'bridge',
     });
-
-    const executionPolicy = this.taskDefinition.executionRole?.node.tryFindChild('DefaultPolicy');
-    if (executionPolicy) {
-      Validations.of(executionPolicy).acknowledge({
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'ecr:GetAuthorizationToken, which ECS needs to pull the bridge image, does not support resource-level ' +
-          'permissions; the image pull actions themselves are scoped to the asset repository.',
-      });
-    }
 
     props.table.grantReadWriteData(this.taskDefinition.taskRole);
     props.ordersQueue.grantConsumeMessages(this.taskDefinition.taskRole);

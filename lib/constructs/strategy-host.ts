@@ -1,12 +1,12 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { projectRoot } from '../topology.ts';
+import { singletonService } from './singleton-service.ts';
 import type { BridgeNetwork } from './bridge.ts';
 
 export interface StrategyHostProps {
@@ -71,35 +71,15 @@ export class StrategyHost extends Construct {
         'secrets; the sandbox processes the host forks get PATH alone.',
     });
 
-    const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
-      vpc,
-      description: 'Strategy host: no inbound; outbound to AWS APIs and the IB gateway (historical bars)',
-      allowAllOutbound: true,
-    });
-
-    this.service = new ecs.FargateService(this, 'Service', {
+    // One host: two would both run every strategy (idempotency keys stop double orders, but
+    // their state saves would race).
+    this.service = singletonService(this, {
       cluster,
+      vpc,
       taskDefinition: this.taskDefinition,
-      // One host: two would both run every strategy (idempotency keys stop double orders, but
-      // their state saves would race). Stop the old task before the new one starts.
-      desiredCount: 1,
-      minHealthyPercent: 0,
-      maxHealthyPercent: 100,
-      circuitBreaker: { rollback: true },
-      assignPublicIp: false,
-      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-      securityGroups: [securityGroup],
+      description: 'Strategy host: no inbound; outbound to AWS APIs and the IB gateway (historical bars)',
+      imageName: 'host',
     });
-
-    const executionPolicy = this.taskDefinition.executionRole?.node.tryFindChild('DefaultPolicy');
-    if (executionPolicy) {
-      Validations.of(executionPolicy).acknowledge({
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'ecr:GetAuthorizationToken, which ECS needs to pull the host image, does not support resource-level ' +
-          'permissions; the image pull actions themselves are scoped to the asset repository.',
-      });
-    }
 
     // Least privilege: the table (strategies, orders, positions, quotes, subscriptions), sending
     // to the orders queue, consuming its own queue. No bus access: strategy events leave through

@@ -35,6 +35,7 @@ new ConnectionProvisioner(stack, 'Provisioner', {
   bus,
   environment: { OMS_TABLE: 'oms', OMS_EVENT_BUS: 'oms-events' },
   logRetention: logs.RetentionDays.ONE_MONTH,
+  alarmTopicArn: 'arn:aws:sns:eu-west-1:111122223333:Oms-alarms',
 });
 // As BridgeStack does: the table's index wildcard and KMS action families are acknowledged per stack.
 acknowledgeGrantWildcards(stack, { table, key, indexes: topology.table.indexes });

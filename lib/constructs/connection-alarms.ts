@@ -39,8 +39,7 @@ export const CONNECTION_ALARMS: readonly ConnectionAlarmSpec[] = [
   {
     id: 'Disconnected',
     suffix: 'disconnected',
-    description:
-      'Broker connection {} has had no reconciled session for 3 minutes (see docs/runbook.md)',
+    description: 'Broker connection {} has had no reconciled session for 3 minutes (see docs/runbook.md)',
     metric: 'bridgeConnected',
     statistic: 'Maximum',
     threshold: 1,

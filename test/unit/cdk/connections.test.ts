@@ -92,6 +92,18 @@ describe('the connection provisioner', () => {
     });
   });
 
+  it('puts the connection’s alarms after the service and deletes them on connection.deleted, within the alarm prefix', () => {
+    expect(definition).toContain(':states:::aws-sdk:cloudwatch:putMetricAlarm');
+    expect(definition).toContain(':states:::aws-sdk:cloudwatch:deleteAlarms');
+    expect(definition).toContain("States.Format('oms-connection-{}-disconnected', $.names.connectionId)");
+    expect(definition).toContain('arn:aws:sns:eu-west-1:111122223333:Oms-alarms');
+    const policies = JSON.stringify(template.findResources('AWS::IAM::Policy'));
+    for (const action of ['cloudwatch:putMetricAlarm', 'cloudwatch:deleteAlarms'])
+      expect(policies).toContain(
+        `{"Action":"${action}","Effect":"Allow","Resource":{"Fn::Join":["",["arn:",{"Ref":"AWS::Partition"},":cloudwatch:eu-west-1:111122223333:alarm:oms-connection-*"]]}}`,
+      );
+  });
+
   it('gives each bridge its own queue and its own secret, by connection id', () => {
     expect(definition).toContain('oms-orders-{}.fifo');
     expect(definition).toContain('secret:oms/connections/{}-*');

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { Stack } from 'aws-cdk-lib';
+import type { Template } from 'aws-cdk-lib/assertions';
 import {
   CONNECTION_ALARM_PREFIX,
   CONNECTION_ALARMS,
@@ -15,22 +16,20 @@ import { METRICS } from '../../../adapters/metrics/catalog.ts';
 import { synth } from './support.ts';
 
 const real = synth();
-const resources = real.template.toJSON().Resources as Record<
-  string,
-  { Type: string; Properties: Record<string, any> }
->;
+/** Objects by key, each as loosely typed as the assertions library gives template resources. */
+type Objects = ReturnType<Template['findResources']>;
+type Resource = Objects[string];
+const resources: Objects = real.template.toJSON().Resources;
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 
 /** A state machine's definition with every CloudFormation token replaced by `<token>`, parsed. */
-function definitionOf(machine: { Properties: Record<string, any> }): {
-  States: Record<string, Record<string, any>>;
-} {
+function definitionOf(machine: Resource): { States: Objects } {
   const body = machine.Properties.DefinitionString as string | { 'Fn::Join': [string, unknown[]] };
   const text =
     typeof body === 'string'
       ? body
       : body['Fn::Join'][1].map((part) => (typeof part === 'string' ? part : '<token>')).join('');
-  return JSON.parse(text);
+  return JSON.parse(text) as { States: Objects };
 }
 
 /** Every policy statement attached to the role `roleId`. */

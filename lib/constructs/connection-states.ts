@@ -34,7 +34,8 @@ export interface ProvisioningDeps {
 /**
  * The provisioner's states: connection.created → the queue and DLQ, the bridge role (under the
  * boundary) and its policy, the task definition, the service, the connection's alarms;
- * connection.deleted → the alarms deleted, the service scaled to 0 and deleted, the role deleted. Every call is an AWS SDK integration of Step Functions.
+ * connection.deleted → the alarms deleted, the service scaled to 0 and deleted, the role deleted.
+ * Every call is an AWS SDK integration of Step Functions.
  */
 export function provisioningStates(scope: Construct, d: ProvisioningDeps): sfn.IChainable {
   const id$ = sfn.JsonPath.stringAt('$.detail.connectionId');

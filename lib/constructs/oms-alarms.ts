@@ -21,6 +21,7 @@ import {
 } from './connection-alarms.ts';
 import type { QueuePair } from './messaging.ts';
 
+// Still exported from here, where they were declared before connection-alarms.ts.
 export { OMS_METRICS_NAMESPACE, OMS_SERVICE };
 
 export interface OmsAlarmsProps {

@@ -201,12 +201,15 @@ export class OmsApp {
       projectRoot,
     });
 
+    // Named, so the provisioner's run-time alarms reach it without a reference to a later stack.
+    const alarmTopicName = `${prefix}-alarms`;
     this.bridgeStack = new BridgeStack(scope, `${prefix}-Bridge`, {
       ...describe('IB bridge on Fargate'),
       targets,
       environment,
       ib: props.ib ?? {},
       logRetention,
+      alarmTopicName,
     });
 
     this.strategiesStack = new StrategiesStack(scope, `${prefix}-Strategies`, {
@@ -226,6 +229,7 @@ export class OmsApp {
       bridge: this.bridgeStack.bridge.service,
       key: data.key,
       alarmEmail: props.alarmEmail,
+      alarmTopicName,
     });
 
     for (const stack of this.stacks) {

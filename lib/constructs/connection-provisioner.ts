@@ -12,6 +12,7 @@ import { Construct } from 'constructs';
 import { connectionProvisioning, connectionQueuePrefix } from '../../core/topology.ts';
 import { projectRoot } from '../topology.ts';
 import { BRIDGE_HEALTH_PORT, type BridgeNetwork } from './bridge.ts';
+import { CONNECTION_ALARM_PREFIX } from './connection-alarms.ts';
 import { provisioningStates } from './connection-states.ts';
 import {
   bridgeTaskDefinition,
@@ -30,6 +31,8 @@ export interface ConnectionProvisionerProps {
   /** Resource names and settings every bridge gets (the topology's env var names). */
   readonly environment: Record<string, string>;
   readonly logRetention: logs.RetentionDays;
+  /** The SNS topic the alarms of each connection created at run time notify. */
+  readonly alarmTopicArn: string;
   /** The ib-gateway image run beside a `managed` connection's bridge. */
   readonly gatewayImage?: string;
 }
@@ -59,6 +62,7 @@ export class ConnectionProvisioner extends Construct {
       'ecs',
       `service/${props.network.cluster.clusterName}/${CONNECTION_NAMES.service}*`,
     );
+    const alarmArns = arn('cloudwatch', `alarm:${CONNECTION_ALARM_PREFIX}*`);
 
     // The most any bridge role may ever do, whatever the state machine puts into it.
     this.boundary = new iam.ManagedPolicy(this, 'BridgeBoundary', {
@@ -138,6 +142,8 @@ export class ConnectionProvisioner extends Construct {
       cluster: props.network.cluster,
       subnets,
       securityGroupId: securityGroup.securityGroupId,
+      alarmTopicArn: props.alarmTopicArn,
+      alarmArns,
       task: (withGateway) =>
         bridgeTaskDefinition({
           image: image.imageUri,
@@ -200,10 +206,16 @@ export class ConnectionProvisioner extends Construct {
       targets: [new targets.SfnStateMachine(this.stateMachine)],
     });
 
-    this.#acknowledge(roleArns, queueArns, secretArns, serviceArns);
+    this.#acknowledge(roleArns, queueArns, secretArns, serviceArns, alarmArns);
   }
 
-  #acknowledge(roleArns: string, queueArns: string, secretArns: string, serviceArns: string): void {
+  #acknowledge(
+    roleArns: string,
+    queueArns: string,
+    secretArns: string,
+    serviceArns: string,
+    alarmArns: string,
+  ): void {
     const resolved = (value: string) => nagName(Stack.of(this).resolve(value));
     const reasons: Array<[string, string]> = [
       [
@@ -221,6 +233,10 @@ export class ConnectionProvisioner extends Construct {
       [
         `Resource::${resolved(secretArns)}`,
         'Connection secrets are created per connection under oms/connections/; ECS injects a managed gateway’s login at task start. Each bridge role itself is limited to its own secret.',
+      ],
+      [
+        `Resource::${resolved(alarmArns)}`,
+        'The state machine puts and deletes only the alarms of connections created at run time, all named oms-connection-<connection>-<alarm>; the connection ids are not known at synth.',
       ],
       [
         'Resource::*',

@@ -6,6 +6,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import { queues } from '../../core/topology.ts';
+import { connectionAlarmStates } from './connection-alarms.ts';
 import { CONNECTION_NAMES } from './connection-task.ts';
 
 /** What the provisioning states refer to. */
@@ -22,14 +23,19 @@ export interface ProvisioningDeps {
   cluster: ecs.ICluster;
   subnets: string[];
   securityGroupId: string;
+  /** The SNS topic the connection's alarms notify. */
+  alarmTopicArn: string;
+  /** ARN pattern of the connection alarms (`oms-connection-*`). */
+  alarmArns: string;
   /** The ecs:RegisterTaskDefinition parameters, with or without the managed gateway container. */
   task: (withGateway: boolean) => Record<string, unknown>;
 }
 
 /**
  * The provisioner's states: connection.created → the queue and DLQ, the bridge role (under the
- * boundary) and its policy, the task definition, the service; connection.deleted → the service
- * scaled to 0 and deleted, the role deleted. Every call is an AWS SDK integration of Step Functions.
+ * boundary) and its policy, the task definition, the service, the connection's alarms;
+ * connection.deleted → the alarms deleted, the service scaled to 0 and deleted, the role deleted.
+ * Every call is an AWS SDK integration of Step Functions.
  */
 export function provisioningStates(scope: Construct, d: ProvisioningDeps): sfn.IChainable {
   const id$ = sfn.JsonPath.stringAt('$.detail.connectionId');
@@ -304,10 +310,20 @@ export function provisioningStates(scope: Construct, d: ProvisioningDeps): sfn.I
         .when(sfn.Condition.stringEquals('$.names.gatewayKind', 'managed'), managedPath)
         .otherwise(registerPlain),
     );
+  const alarms = connectionAlarmStates(scope, {
+    connectionIdPath: '$.names.connectionId',
+    topicArn: d.alarmTopicArn,
+    alarmArns: d.alarmArns,
+  });
   registerManaged.next(createService);
   registerPlain.next(createService);
+  createService.next(alarms.put);
+  // The alarms go first, so a bridge being stopped does not page as disconnected. A connection
+  // provisioned before it had alarms has none to delete (ResourceNotFound): the teardown goes on.
+  alarms.remove.addCatch(drain, { errors: ['States.ALL'], resultPath: '$.alarmsError' });
   // The queue is kept on deletion: it may still hold orders, and it expires with its messages.
-  const deleted = drain.next(deleteService).next(deletePolicy).next(deleteRole);
+  const deleted = alarms.remove.next(drain);
+  drain.next(deleteService).next(deletePolicy).next(deleteRole);
   const definition = names.next(
     new sfn.Choice(scope, 'Event')
       .when(sfn.Condition.stringEquals('$.detail-type', 'connection.created'), created)

@@ -2,6 +2,8 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { Duration, Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
@@ -144,7 +146,24 @@ export class ConsoleSite extends Construct {
       ],
       memoryLimit: 256,
     });
+    this.traceDeployment(deployment);
     this.acknowledgeDeploymentFindings(deployment);
+  }
+
+  /** X-Ray active tracing on CDK's BucketDeployment function too, as on every function of the app. */
+  private traceDeployment(deployment: s3deploy.BucketDeployment): void {
+    const handler = Stack.of(this).node.children.find((c) =>
+      c.node.id.startsWith('Custom::CDKBucketDeployment'),
+    );
+    const cfn = handler?.node.defaultChild as lambda.CfnFunction | undefined;
+    if (!cfn) throw new Error('the BucketDeployment function was not found: its tracing cannot be set');
+    cfn.tracingConfig = { mode: 'Active' };
+    deployment.handlerRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+        resources: ['*'],
+      }),
+    );
   }
 
   /** The console's address. */
@@ -179,7 +198,7 @@ export class ConsoleSite extends Construct {
       ],
       [
         'AwsSolutions-IAM5[Resource::*]',
-        'CDK’s BucketDeployment invalidates the console distribution after a deploy; CloudFront invalidation cannot be scoped to one distribution by CDK here.',
+        'CDK’s BucketDeployment invalidates the console distribution after a deploy; CloudFront invalidation cannot be scoped to one distribution by CDK here. X-Ray PutTraceSegments/PutTelemetryRecords (its active tracing) take no resource.',
       ],
     ];
     for (const [id, reason] of roleFindings)

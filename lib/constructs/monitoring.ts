@@ -22,6 +22,8 @@ export interface MonitoringProps {
   readonly key: kms.IKey;
   /** Address that receives alarm notifications; none subscribes when omitted. */
   readonly alarmEmail?: string | undefined;
+  /** The alarm topic's name, when others must address it by name (the provisioner's alarms). */
+  readonly alarmTopicName?: string;
   /** Broker connection ids with a dashboard row and alarms each; `default` when omitted. */
   readonly connections?: readonly string[];
 }
@@ -36,7 +38,11 @@ export class Monitoring extends Construct {
     super(scope, id);
     const period = Duration.minutes(1);
 
-    this.alarmTopic = new sns.Topic(this, 'Alarms', { masterKey: props.key, enforceSSL: true });
+    this.alarmTopic = new sns.Topic(this, 'Alarms', {
+      masterKey: props.key,
+      enforceSSL: true,
+      ...(props.alarmTopicName ? { topicName: props.alarmTopicName } : {}),
+    });
     // CloudWatch publishes to the encrypted topic, so it must be able to use the key.
     props.key.grant(
       new iam.ServicePrincipal('cloudwatch.amazonaws.com'),

@@ -2,6 +2,8 @@
  * Dashboards and alarms on the OMS's own metrics (adapters/metrics/catalog.ts, written as EMF by
  * the Lambdas and the bridge): per broker connection (disconnected, reconciliation mismatches,
  * pacing errors), the orders queue's age, API 5xx and latency, and the webhook failure rate.
+ * Connections created at run time get their alarms from the provisioner (connection-alarms.ts);
+ * the all-connections alarms and graphs here cover them too.
  */
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -10,11 +12,17 @@ import type * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { METRICS, type MetricKey } from '../../adapters/metrics/catalog.ts';
+import {
+  CONNECTION_ALARM_PERIOD_SECONDS,
+  CONNECTION_ALARMS,
+  describeFor,
+  OMS_METRICS_NAMESPACE,
+  OMS_SERVICE,
+} from './connection-alarms.ts';
 import type { QueuePair } from './messaging.ts';
 
-/** The CloudWatch namespace and the `service` dimension Powertools adds to every EMF metric. */
-export const OMS_METRICS_NAMESPACE = 'OMS';
-export const OMS_SERVICE = 'oms';
+// Still exported from here, where they were declared before connection-alarms.ts.
+export { OMS_METRICS_NAMESPACE, OMS_SERVICE };
 
 export interface OmsAlarmsProps {
   readonly api: apigw.HttpApi;
@@ -38,10 +46,7 @@ function omsMetric(key: MetricKey, dimensions: Record<string, string>, statistic
 /** Adds the OMS widgets and alarms to `scope`'s dashboard; returns the alarms. */
 export function addOmsAlarms(scope: Construct, props: OmsAlarmsProps): cloudwatch.Alarm[] {
   const alarms: cloudwatch.Alarm[] = [];
-  const alarm = (
-    id: string,
-    p: Omit<cloudwatch.AlarmProps, 'evaluationPeriods'> & { evaluationPeriods?: number },
-  ) => {
+  const alarm: AddAlarm = (id, p) => {
     const a = new cloudwatch.Alarm(scope, id, { evaluationPeriods: 1, ...p });
     a.addAlarmAction(new actions.SnsAction(props.topic));
     alarms.push(a);
@@ -71,30 +76,20 @@ export function addOmsAlarms(scope: Construct, props: OmsAlarmsProps): cloudwatc
         width: 12,
       }),
     );
-    alarm(`Disconnected${safe}`, {
-      alarmDescription: `Broker connection ${connection} has had no reconciled session for 3 minutes (see docs/runbook.md)`,
-      metric: omsMetric('bridgeConnected', dims, 'Maximum'),
-      threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-      evaluationPeriods: 3,
-      // No heartbeat at all is as bad as a disconnected one.
-      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-    });
-    alarm(`ReconciliationMismatch${safe}`, {
-      alarmDescription: `Positions differ between IB and the OMS on connection ${connection} (docs/runbook.md)`,
-      metric: omsMetric('reconciliationMismatches', dims),
-      threshold: 1,
-      comparisonOperator: above,
-      treatMissingData: notBreaching,
-    });
-    alarm(`PacingErrors${safe}`, {
-      alarmDescription: `IB error 100 (message rate exceeded) on connection ${connection}`,
-      metric: omsMetric('pacingErrors', dims),
-      threshold: 1,
-      comparisonOperator: above,
-      treatMissingData: notBreaching,
-    });
+    for (const spec of CONNECTION_ALARMS) {
+      alarm(`${spec.id}${safe}`, {
+        alarmDescription: describeFor(spec, connection),
+        metric: omsMetric(spec.metric, dims, spec.statistic).with({
+          period: Duration.seconds(CONNECTION_ALARM_PERIOD_SECONDS),
+        }),
+        threshold: spec.threshold,
+        comparisonOperator: spec.comparison as cloudwatch.ComparisonOperator,
+        evaluationPeriods: spec.evaluationPeriods,
+        treatMissingData: spec.treatMissingData as cloudwatch.TreatMissingData,
+      });
+    }
   }
+  addAllConnections(props.dashboard, alarm);
 
   const orders = props.queues.orders;
   if (orders) {
@@ -153,4 +148,74 @@ export function addOmsAlarms(scope: Construct, props: OmsAlarmsProps): cloudwatc
     new cloudwatch.GraphWidget({ title: 'Webhook failure rate', left: [failureRate], width: 8 }),
   );
   return alarms;
+}
+
+type AddAlarm = (
+  id: string,
+  p: Omit<cloudwatch.AlarmProps, 'evaluationPeriods'> & { evaluationPeriods?: number },
+) => cloudwatch.Alarm;
+
+/**
+ * Every connection at once, whether declared at deploy time or created at run time. The EMF
+ * lines carry one dimension set, {service, connection}, so there is no connection-less metric to
+ * alarm on: a Metrics Insights query aggregates over that schema instead (one time series, as an
+ * alarm needs), and the graphs SEARCH it, so a new connection shows up without a deployment.
+ */
+function addAllConnections(dashboard: cloudwatch.Dashboard, alarm: AddAlarm): void {
+  const period = Duration.minutes(1);
+  const schema = `SCHEMA("${OMS_METRICS_NAMESPACE}", connection, service)`;
+  const insights = (fn: 'MIN' | 'SUM', key: MetricKey, label: string) =>
+    new cloudwatch.MathExpression({
+      expression: `SELECT ${fn}(${METRICS[key].name}) FROM ${schema}`,
+      usingMetrics: {},
+      label,
+      period,
+    });
+  const search = (key: MetricKey, statistic: string) =>
+    new cloudwatch.SearchExpression({
+      expression: `SEARCH('{${OMS_METRICS_NAMESPACE},connection,service} MetricName="${METRICS[key].name}"', '${statistic}', ${period.toSeconds()})`,
+      period,
+    });
+  const above = cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD;
+  const notBreaching = cloudwatch.TreatMissingData.NOT_BREACHING;
+
+  // Longer than a connection's own alarm (3 min): a short outage pages once, by its connection.
+  alarm('AnyConnectionDisconnected', {
+    alarmDescription:
+      'Some broker connection has reported itself disconnected for 5 minutes (any connection, including those created at run time; docs/runbook.md)',
+    metric: insights('MIN', 'bridgeConnected', 'lowest oms_bridge_connected'),
+    threshold: 1,
+    comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+    evaluationPeriods: 5,
+    // A connection that reports nothing is its own alarm's case (missing data breaches there).
+    treatMissingData: notBreaching,
+  });
+  alarm('AnyConnectionReconciliationMismatch', {
+    alarmDescription:
+      'Positions differ between IB and the OMS on some connection (all connections; docs/runbook.md)',
+    metric: insights('SUM', 'reconciliationMismatches', 'reconciliation mismatches'),
+    threshold: 1,
+    comparisonOperator: above,
+    treatMissingData: notBreaching,
+  });
+  alarm('AnyConnectionPacingErrors', {
+    alarmDescription: 'IB error 100 (message rate exceeded) on some connection (all connections)',
+    metric: insights('SUM', 'pacingErrors', 'pacing errors'),
+    threshold: 1,
+    comparisonOperator: above,
+    treatMissingData: notBreaching,
+  });
+
+  dashboard.addWidgets(
+    new cloudwatch.GraphWidget({
+      title: 'All connections: connected (1) or not (0)',
+      left: [search('bridgeConnected', 'Minimum')],
+      width: 12,
+    }),
+    new cloudwatch.GraphWidget({
+      title: 'All connections: pacing errors, reconciliation mismatches',
+      left: [search('pacingErrors', 'Sum'), search('reconciliationMismatches', 'Sum')],
+      width: 12,
+    }),
+  );
 }

@@ -1,4 +1,4 @@
-import { CfnParameter, Stack, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, CfnParameter, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { Bridge, BridgeNetwork, type IbGatewaySettings } from '../constructs/bridge.ts';
@@ -12,6 +12,11 @@ export interface BridgeStackProps extends StackProps {
   /** Defaults for the IB gateway CloudFormation parameters (overridable at deploy time). */
   readonly ib: Partial<IbGatewaySettings>;
   readonly logRetention: logs.RetentionDays;
+  /**
+   * Name of the Monitoring stack's alarm topic, which the alarms of connections created at run
+   * time notify. A name, not a reference: the Monitoring stack already depends on this one.
+   */
+  readonly alarmTopicName: string;
 }
 
 /**
@@ -43,6 +48,11 @@ export class BridgeStack extends Stack {
       bus: props.targets.bus,
       environment: props.environment,
       logRetention: props.logRetention,
+      alarmTopicArn: this.formatArn({
+        service: 'sns',
+        resource: props.alarmTopicName,
+        arnFormat: ArnFormat.NO_RESOURCE_NAME,
+      }),
     });
     acknowledgeGrantWildcards(this, props.targets);
   }

@@ -35,6 +35,7 @@ new ConnectionProvisioner(stack, 'Provisioner', {
   bus,
   environment: { OMS_TABLE: 'oms', OMS_EVENT_BUS: 'oms-events' },
   logRetention: logs.RetentionDays.ONE_MONTH,
+  alarmTopicArn: 'arn:aws:sns:eu-west-1:111122223333:Oms-alarms',
 });
 // As BridgeStack does: the table's index wildcard and KMS action families are acknowledged per stack.
 acknowledgeGrantWildcards(stack, { table, key, indexes: topology.table.indexes });
@@ -89,6 +90,18 @@ describe('the connection provisioner', () => {
         ]),
       },
     });
+  });
+
+  it('puts the connection’s alarms after the service and deletes them on connection.deleted, within the alarm prefix', () => {
+    expect(definition).toContain(':states:::aws-sdk:cloudwatch:putMetricAlarm');
+    expect(definition).toContain(':states:::aws-sdk:cloudwatch:deleteAlarms');
+    expect(definition).toContain("States.Format('oms-connection-{}-disconnected', $.names.connectionId)");
+    expect(definition).toContain('arn:aws:sns:eu-west-1:111122223333:Oms-alarms');
+    const policies = JSON.stringify(template.findResources('AWS::IAM::Policy'));
+    for (const action of ['cloudwatch:putMetricAlarm', 'cloudwatch:deleteAlarms'])
+      expect(policies).toContain(
+        `{"Action":"${action}","Effect":"Allow","Resource":{"Fn::Join":["",["arn:",{"Ref":"AWS::Partition"},":cloudwatch:eu-west-1:111122223333:alarm:oms-connection-*"]]}}`,
+      );
   });
 
   it('gives each bridge its own queue and its own secret, by connection id', () => {

@@ -28,6 +28,7 @@ import type { Order } from '../../core/orders/order.ts';
 import type {
   CountingLimits,
   IdempotencyRecord,
+  NewGroupWrite,
   NewOrderOutcome,
   NewOrderWrite,
   OrderListQuery,
@@ -46,9 +47,11 @@ import {
 } from '../../core/risk/limits.ts';
 import { orderKeys, outboxSk, riskKeys, tenantPk, workKeys } from '../../core/store/keys.ts';
 import { decimalNumber, decodeCursor, encodeCursor, fromItem, toItem } from './codec.ts';
+import { createOrderGroup } from './order-groups.ts';
+import { groupAttribute, groupOf } from './order-group-codec.ts';
 
 /** Idempotency records outlive any client retry window. */
-const IDEMPOTENCY_TTL_SECONDS = 7 * 24 * 3600;
+export const IDEMPOTENCY_TTL_SECONDS = 7 * 24 * 3600;
 /** Order-rate windows are one second; keep them a little while for inspection, then let TTL sweep. */
 const RATE_WINDOW_TTL_SECONDS = 120;
 
@@ -98,6 +101,7 @@ export function orderItem(order: Order): Record<string, unknown> {
     },
     source: order.source,
     correlationId: order.correlationId,
+    group: groupAttribute(order.group),
     createdAt: order.createdAt,
     updatedAt: order.updatedAt,
     version: order.version,
@@ -162,6 +166,8 @@ export function itemOrder(raw: Record<string, unknown>): Order {
   if (typeof source?.strategyId === 'string')
     order.source = { strategyId: source.strategyId, version: Number(source.version) };
   if (typeof raw.correlationId === 'string') order.correlationId = raw.correlationId;
+  const group = groupOf(raw.group);
+  if (group) order.group = group;
   if (reservation?.quantity) {
     order.reservation = {
       quantity: new Dec(reservation.quantity),
@@ -195,19 +201,21 @@ export function itemEvent(raw: Record<string, unknown>): OrderEvent {
   };
 }
 
-interface Guarded {
+export interface Guarded {
   item: TransactWriteItem;
   /** What a failed condition on this item means. */
   onFail: (reason: CancellationReason) => NewOrderOutcome | 'version-conflict';
 }
 
-function riskGuards(
+export function riskGuards(
   table: string,
   tenantId: string,
   reservation: RiskReservation,
   limits: CountingLimits,
   day: string,
   rate: { epochSecond: number } | undefined,
+  /** Orders the write adds (a group adds each of its legs). */
+  orders = 1,
 ): Guarded[] {
   const denied = (code: RiskDenial['code'], reason: string): NewOrderOutcome => ({
     kind: 'denied',
@@ -218,12 +226,12 @@ function riskGuards(
   // Open orders and gross exposure share one counters item; the failed item's old values tell which broke.
   const counterConditions: string[] = [];
   const values: Record<string, AttributeValue> = {
-    ':one': { N: rate ? '1' : '0' },
+    ':one': { N: rate ? String(orders) : '0' },
     ':notional': decimalNumber(reservation.notional),
   };
   if (limits.maxOpenOrders !== null && rate) {
-    counterConditions.push('(attribute_not_exists(openOrders) OR openOrders < :maxOpen)');
-    values[':maxOpen'] = { N: String(limits.maxOpenOrders) };
+    counterConditions.push('(attribute_not_exists(openOrders) OR openOrders <= :openRoom)');
+    values[':openRoom'] = { N: String(limits.maxOpenOrders - orders) };
   }
   if (limits.maxGrossExposure !== null) {
     counterConditions.push('(attribute_not_exists(exposure) OR exposure <= :grossRoom)');
@@ -242,7 +250,11 @@ function riskGuards(
     },
     onFail: (reason) => {
       const old = reason.Item ? fromItem(reason.Item) : {};
-      if (limits.maxOpenOrders !== null && rate && Number(old.openOrders ?? 0) >= limits.maxOpenOrders) {
+      if (
+        limits.maxOpenOrders !== null &&
+        rate &&
+        Number(old.openOrders ?? 0) > limits.maxOpenOrders - orders
+      ) {
         return denied(
           RISK_CODES.maxOpenOrders,
           `The tenant already has ${String(old.openOrders)} open orders, the limit is ${limits.maxOpenOrders}`,
@@ -288,12 +300,12 @@ function riskGuards(
           TableName: table,
           Key: toItem({ ...riskKeys.rateWindow(tenantId, rate.epochSecond) }),
           UpdateExpression: 'ADD #n :one SET expiresAt = :exp',
-          ConditionExpression: 'attribute_not_exists(#n) OR #n < :maxRate',
+          ConditionExpression: 'attribute_not_exists(#n) OR #n <= :rateRoom',
           ExpressionAttributeNames: { '#n': 'count' },
           ExpressionAttributeValues: {
-            ':one': { N: '1' },
+            ':one': { N: String(orders) },
             ':exp': { N: String(rate.epochSecond + RATE_WINDOW_TTL_SECONDS) },
-            ':maxRate': { N: String(limits.maxOrdersPerSecond) },
+            ':rateRoom': { N: String(limits.maxOrdersPerSecond - orders) },
           },
         },
       },
@@ -358,7 +370,7 @@ export class DynamoOrderStore implements OrderStore {
    * Runs a transaction; a cancelled one is explained by the first guard whose condition failed.
    * DynamoDB can cancel a transaction for a conflicting one in flight: retried with jitter.
    */
-  private async transact(guarded: Guarded[]): Promise<NewOrderOutcome | 'version-conflict'> {
+  async transact(guarded: Guarded[]): Promise<NewOrderOutcome | 'version-conflict'> {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.client.send(new TransactWriteItemsCommand({ TransactItems: guarded.map((g) => g.item) }));
@@ -491,6 +503,10 @@ export class DynamoOrderStore implements OrderStore {
     const outcome = await this.transact(guarded);
     if (outcome === 'version-conflict') throw new Error('unreachable: new orders have no version guard');
     return outcome;
+  }
+
+  createGroup(write: NewGroupWrite): Promise<NewOrderOutcome> {
+    return createOrderGroup(this, write);
   }
 
   async get(tenantId: string, orderId: string): Promise<Order | undefined> {

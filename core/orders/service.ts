@@ -10,15 +10,17 @@ import {
   DuplicateClientOrderIdError,
   IdempotencyKeyReusedError,
   OrderNotCancellableError,
+  OrderGroupLegNotModifiableError,
   OrderNotModifiableError,
   OrderVersionConflictError,
 } from './errors.ts';
 import { orderEvent } from './events.ts';
 import { cachedReferencePrice, checkWithReferencePrice, type PriceSnapshot } from './reference-price.ts';
 import { keyHash, requestHash } from './idempotency.ts';
+import { placeOrderGroup } from './group-service.ts';
+import { parseOrderRequest } from './order-class.ts';
 import {
   ModifyOrderRequest,
-  NewOrderRequest,
   newOrder,
   orderView,
   remainingQuantity,
@@ -64,7 +66,7 @@ export interface Outcome {
   replayed?: boolean;
 }
 
-function countingLimits(limits: RiskLimits): CountingLimits {
+export function countingLimits(limits: RiskLimits): CountingLimits {
   return {
     maxOpenOrders: limits.maxOpenOrders,
     maxGrossExposure: limits.maxGrossExposure,
@@ -95,7 +97,7 @@ function aloneBreaks(reservation: RiskReservation, limits: RiskLimits): RiskDeni
   return undefined;
 }
 
-function rejectedResponse(order: Order, denial: RiskDenial): Outcome {
+export function rejectedResponse(order: Order, denial: RiskDenial): Outcome {
   return {
     status: 422,
     body: {
@@ -110,7 +112,7 @@ function rejectedResponse(order: Order, denial: RiskDenial): Outcome {
   };
 }
 
-function replay(record: IdempotencyRecord, hash: string): Outcome {
+export function replay(record: IdempotencyRecord, hash: string): Outcome {
   if (record.requestHash !== hash) throw new IdempotencyKeyReusedError();
   return { ...record.response, replayed: true };
 }
@@ -134,8 +136,10 @@ export async function placeOrder(
   const now = deps.now?.() ?? new Date();
   const idemHash = keyHash(idempotencyKey);
   const hash = requestHash(body);
-  const parsed = NewOrderRequest.safeParse(body);
-  const request = parsed.success ? parsed.data : undefined;
+  const parsed = parseOrderRequest(body);
+  if (parsed.success && parsed.data.orderClass !== 'simple')
+    return placeOrderGroup(deps, actor, parsed.data, { idemHash, hash, now, extra: source });
+  const request = parsed.success ? parsed.data.legs[0]?.request : undefined;
   // Every read the decision needs, in one round trip; their order of precedence is kept below.
   const [{ previous, limits, killSwitch, existingClientOrderId: existing }, quoted, routed] =
     await Promise.all([
@@ -244,7 +248,7 @@ export async function placeOrder(
 }
 
 /** Another request with the same key or clientOrderId won the race: answer as it did, or 409. */
-async function settleLostRace(
+export async function settleLostRace(
   deps: OrderDeps,
   actor: Actor,
   idemHash: string,
@@ -262,7 +266,10 @@ async function settleLostRace(
   throw new DuplicateClientOrderIdError(clientOrderId ?? '', existing);
 }
 
-async function queueOrWarn(deps: OrderDeps, command: Parameters<OrderQueue['send']>[0]): Promise<void> {
+export async function queueOrWarn(
+  deps: OrderDeps,
+  command: Parameters<OrderQueue['send']>[0],
+): Promise<void> {
   try {
     await deps.queue.send(command);
   } catch (error) {
@@ -294,8 +301,25 @@ async function withRetry<T>(attempts: number, fn: () => Promise<T>): Promise<T> 
   }
 }
 
-/** POST /orders/{id}/cancel: pending_cancel now, the bridge cancels at the broker. */
+/**
+ * POST /orders/{id}/cancel: pending_cancel now, the bridge cancels at the broker. An OCO leg takes
+ * the other legs with it (the group's reservation rides on one leg); a bracket's parent takes its
+ * exits at IB, which cancels attached orders with their parent.
+ */
 export async function cancelOrder(deps: OrderDeps, actor: Actor, rawId: string): Promise<Order> {
+  const order = await cancelOne(deps, actor, rawId);
+  if (order.group?.orderClass === 'oco') {
+    for (const legId of order.group.legIds) {
+      if (legId === order.id) continue;
+      await cancelOne(deps, actor, legId).catch((error: unknown) => {
+        if (!(error instanceof OrderNotCancellableError)) throw error;
+      });
+    }
+  }
+  return order;
+}
+
+async function cancelOne(deps: OrderDeps, actor: Actor, rawId: string): Promise<Order> {
   const order = await withRetry(5, async () => {
     const current = await getOrder(deps, actor, rawId);
     if (isTerminal(current.status)) throw new OrderNotCancellableError(current.id, current.status);
@@ -338,6 +362,8 @@ export async function modifyOrder(
   const result = await withRetry(5, async () => {
     const current = await getOrder(deps, actor, rawId);
     if (!MODIFIABLE.has(current.status)) throw new OrderNotModifiableError(current.id, current.status);
+    // A leg's reservation is its group's share (core/risk/groups.ts): resizing one leg alone would break it.
+    if (current.group) throw new OrderGroupLegNotModifiableError(current.id, current.group.groupId);
     const usesLimit = current.type === 'limit' || current.type === 'stop_limit';
     const usesStop = current.type === 'stop' || current.type === 'stop_limit';
     if (change.limitPrice !== undefined && !usesLimit) {

@@ -104,7 +104,7 @@ describe('a bracket at IB', () => {
     expect(ibm?.quantity ?? '0').toBe('0');
     const c = await countersCheck(world, tenant.tenantId);
     expect(c.actual).toEqual(c.expected);
-  });
+  }, 120_000);
 
   it('cancelling the parent before it fills cancels all three legs', async () => {
     setLast('MSFT', 400);
@@ -122,7 +122,7 @@ describe('a bracket at IB', () => {
     const c = await countersCheck(world, tenant.tenantId);
     expect(c.actual).toEqual(c.expected);
     expect(c.actual.openOrders).toBe(0);
-  });
+  }, 120_000);
 
   it('an exit cannot be modified alone: its risk is the group’s', async () => {
     setLast('AMZN', 180);
@@ -136,7 +136,7 @@ describe('a bracket at IB', () => {
     expect(res.status).toBe(409);
     expect(res.body.code).toBe('ORDER_GROUP_LEG_NOT_MODIFIABLE');
     expect((await getOrder(world, tenant, tp)).limitPrice).toBe('190');
-  });
+  }, 120_000);
 });
 
 describe('an OCO group at IB', () => {
@@ -166,5 +166,5 @@ describe('an OCO group at IB', () => {
     });
     const c = await countersCheck(world, tenant.tenantId);
     expect(c.actual).toEqual(c.expected);
-  });
+  }, 120_000);
 });

@@ -98,7 +98,7 @@ describe('placing a group', () => {
     const tenant = await tenantWith({
       maxGrossExposure: '1000',
       maxPositionQuantity: '10',
-      maxOpenOrders: 3,
+      maxOpenOrders: 6,
     });
     expect((await postOrder(api, tenant, bracket())).status).toBe(201);
     const counters = await store.riskCounters(tenant.tenantId, ['AAPL']);

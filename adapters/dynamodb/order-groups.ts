@@ -3,27 +3,51 @@
  * claims, one idempotency record and the group's reservation (its worst case, decided in
  * core/risk/groups.ts) against the counting limits, all in one TransactWriteItems.
  */
-import type { NewGroupWrite, NewOrderOutcome } from '../../core/orders/ports.ts';
+import type { CancellationReason, TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import type { Order } from '../../core/orders/order.ts';
+import type { OrderEvent } from '../../core/orders/events.ts';
+import type {
+  CountingLimits,
+  NewGroupWrite,
+  NewOrderOutcome,
+  RiskReservation,
+} from '../../core/orders/ports.ts';
 import { orderKeys } from '../../core/store/keys.ts';
 import { toItem } from './codec.ts';
-import {
-  eventItem,
-  IDEMPOTENCY_TTL_SECONDS,
-  orderItem,
-  riskGuards,
-  type DynamoOrderStore,
-  type Guarded,
-} from './order-store.ts';
+
+/** A transaction item and what a failed condition on it means. */
+export interface Guarded {
+  item: TransactWriteItem;
+  onFail: (reason: CancellationReason) => NewOrderOutcome | 'version-conflict';
+}
+
+/** What the order store lends the group transaction (passed in, so neither module imports the other). */
+export interface GroupTransactionParts {
+  table: string;
+  idempotencyTtlSeconds: number;
+  orderItem(order: Order): Record<string, unknown>;
+  eventItem(event: OrderEvent): Record<string, unknown>;
+  riskGuards(
+    table: string,
+    tenantId: string,
+    reservation: RiskReservation,
+    limits: CountingLimits,
+    day: string,
+    rate: { epochSecond: number } | undefined,
+    orders: number,
+  ): Guarded[];
+  transact(guarded: Guarded[]): Promise<NewOrderOutcome | 'version-conflict'>;
+}
 
 /** Writes the group, or explains why not (a denial, a taken key or clientOrderId). */
 export async function createOrderGroup(
-  store: DynamoOrderStore,
+  parts: GroupTransactionParts,
   write: NewGroupWrite,
 ): Promise<NewOrderOutcome> {
   const { orders, events, idempotency, risk } = write;
   const first = orders[0];
   if (!first) throw new Error('a group has at least one order');
-  const table = store.table;
+  const { table, orderItem, eventItem, riskGuards } = parts;
   const notExists = 'attribute_not_exists(pk)';
   const taken = (): NewOrderOutcome => ({ kind: 'idempotency-key-taken' });
   const guarded: Guarded[] = [
@@ -37,7 +61,7 @@ export async function createOrderGroup(
             requestHash: idempotency.record.requestHash,
             orderId: idempotency.record.orderId,
             response: JSON.stringify(idempotency.record.response),
-            expiresAt: Math.floor(Date.parse(first.createdAt) / 1000) + IDEMPOTENCY_TTL_SECONDS,
+            expiresAt: Math.floor(Date.parse(first.createdAt) / 1000) + parts.idempotencyTtlSeconds,
           }),
           ConditionExpression: notExists,
         },
@@ -85,7 +109,7 @@ export async function createOrderGroup(
       ),
     );
   }
-  const outcome = await store.transact(guarded);
+  const outcome = await parts.transact(guarded);
   if (outcome === 'version-conflict') throw new Error('unreachable: new orders have no version guard');
   return outcome;
 }

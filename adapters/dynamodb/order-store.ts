@@ -7,9 +7,7 @@ import {
   TransactionCanceledException,
   type AttributeValue,
   type BatchGetItemCommandOutput,
-  type CancellationReason,
   type DynamoDBClient,
-  type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
 import { DependencyError } from '../../core/errors.ts';
 import {
@@ -47,11 +45,11 @@ import {
 } from '../../core/risk/limits.ts';
 import { orderKeys, outboxSk, riskKeys, tenantPk, workKeys } from '../../core/store/keys.ts';
 import { decimalNumber, decodeCursor, encodeCursor, fromItem, toItem } from './codec.ts';
-import { createOrderGroup } from './order-groups.ts';
+import { createOrderGroup, type Guarded } from './order-groups.ts';
 import { groupAttribute, groupOf } from './order-group-codec.ts';
 
 /** Idempotency records outlive any client retry window. */
-export const IDEMPOTENCY_TTL_SECONDS = 7 * 24 * 3600;
+const IDEMPOTENCY_TTL_SECONDS = 7 * 24 * 3600;
 /** Order-rate windows are one second; keep them a little while for inspection, then let TTL sweep. */
 const RATE_WINDOW_TTL_SECONDS = 120;
 
@@ -201,13 +199,7 @@ export function itemEvent(raw: Record<string, unknown>): OrderEvent {
   };
 }
 
-export interface Guarded {
-  item: TransactWriteItem;
-  /** What a failed condition on this item means. */
-  onFail: (reason: CancellationReason) => NewOrderOutcome | 'version-conflict';
-}
-
-export function riskGuards(
+function riskGuards(
   table: string,
   tenantId: string,
   reservation: RiskReservation,
@@ -370,7 +362,7 @@ export class DynamoOrderStore implements OrderStore {
    * Runs a transaction; a cancelled one is explained by the first guard whose condition failed.
    * DynamoDB can cancel a transaction for a conflicting one in flight: retried with jitter.
    */
-  async transact(guarded: Guarded[]): Promise<NewOrderOutcome | 'version-conflict'> {
+  private async transact(guarded: Guarded[]): Promise<NewOrderOutcome | 'version-conflict'> {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.client.send(new TransactWriteItemsCommand({ TransactItems: guarded.map((g) => g.item) }));
@@ -506,7 +498,17 @@ export class DynamoOrderStore implements OrderStore {
   }
 
   createGroup(write: NewGroupWrite): Promise<NewOrderOutcome> {
-    return createOrderGroup(this, write);
+    return createOrderGroup(
+      {
+        table: this.table,
+        idempotencyTtlSeconds: IDEMPOTENCY_TTL_SECONDS,
+        orderItem,
+        eventItem,
+        riskGuards,
+        transact: (guarded) => this.transact(guarded),
+      },
+      write,
+    );
   }
 
   async get(tenantId: string, orderId: string): Promise<Order | undefined> {

@@ -6,29 +6,59 @@
 import { newOrderId, type OrderId } from '../ids.ts';
 import { tradingDay, type RiskDenial } from '../risk/checks.ts';
 import { groupAloneBreaks, groupReservation, type GroupReservation, type PricedLeg } from '../risk/groups.ts';
+import type { RiskLimits } from '../risk/limits.ts';
 import { DuplicateClientOrderIdError } from './errors.ts';
 import { orderEvent } from './events.ts';
 import { newOrder, orderView, type GroupRole, type Order, type OrderGroupLink } from './order.ts';
 import type { PlaceRequest } from './order-class.ts';
-import type { NewOrderOutcome } from './ports.ts';
-import { checkWithReferencePrice } from './reference-price.ts';
-import {
-  countingLimits,
-  queueOrWarn,
-  rejectedResponse,
-  replay,
-  settleLostRace,
-  type Actor,
-  type OrderDeps,
-  type Outcome,
-} from './service.ts';
+import type {
+  CountingLimits,
+  IdempotencyRecord,
+  NewOrderOutcome,
+  OrderCommand,
+  OrderQueue,
+  OrderRouter,
+  OrderStore,
+  QuoteSource,
+} from './ports.ts';
+import { checkWithReferencePrice, type PriceSnapshot } from './reference-price.ts';
 
-/** What placeOrder has already worked out about the request. */
+/** What a group placement needs from the outside world (OrderDeps, seen from here). */
+export interface GroupDeps {
+  store: OrderStore;
+  queue: OrderQueue;
+  quotes: QuoteSource;
+  routes: OrderRouter;
+  priceSnapshot?: PriceSnapshot;
+}
+
+interface Actor {
+  tenantId: string;
+  principal: string;
+}
+
+interface Outcome {
+  status: number;
+  body: unknown;
+  replayed?: boolean;
+}
+
+/** What placeOrder has already worked out about the request, and the answers it shares with simple orders. */
 export interface GroupPlacement {
   idemHash: string;
   hash: string;
   now: Date;
   extra: { source?: { strategyId: string; version: number }; correlationId?: string };
+  replay(record: IdempotencyRecord, hash: string): Outcome;
+  rejectedResponse(order: Order, denial: RiskDenial): Outcome;
+  countingLimits(limits: RiskLimits): CountingLimits;
+  /** Another request with the same key or clientOrderId won: its answer, or a 409. */
+  settleLostRace(
+    kind: 'idempotency-key-taken' | 'client-order-id-taken' | 'denied',
+    clientOrderId: string | undefined,
+  ): Promise<Outcome>;
+  /** Queues a command; a failure is left to the sweeper. */
+  queue(command: OrderCommand): Promise<void>;
 }
 
 /** The group's links for each leg: held legs wait for the last one, which transmits them all. */
@@ -49,7 +79,7 @@ function links(place: PlaceRequest & { orderClass: OrderGroupLink['orderClass'] 
 
 /** Places a group (orderClass bracket, oco or oto). */
 export async function placeOrderGroup(
-  deps: OrderDeps,
+  deps: GroupDeps,
   actor: Actor,
   place: PlaceRequest,
   p: GroupPlacement,
@@ -69,7 +99,7 @@ export async function placeOrderGroup(
       (error: unknown) => ({ error }),
     ),
   ]);
-  if (previous) return replay(previous, p.hash);
+  if (previous) return p.replay(previous, p.hash);
   if (clientOrderIds[0] && existingClientOrderId)
     throw new DuplicateClientOrderIdError(clientOrderIds[0], existingClientOrderId);
   if ('error' in routed) throw routed.error;
@@ -116,7 +146,7 @@ export async function placeOrderGroup(
   const settle = (kind: Exclude<NewOrderOutcome['kind'], 'written'>) =>
     kind === 'denied'
       ? undefined
-      : settleLostRace(deps, actor, p.idemHash, p.hash, clientOrderIds[0], kind).catch((error: unknown) => {
+      : p.settleLostRace(kind, clientOrderIds[0]).catch((error: unknown) => {
           // Another leg's clientOrderId may be the one taken: name it.
           if (error instanceof DuplicateClientOrderIdError && clientOrderIds.length > 1)
             throw new DuplicateClientOrderIdError(clientOrderIds.join(', '), undefined);
@@ -136,7 +166,7 @@ export async function placeOrderGroup(
       risk: {
         reservation: group.total,
         orders: group.orders,
-        limits: countingLimits(limits),
+        limits: p.countingLimits(limits),
         epochSecond: Math.floor(p.now.getTime() / 1000),
         day: tradingDay(p.now),
       },
@@ -144,7 +174,7 @@ export async function placeOrderGroup(
     if (outcome.kind === 'written') {
       // In leg order on the tenant's FIFO queue: the bridge places the parent before its children.
       for (const order of orders) {
-        await queueOrWarn(deps, {
+        await p.queue({
           kind: 'place',
           tenantId: actor.tenantId,
           orderId: order.id,
@@ -163,7 +193,7 @@ export async function placeOrderGroup(
 
   const rejected = build('rejected');
   const reason = denial as RiskDenial;
-  const base = rejectedResponse(rejected[0] as Order, reason);
+  const base = p.rejectedResponse(rejected[0] as Order, reason);
   const response: Outcome = {
     status: base.status,
     body: { ...(base.body as object), legs: rejected.map(orderView) },

@@ -66,7 +66,7 @@ export interface Outcome {
   replayed?: boolean;
 }
 
-export function countingLimits(limits: RiskLimits): CountingLimits {
+function countingLimits(limits: RiskLimits): CountingLimits {
   return {
     maxOpenOrders: limits.maxOpenOrders,
     maxGrossExposure: limits.maxGrossExposure,
@@ -97,7 +97,7 @@ function aloneBreaks(reservation: RiskReservation, limits: RiskLimits): RiskDeni
   return undefined;
 }
 
-export function rejectedResponse(order: Order, denial: RiskDenial): Outcome {
+function rejectedResponse(order: Order, denial: RiskDenial): Outcome {
   return {
     status: 422,
     body: {
@@ -112,7 +112,7 @@ export function rejectedResponse(order: Order, denial: RiskDenial): Outcome {
   };
 }
 
-export function replay(record: IdempotencyRecord, hash: string): Outcome {
+function replay(record: IdempotencyRecord, hash: string): Outcome {
   if (record.requestHash !== hash) throw new IdempotencyKeyReusedError();
   return { ...record.response, replayed: true };
 }
@@ -138,7 +138,18 @@ export async function placeOrder(
   const hash = requestHash(body);
   const parsed = parseOrderRequest(body);
   if (parsed.success && parsed.data.orderClass !== 'simple')
-    return placeOrderGroup(deps, actor, parsed.data, { idemHash, hash, now, extra: source });
+    return placeOrderGroup(deps, actor, parsed.data, {
+      idemHash,
+      hash,
+      now,
+      extra: source,
+      replay,
+      rejectedResponse,
+      countingLimits,
+      settleLostRace: (kind, clientOrderId) =>
+        settleLostRace(deps, actor, idemHash, hash, clientOrderId, kind),
+      queue: (command) => queueOrWarn(deps, command),
+    });
   const request = parsed.success ? parsed.data.legs[0]?.request : undefined;
   // Every read the decision needs, in one round trip; their order of precedence is kept below.
   const [{ previous, limits, killSwitch, existingClientOrderId: existing }, quoted, routed] =
@@ -248,7 +259,7 @@ export async function placeOrder(
 }
 
 /** Another request with the same key or clientOrderId won the race: answer as it did, or 409. */
-export async function settleLostRace(
+async function settleLostRace(
   deps: OrderDeps,
   actor: Actor,
   idemHash: string,
@@ -266,10 +277,7 @@ export async function settleLostRace(
   throw new DuplicateClientOrderIdError(clientOrderId ?? '', existing);
 }
 
-export async function queueOrWarn(
-  deps: OrderDeps,
-  command: Parameters<OrderQueue['send']>[0],
-): Promise<void> {
+async function queueOrWarn(deps: OrderDeps, command: Parameters<OrderQueue['send']>[0]): Promise<void> {
   try {
     await deps.queue.send(command);
   } catch (error) {

@@ -16,7 +16,7 @@ export interface paths {
         put?: never;
         /**
          * Place an order
-         * @description Validated, checked by pre-trade risk, persisted, then queued for the broker. A risk denial is recorded as a rejected order and answered with 422.
+         * @description Validated, checked by pre-trade risk, persisted, then queued for the broker. A risk denial is recorded as a rejected order and answered with 422. `orderClass` bracket (entry + takeProfit + stopLoss), oto (entry + one of them) or oco (`legs`: two exits of one position) places a group: each leg is an order of its own, linked by `groupId` and `parentId`; risk counts the group once, at its worst case, and the answer is the first leg with `legs`. See docs/order-classes.md.
          */
         post: operations["placeOrder"];
         delete?: never;
@@ -1266,6 +1266,116 @@ export interface webhooks {
 }
 export interface components {
     schemas: {
+        PlacedOrder: {
+            /** @description Our order id (a ULID) */
+            id: string;
+            clientOrderId: string | null;
+            symbol: string;
+            /** @enum {string} */
+            side: "buy" | "sell";
+            /**
+             * @description A decimal number as a string
+             * @example 187.25
+             */
+            quantity: string;
+            /** @enum {string} */
+            type: "market" | "limit" | "stop" | "stop_limit" | "trailing_stop";
+            /**
+             * @description A decimal number as a string
+             * @example 187.25
+             */
+            limitPrice: string | null;
+            /**
+             * @description A decimal number as a string
+             * @example 187.25
+             */
+            stopPrice: string | null;
+            /**
+             * @description A decimal number as a string
+             * @example 187.25
+             */
+            trailAmount?: string;
+            /**
+             * @description A decimal number as a string
+             * @example 187.25
+             */
+            trailPercent?: string;
+            /** @enum {string} */
+            timeInForce: "day" | "gtc" | "ioc" | "fok" | "gtd";
+            /**
+             * @description ISO-8601 UTC
+             * @example 2026-01-05T14:30:00.000Z
+             */
+            expireAt?: string;
+            account: string | null;
+            /** @description The broker connection that places it */
+            connectionId?: string | null;
+            outsideRth: boolean;
+            /** @enum {string} */
+            status: "pending_new" | "submitted" | "partially_filled" | "filled" | "pending_cancel" | "cancelled" | "pending_replace" | "rejected" | "expired";
+            /**
+             * @description A decimal number as a string
+             * @example 187.25
+             */
+            filledQuantity: string;
+            /**
+             * @description A decimal number as a string
+             * @example 187.25
+             */
+            remainingQuantity: string;
+            /**
+             * @description A decimal number as a string
+             * @example 187.25
+             */
+            averageFillPrice: string | null;
+            rejectReason?: string;
+            rejectCode?: string | null;
+            brokerOrderId?: number;
+            brokerPermId?: number;
+            pendingChange?: {
+                /**
+                 * @description A decimal number as a string
+                 * @example 187.25
+                 */
+                quantity: string;
+                /**
+                 * @description A decimal number as a string
+                 * @example 187.25
+                 */
+                limitPrice: string | null;
+                /**
+                 * @description A decimal number as a string
+                 * @example 187.25
+                 */
+                stopPrice: string | null;
+            };
+            /**
+             * @description The class of the group the order is a leg of (absent for a simple order)
+             * @enum {string}
+             */
+            orderClass?: "bracket" | "oco" | "oto";
+            /** @description The group's id: its first leg's order id */
+            groupId?: string;
+            /** @description A bracket's or OTO's exit: the entry it is attached to */
+            parentId?: string | null;
+            /** @enum {string} */
+            groupRole?: "entry" | "take_profit" | "stop_loss" | "oco_leg";
+            /** @description Every leg of the group, in order */
+            legIds?: string[];
+            /**
+             * @description ISO-8601 UTC
+             * @example 2026-01-05T14:30:00.000Z
+             */
+            createdAt: string;
+            /**
+             * @description ISO-8601 UTC
+             * @example 2026-01-05T14:30:00.000Z
+             */
+            updatedAt: string;
+            version: number;
+            /** @description A bracket, OCO or OTO group: every leg, the first one first */
+            legs?: components["schemas"]["Order"][];
+        };
         Order: {
             /** @description Our order id (a ULID) */
             id: string;
@@ -1350,6 +1460,19 @@ export interface components {
                 stopPrice: string | null;
             };
             /**
+             * @description The class of the group the order is a leg of (absent for a simple order)
+             * @enum {string}
+             */
+            orderClass?: "bracket" | "oco" | "oto";
+            /** @description The group's id: its first leg's order id */
+            groupId?: string;
+            /** @description A bracket's or OTO's exit: the entry it is attached to */
+            parentId?: string | null;
+            /** @enum {string} */
+            groupRole?: "entry" | "take_profit" | "stop_loss" | "oco_leg";
+            /** @description Every leg of the group, in order */
+            legIds?: string[];
+            /**
              * @description ISO-8601 UTC
              * @example 2026-01-05T14:30:00.000Z
              */
@@ -1378,7 +1501,8 @@ export interface components {
          * @description Stable machine-readable code
          * @enum {string}
          */
-        ProblemCode: "VALIDATION_FAILED" | "PAYLOAD_TOO_LARGE" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "UNAUTHENTICATED" | "FORBIDDEN" | "RATE_LIMITED" | "SELF_LOCKOUT" | "USERNAME_TAKEN" | "TENANT_EXISTS" | "TENANT_NOT_FOUND" | "TENANT_SUSPENDED" | "USER_NOT_FOUND" | "API_KEY_NOT_FOUND" | "API_KEY_REVOKED" | "NOT_FOUND" | "ORDER_NOT_FOUND" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_MODIFIABLE" | "ORDER_VERSION_CONFLICT" | "IDEMPOTENCY_KEY_REUSED" | "DUPLICATE_CLIENT_ORDER_ID" | "ILLEGAL_TRANSITION" | "ORDER_ID_RACE" | "POSITION_VERSION_CONFLICT" | "RISK_KILL_SWITCH" | "RISK_RESTRICTED_SYMBOL" | "RISK_SYMBOL_NOT_ALLOWED" | "RISK_MAX_ORDER_QUANTITY" | "RISK_NO_REFERENCE_PRICE" | "RISK_PRICE_COLLAR" | "RISK_MAX_NOTIONAL" | "RISK_MAX_OPEN_ORDERS" | "RISK_MAX_GROSS_EXPOSURE" | "RISK_MAX_POSITION" | "RISK_MAX_ORDER_RATE" | "RISK_DAILY_LOSS_LIMIT" | "WEBHOOK_URL_FORBIDDEN" | "WEBHOOK_LIMIT_REACHED" | "WEBHOOK_NOT_FOUND" | "WEBHOOK_DELIVERY_NOT_FOUND" | "MARKET_DATA_LINE_LIMIT" | "MARKET_DATA_UNAVAILABLE" | "MARKET_DATA_CONTENTION" | "MARKET_DATA_SUBSCRIPTION_NOT_FOUND" | "STRATEGY_COMPILE_ERROR" | "STRATEGY_NOT_FOUND" | "STRATEGY_VERSION_CONFLICT" | "STRATEGY_LIMIT" | "BACKTEST_NOT_FOUND" | "BARS_UNAVAILABLE" | "CONNECTION_NOT_FOUND" | "CONNECTION_IN_USE" | "ACCOUNT_NOT_FOUND" | "ACCOUNT_OWNED" | "ACCOUNT_NOT_ON_CONNECTION" | "ACCOUNT_VALUES_UNAVAILABLE" | "STREAM_MESSAGE_INVALID" | "STREAM_CURSOR_INVALID" | "MARKET_DATA_NOT_SUBSCRIBED" | "DEPENDENCY_FAILED" | "INTERNAL";
+        ProblemCode: "VALIDATION_FAILED" | "PAYLOAD_TOO_LARGE" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "UNAUTHENTICATED" | "FORBIDDEN" | "RATE_LIMITED" | "SELF_LOCKOUT" | "USERNAME_TAKEN" | "TENANT_EXISTS" | "TENANT_NOT_FOUND" | "TENANT_SUSPENDED" | "USER_NOT_FOUND" | "API_KEY_NOT_FOUND" | "API_KEY_REVOKED" | "NOT_FOUND" | "ORDER_NOT_FOUND" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_MODIFIABLE" | "ORDER_GROUP_LEG_NOT_MODIFIABLE" | "ORDER_VERSION_CONFLICT" | "IDEMPOTENCY_KEY_REUSED" | "DUPLICATE_CLIENT_ORDER_ID" | "ILLEGAL_TRANSITION" | "ORDER_ID_RACE" | "POSITION_VERSION_CONFLICT" | "PARENT_NOT_PLACED" | "RISK_KILL_SWITCH" | "RISK_RESTRICTED_SYMBOL" | "RISK_SYMBOL_NOT_ALLOWED" | "RISK_MAX_ORDER_QUANTITY" | "RISK_NO_REFERENCE_PRICE" | "RISK_PRICE_COLLAR" | "RISK_MAX_NOTIONAL" | "RISK_MAX_OPEN_ORDERS" | "RISK_MAX_GROSS_EXPOSURE" | "RISK_MAX_POSITION" | "RISK_MAX_ORDER_RATE" | "RISK_DAILY_LOSS_LIMIT" | "WEBHOOK_URL_FORBIDDEN" | "WEBHOOK_LIMIT_REACHED" | "WEBHOOK_NOT_FOUND" | "WEBHOOK_DELIVERY_NOT_FOUND" | "MARKET_DATA_LINE_LIMIT" | "MARKET_DATA_UNAVAILABLE" | "MARKET_DATA_CONTENTION" | "MARKET_DATA_SUBSCRIPTION_NOT_FOUND" | "STRATEGY_COMPILE_ERROR" | "STRATEGY_NOT_FOUND" | "STRATEGY_VERSION_CONFLICT" | "STRATEGY_LIMIT" | "BACKTEST_NOT_FOUND" | "BARS_UNAVAILABLE" | "CONNECTION_NOT_FOUND" | "CONNECTION_IN_USE" | "ACCOUNT_NOT_FOUND" | "ACCOUNT_OWNED" | "ACCOUNT_NOT_ON_CONNECTION" | "ACCOUNT_VALUES_UNAVAILABLE" | "STREAM_MESSAGE_INVALID" | "STREAM_CURSOR_INVALID" | "MARKET_DATA_NOT_SUBSCRIBED" | "DEPENDENCY_FAILED" | "INTERNAL";
+        PlaceOrderRequest: components["schemas"]["NewOrderRequest"] | components["schemas"]["EntryOrderRequest"] | components["schemas"]["OcoOrderRequest"];
         NewOrderRequest: {
             /** @example AAPL */
             symbol: string;
@@ -1426,6 +1550,93 @@ export interface components {
             account?: string;
             /** @default false */
             outsideRth?: boolean;
+            /**
+             * @description simple (the default): one order
+             * @enum {string}
+             */
+            orderClass?: "simple";
+        };
+        /** @description An entry with its exits (bracket: both, oto: one) */
+        EntryOrderRequest: {
+            /** @example AAPL */
+            symbol: string;
+            /** @enum {string} */
+            side: "buy" | "sell";
+            /**
+             * @description quantity, as a decimal string (numbers are accepted)
+             * @example 10
+             */
+            quantity: string | number;
+            /** @enum {string} */
+            type: "market" | "limit" | "stop" | "stop_limit" | "trailing_stop";
+            /**
+             * @description limitPrice, as a decimal string (numbers are accepted)
+             * @example 187.25
+             */
+            limitPrice?: string | number;
+            /**
+             * @description stopPrice, as a decimal string (numbers are accepted)
+             * @example 187.25
+             */
+            stopPrice?: string | number;
+            /**
+             * @description trailAmount, as a decimal string (numbers are accepted)
+             * @example 187.25
+             */
+            trailAmount?: string | number;
+            /**
+             * @description trailPercent, as a decimal string (numbers are accepted)
+             * @example 2.5
+             */
+            trailPercent?: string | number;
+            /**
+             * @default day
+             * @enum {string}
+             */
+            timeInForce?: "day" | "gtc" | "ioc" | "fok" | "gtd";
+            /**
+             * Format: date-time
+             * @description When a GTD order expires (ISO-8601)
+             * @example 2026-01-09T21:00:00Z
+             */
+            expireAt?: string;
+            clientOrderId?: string;
+            account?: string;
+            /** @default false */
+            outsideRth?: boolean;
+            /** @enum {string} */
+            orderClass: "bracket" | "oto";
+            takeProfit?: components["schemas"]["TakeProfit"];
+            stopLoss?: components["schemas"]["StopLoss"];
+        };
+        /** @description The exit that takes profit: a limit order */
+        TakeProfit: {
+            /**
+             * @description limitPrice, as a decimal string (numbers are accepted)
+             * @example 187.25
+             */
+            limitPrice: string | number;
+        };
+        /** @description The protective exit: a stop order (stop_limit with limitPrice) */
+        StopLoss: {
+            /**
+             * @description stopPrice, as a decimal string (numbers are accepted)
+             * @example 187.25
+             */
+            stopPrice: string | number;
+            /**
+             * @description limitPrice, as a decimal string (numbers are accepted)
+             * @example 187.25
+             */
+            limitPrice?: string | number;
+        };
+        OcoOrderRequest: {
+            /** @enum {string} */
+            orderClass: "oco";
+            legs: [
+                components["schemas"]["NewOrderRequest"],
+                components["schemas"]["NewOrderRequest"]
+            ];
         };
         OrderPage: {
             items: components["schemas"]["Order"][];
@@ -2591,11 +2802,11 @@ export interface operations {
                  *       "clientOrderId": "my-strategy-0001"
                  *     }
                  */
-                "application/json": components["schemas"]["NewOrderRequest"];
+                "application/json": components["schemas"]["PlaceOrderRequest"];
             };
         };
         responses: {
-            /** @description The accepted order, in pending_new */
+            /** @description The accepted order (with its legs for a group), in pending_new */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -2623,7 +2834,7 @@ export interface operations {
                      *       "version": 1
                      *     }
                      */
-                    "application/json": components["schemas"]["Order"];
+                    "application/json": components["schemas"]["PlacedOrder"];
                 };
             };
             /** @description Invalid request */

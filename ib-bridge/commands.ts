@@ -13,13 +13,15 @@ import type { Logger } from './log.ts';
 import type { Mailbox, Work } from './mailbox.ts';
 import type { BrokerSession, ExecutionStore, OrderRoute, RouterStats } from './ports.ts';
 import type { RouteBook } from './routes.ts';
-import { contractOf, ibOrderOf } from './translate.ts';
+import { contractOf, ibOrderOf, type IbGroupLinks } from './translate.ts';
+import { parentOfLeg } from '../core/bridge/groups.ts';
+import { ParentNotPlacedError } from '../core/bridge/errors.ts';
 
 /** How long a broker-ended order waits for its missing fills before it ends anyway. */
 export const AWAIT_FILLS_MS = 15_000;
 
 export interface CommandDeskDeps {
-  store: Pick<ExecutionStore, 'commitClaim' | 'commitOrderChange' | 'forgetWorking'>;
+  store: Pick<ExecutionStore, 'commitClaim' | 'commitOrderChange' | 'forgetWorking' | 'getOrder'>;
   broker: Pick<BrokerSession, 'placeOrder' | 'cancelOrder'>;
   ids: Pick<OrderIdAllocator, 'next'>;
   routes: RouteBook;
@@ -156,9 +158,31 @@ export class CommandDesk {
     }
   }
 
+  /**
+   * The IB links of a group's leg: an attached exit goes out only once its parent is at the broker
+   * in this session (else the command is retried), and is cancelled here if its parent has ended.
+   */
+  async #groupLinks(box: Mailbox, order: Order): Promise<IbGroupLinks | undefined> {
+    const parentId = order.group?.parentId;
+    if (!parentId) return {};
+    const parent = await this.#d.store.getOrder(box.route.tenantId, parentId);
+    const verdict = parentOfLeg(parent, parent ? this.#d.atBroker().has(parent.id) : false);
+    switch (verdict.kind) {
+      case 'ready':
+        return { parentBrokerOrderId: verdict.parentBrokerOrderId };
+      case 'cancel':
+        await this.#cancelHere(box, order, verdict.reason, this.#d.clientId);
+        return undefined;
+      case 'wait':
+        throw new ParentNotPlacedError(order.id, parentId, verdict.reason);
+    }
+  }
+
   /** Claims the order under a fresh IB order id (exactly-once: claim before place), then places it. */
   async #place(box: Mailbox, order: Order, previousBrokerOrderId?: number, gated = true): Promise<void> {
     if (gated) await this.#ready(box);
+    const links = await this.#groupLinks(box, order);
+    if (!links) return;
     const ticket = await this.#d.ids.next();
     const claim = claimRoute(order, ticket.id, this.#d.clientId, this.#d.now(), previousBrokerOrderId);
     try {
@@ -178,7 +202,7 @@ export class CommandDesk {
         this.#d.broker.placeOrder(
           ticket.id,
           contractOf(claim.order),
-          ibOrderOf(claim.order, this.#d.account),
+          ibOrderOf(claim.order, this.#d.account, links),
         ),
       );
     } catch (error) {

@@ -13,8 +13,29 @@ export function contractOf(order: Order): Contract {
   return { symbol: ibSymbol(order.symbol), secType: 'STK', exchange: 'SMART', currency: 'USD' } as Contract;
 }
 
+/** How a group's leg is tied to the others at IB. */
+export interface IbGroupLinks {
+  /** The IB order id of the leg's parent (the bracket's or OTO's entry). */
+  parentBrokerOrderId?: number;
+}
+
+/**
+ * IB's group fields: attached orders carry their parent's IB order id and go out with
+ * transmit=false until the last one (transmit=true) sends the whole group; OCO legs share an OCA
+ * group of type 1 (a fill cancels the others).
+ */
+function groupTerms(order: Order, links: IbGroupLinks): Partial<IbOrder> {
+  const group = order.group;
+  if (!group) return { transmit: true };
+  return {
+    transmit: !group.held,
+    ...(links.parentBrokerOrderId !== undefined ? { parentId: links.parentBrokerOrderId } : {}),
+    ...(group.orderClass === 'oco' ? { ocaGroup: `oms-${group.groupId}`, ocaType: 1 } : {}),
+  };
+}
+
 /** The IB order for our order's current terms; `account` is the bridge's default (IB_ACCOUNT). */
-export function ibOrderOf(order: Order, account: string | undefined): IbOrder {
+export function ibOrderOf(order: Order, account: string | undefined, links: IbGroupLinks = {}): IbOrder {
   const terms = effectiveTerms(order);
   return {
     action: order.side === 'buy' ? 'BUY' : 'SELL',
@@ -27,7 +48,7 @@ export function ibOrderOf(order: Order, account: string | undefined): IbOrder {
     outsideRth: order.outsideRth,
     // The contract: our order id travels with the order, so the broker can always name it.
     orderRef: order.id,
-    transmit: true,
+    ...groupTerms(order, links),
     ...((order.account ?? account) ? { account: order.account ?? account } : {}),
   } as IbOrder;
 }

@@ -7,9 +7,7 @@ import {
   TransactionCanceledException,
   type AttributeValue,
   type BatchGetItemCommandOutput,
-  type CancellationReason,
   type DynamoDBClient,
-  type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
 import { DependencyError } from '../../core/errors.ts';
 import {
@@ -28,6 +26,7 @@ import type { Order } from '../../core/orders/order.ts';
 import type {
   CountingLimits,
   IdempotencyRecord,
+  NewGroupWrite,
   NewOrderOutcome,
   NewOrderWrite,
   OrderListQuery,
@@ -46,6 +45,8 @@ import {
 } from '../../core/risk/limits.ts';
 import { orderKeys, outboxSk, riskKeys, tenantPk, workKeys } from '../../core/store/keys.ts';
 import { decimalNumber, decodeCursor, encodeCursor, fromItem, toItem } from './codec.ts';
+import { createOrderGroup, type Guarded } from './order-groups.ts';
+import { groupAttribute, groupOf } from './order-group-codec.ts';
 
 /** Idempotency records outlive any client retry window. */
 const IDEMPOTENCY_TTL_SECONDS = 7 * 24 * 3600;
@@ -98,6 +99,7 @@ export function orderItem(order: Order): Record<string, unknown> {
     },
     source: order.source,
     correlationId: order.correlationId,
+    group: groupAttribute(order.group),
     createdAt: order.createdAt,
     updatedAt: order.updatedAt,
     version: order.version,
@@ -162,6 +164,8 @@ export function itemOrder(raw: Record<string, unknown>): Order {
   if (typeof source?.strategyId === 'string')
     order.source = { strategyId: source.strategyId, version: Number(source.version) };
   if (typeof raw.correlationId === 'string') order.correlationId = raw.correlationId;
+  const group = groupOf(raw.group);
+  if (group) order.group = group;
   if (reservation?.quantity) {
     order.reservation = {
       quantity: new Dec(reservation.quantity),
@@ -195,12 +199,6 @@ export function itemEvent(raw: Record<string, unknown>): OrderEvent {
   };
 }
 
-interface Guarded {
-  item: TransactWriteItem;
-  /** What a failed condition on this item means. */
-  onFail: (reason: CancellationReason) => NewOrderOutcome | 'version-conflict';
-}
-
 function riskGuards(
   table: string,
   tenantId: string,
@@ -208,6 +206,8 @@ function riskGuards(
   limits: CountingLimits,
   day: string,
   rate: { epochSecond: number } | undefined,
+  /** Orders the write adds (a group adds each of its legs). */
+  orders = 1,
 ): Guarded[] {
   const denied = (code: RiskDenial['code'], reason: string): NewOrderOutcome => ({
     kind: 'denied',
@@ -218,12 +218,12 @@ function riskGuards(
   // Open orders and gross exposure share one counters item; the failed item's old values tell which broke.
   const counterConditions: string[] = [];
   const values: Record<string, AttributeValue> = {
-    ':one': { N: rate ? '1' : '0' },
+    ':one': { N: rate ? String(orders) : '0' },
     ':notional': decimalNumber(reservation.notional),
   };
   if (limits.maxOpenOrders !== null && rate) {
-    counterConditions.push('(attribute_not_exists(openOrders) OR openOrders < :maxOpen)');
-    values[':maxOpen'] = { N: String(limits.maxOpenOrders) };
+    counterConditions.push('(attribute_not_exists(openOrders) OR openOrders <= :openRoom)');
+    values[':openRoom'] = { N: String(limits.maxOpenOrders - orders) };
   }
   if (limits.maxGrossExposure !== null) {
     counterConditions.push('(attribute_not_exists(exposure) OR exposure <= :grossRoom)');
@@ -242,7 +242,11 @@ function riskGuards(
     },
     onFail: (reason) => {
       const old = reason.Item ? fromItem(reason.Item) : {};
-      if (limits.maxOpenOrders !== null && rate && Number(old.openOrders ?? 0) >= limits.maxOpenOrders) {
+      if (
+        limits.maxOpenOrders !== null &&
+        rate &&
+        Number(old.openOrders ?? 0) > limits.maxOpenOrders - orders
+      ) {
         return denied(
           RISK_CODES.maxOpenOrders,
           `The tenant already has ${String(old.openOrders)} open orders, the limit is ${limits.maxOpenOrders}`,
@@ -288,12 +292,12 @@ function riskGuards(
           TableName: table,
           Key: toItem({ ...riskKeys.rateWindow(tenantId, rate.epochSecond) }),
           UpdateExpression: 'ADD #n :one SET expiresAt = :exp',
-          ConditionExpression: 'attribute_not_exists(#n) OR #n < :maxRate',
+          ConditionExpression: 'attribute_not_exists(#n) OR #n <= :rateRoom',
           ExpressionAttributeNames: { '#n': 'count' },
           ExpressionAttributeValues: {
-            ':one': { N: '1' },
+            ':one': { N: String(orders) },
             ':exp': { N: String(rate.epochSecond + RATE_WINDOW_TTL_SECONDS) },
-            ':maxRate': { N: String(limits.maxOrdersPerSecond) },
+            ':rateRoom': { N: String(limits.maxOrdersPerSecond - orders) },
           },
         },
       },
@@ -491,6 +495,20 @@ export class DynamoOrderStore implements OrderStore {
     const outcome = await this.transact(guarded);
     if (outcome === 'version-conflict') throw new Error('unreachable: new orders have no version guard');
     return outcome;
+  }
+
+  createGroup(write: NewGroupWrite): Promise<NewOrderOutcome> {
+    return createOrderGroup(
+      {
+        table: this.table,
+        idempotencyTtlSeconds: IDEMPOTENCY_TTL_SECONDS,
+        orderItem,
+        eventItem,
+        riskGuards,
+        transact: (guarded) => this.transact(guarded),
+      },
+      write,
+    );
   }
 
   async get(tenantId: string, orderId: string): Promise<Order | undefined> {

@@ -22,3 +22,13 @@ export class LeaseLostError extends ConflictError {
     });
   }
 }
+
+/** An attached leg whose parent is not at the broker yet: its command is retried later. */
+export class ParentNotPlacedError extends ConflictError {
+  constructor(orderId: string, parentId: string, why: string) {
+    super('PARENT_NOT_PLACED', `Order ${orderId} waits for its parent ${parentId}: ${why}`, {
+      orderId,
+      parentId,
+    });
+  }
+}

@@ -10,6 +10,7 @@ import { canTransition, isTerminal, type OrderStatus } from '../orders/status.ts
 import { replacedReservation } from '../risk/exposure.ts';
 import { AVERAGE_COST_DECIMALS } from '../positions/position.ts';
 import type { BrokerPermId } from '../ids.ts';
+import { heldByGroup } from './groups.ts';
 
 /** What an IB order status says about the order, whatever our status is. */
 export type BrokerOrderState =
@@ -259,6 +260,7 @@ export function decideOnStatus(order: Order, report: StatusReport): Decision {
       };
     case 'inactive': {
       if (missingFills) return { kind: 'await_fills', brokerFilled };
+      if (heldByGroup(order, report.reason)) return NONE;
       const reason = reasonText(report, 'Inactive at the broker');
       if (order.filledQuantity.gt(0))
         return ended(order, 'cancelled', reason, report.reason?.code, report.permId);

@@ -57,3 +57,14 @@ export class DuplicateClientOrderIdError extends ConflictError {
     });
   }
 }
+
+/** Modify asked of a leg of a bracket, OCO or OTO group, whose risk is reserved for the group. */
+export class OrderGroupLegNotModifiableError extends ConflictError {
+  constructor(orderId: string, groupId: string) {
+    super(
+      'ORDER_GROUP_LEG_NOT_MODIFIABLE',
+      `Order ${orderId} is a leg of group ${groupId}; cancel the group and place it again to change it`,
+      { orderId, groupId },
+    );
+  }
+}

@@ -102,71 +102,92 @@ function trailRules(
     issue('expireAt', 'expireAt is only allowed with timeInForce gtd');
 }
 
-/** The body of POST /orders. */
+/** The fields of one order in a request: a simple order, a group's entry, an OCO leg. */
+export const newOrderShape = {
+  symbol: symbolField,
+  side: z.enum(SIDES),
+  quantity: quantityField,
+  type: z.enum(ORDER_TYPES),
+  limitPrice: limitPriceField.optional(),
+  stopPrice: stopPriceField.optional(),
+  trailAmount: trailAmountField.optional(),
+  trailPercent: trailPercentField.optional(),
+  timeInForce: z.enum(TIMES_IN_FORCE).default('day'),
+  expireAt: expireAtField.optional(),
+  clientOrderId: z
+    .string()
+    .regex(/^[A-Za-z0-9._:-]{1,64}$/, 'clientOrderId is 1 to 64 letters, digits or . _ : -')
+    .optional(),
+  account: z
+    .string()
+    .regex(/^[A-Za-z0-9]{1,20}$/, 'account is an IB account id such as DU1234567')
+    .optional(),
+  outsideRth: z.boolean().default(false),
+};
+
+/** The rules across one order's fields (which prices its type takes, trail, GTD). */
+export function newOrderRules(
+  o: {
+    type: OrderType;
+    limitPrice?: Dec;
+    stopPrice?: Dec;
+    trailAmount?: Dec;
+    trailPercent?: Dec;
+    timeInForce: TimeInForce;
+    expireAt?: string;
+    outsideRth: boolean;
+  },
+  ctx: z.RefinementCtx,
+): void {
+  const needsLimit = o.type === 'limit' || o.type === 'stop_limit';
+  const needsStop = o.type === 'stop' || o.type === 'stop_limit';
+  // A trailing stop may name its initial stop price; without one the broker starts it at the market.
+  const mayStop = needsStop || o.type === 'trailing_stop';
+  trailRules(o, ctx);
+  if (needsLimit && o.limitPrice === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['limitPrice'],
+      message: `limitPrice is required for ${o.type} orders`,
+    });
+  }
+  if (!needsLimit && o.limitPrice !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['limitPrice'],
+      message: `limitPrice is not allowed for ${o.type} orders`,
+    });
+  }
+  if (needsStop && o.stopPrice === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['stopPrice'],
+      message: `stopPrice is required for ${o.type} orders`,
+    });
+  }
+  if (!mayStop && o.stopPrice !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['stopPrice'],
+      message: `stopPrice is not allowed for ${o.type} orders`,
+    });
+  }
+  if (o.type === 'market' && o.timeInForce === 'gtc' && o.outsideRth) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['outsideRth'],
+      message: 'market orders cannot trade outside regular hours',
+    });
+  }
+}
+
+/** The body of POST /orders for a simple order (orderClass absent or `simple`). */
 export const NewOrderRequest = z
   .strictObject({
-    symbol: symbolField,
-    side: z.enum(SIDES),
-    quantity: quantityField,
-    type: z.enum(ORDER_TYPES),
-    limitPrice: limitPriceField.optional(),
-    stopPrice: stopPriceField.optional(),
-    trailAmount: trailAmountField.optional(),
-    trailPercent: trailPercentField.optional(),
-    timeInForce: z.enum(TIMES_IN_FORCE).default('day'),
-    expireAt: expireAtField.optional(),
-    clientOrderId: z
-      .string()
-      .regex(/^[A-Za-z0-9._:-]{1,64}$/, 'clientOrderId is 1 to 64 letters, digits or . _ : -')
-      .optional(),
-    account: z
-      .string()
-      .regex(/^[A-Za-z0-9]{1,20}$/, 'account is an IB account id such as DU1234567')
-      .optional(),
-    outsideRth: z.boolean().default(false),
+    ...newOrderShape,
+    orderClass: z.literal('simple').optional().meta({ description: 'simple (the default): one order' }),
   })
-  .superRefine((o, ctx) => {
-    const needsLimit = o.type === 'limit' || o.type === 'stop_limit';
-    const needsStop = o.type === 'stop' || o.type === 'stop_limit';
-    // A trailing stop may name its initial stop price; without one the broker starts it at the market.
-    const mayStop = needsStop || o.type === 'trailing_stop';
-    trailRules(o, ctx);
-    if (needsLimit && o.limitPrice === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['limitPrice'],
-        message: `limitPrice is required for ${o.type} orders`,
-      });
-    }
-    if (!needsLimit && o.limitPrice !== undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['limitPrice'],
-        message: `limitPrice is not allowed for ${o.type} orders`,
-      });
-    }
-    if (needsStop && o.stopPrice === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['stopPrice'],
-        message: `stopPrice is required for ${o.type} orders`,
-      });
-    }
-    if (!mayStop && o.stopPrice !== undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['stopPrice'],
-        message: `stopPrice is not allowed for ${o.type} orders`,
-      });
-    }
-    if (o.type === 'market' && o.timeInForce === 'gtc' && o.outsideRth) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['outsideRth'],
-        message: 'market orders cannot trade outside regular hours',
-      });
-    }
-  })
+  .superRefine(newOrderRules)
   .meta({ id: 'NewOrderRequest' });
 export type NewOrderRequest = z.output<typeof NewOrderRequest>;
 
@@ -227,9 +248,33 @@ export interface Order {
   source?: { strategyId: string; version: number };
   /** The `x-request-id` of the request that placed it; its events and logs carry it. */
   correlationId?: string;
+  /** Set on every leg of a bracket, OCO or OTO group (absent for a simple order). */
+  group?: OrderGroupLink;
   createdAt: string;
   updatedAt: string;
   version: number;
+}
+
+export const ORDER_CLASSES = ['simple', 'bracket', 'oco', 'oto'] as const;
+export type OrderClass = (typeof ORDER_CLASSES)[number];
+export const GROUP_ROLES = ['entry', 'take_profit', 'stop_loss', 'oco_leg'] as const;
+export type GroupRole = (typeof GROUP_ROLES)[number];
+
+/** How a leg belongs to its group: each leg is an order of its own, linked by these. */
+export interface OrderGroupLink {
+  orderClass: Exclude<OrderClass, 'simple'>;
+  /** The group's id: its first leg's order id. */
+  groupId: OrderId;
+  role: GroupRole;
+  /** Every leg of the group, in placement order. */
+  legIds: OrderId[];
+  /** A bracket's or OTO's exit: the entry it is attached to (IB's parentId). */
+  parentId?: OrderId;
+  /**
+   * Placed with transmit=false: IB holds it until the group's last leg (transmit=true) arrives,
+   * as IB requires of a parent and its attached orders.
+   */
+  held: boolean;
 }
 
 /** The remaining, unfilled quantity. */
@@ -249,6 +294,7 @@ export function newOrder(input: {
   reservation?: Reservation;
   source?: { strategyId: string; version: number };
   correlationId?: string;
+  group?: OrderGroupLink;
 }): Order {
   const r = input.request;
   return {
@@ -273,6 +319,7 @@ export function newOrder(input: {
     ...(input.reservation ? { reservation: input.reservation } : {}),
     ...(input.source ? { source: input.source } : {}),
     ...(input.correlationId ? { correlationId: input.correlationId } : {}),
+    ...(input.group ? { group: input.group } : {}),
     createdAt: input.now,
     updatedAt: input.now,
     version: 1,
@@ -327,6 +374,15 @@ export function orderView(order: Order) {
       : {}),
     ...(order.source
       ? { source: { strategyId: order.source.strategyId, version: order.source.version } }
+      : {}),
+    ...(order.group
+      ? {
+          orderClass: order.group.orderClass,
+          groupId: order.group.groupId,
+          parentId: order.group.parentId ?? null,
+          groupRole: order.group.role,
+          legIds: [...order.group.legIds],
+        }
       : {}),
     createdAt: order.createdAt,
     updatedAt: order.updatedAt,

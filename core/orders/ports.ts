@@ -37,6 +37,21 @@ export interface NewOrderWrite {
   risk?: { reservation: RiskReservation; limits: CountingLimits; epochSecond: number; day: string };
 }
 
+/** A bracket, OCO or OTO group: every leg with its first event, one idempotency record, one reservation. */
+export interface NewGroupWrite {
+  orders: Order[];
+  events: OrderEvent[];
+  idempotency: { keyHash: string; record: IdempotencyRecord };
+  /** Present for an accepted group: its worst case (core/risk/groups.ts) and how many orders it adds. */
+  risk?: {
+    reservation: RiskReservation;
+    orders: number;
+    limits: CountingLimits;
+    epochSecond: number;
+    day: string;
+  };
+}
+
 export type NewOrderOutcome =
   | { kind: 'written' }
   | { kind: 'idempotency-key-taken' }
@@ -70,6 +85,8 @@ export interface OrderStore {
   findByClientOrderId(tenantId: string, clientOrderId: string): Promise<string | undefined>;
   /** Writes a new order with its first event and idempotency record, all or nothing. */
   create(write: NewOrderWrite): Promise<NewOrderOutcome>;
+  /** Writes every leg of a group with its events, idempotency record and reservation, all or nothing. */
+  createGroup(write: NewGroupWrite): Promise<NewOrderOutcome>;
   get(tenantId: string, orderId: string): Promise<Order | undefined>;
   list(tenantId: string, query: OrderListQuery): Promise<{ items: Order[]; nextCursor?: string }>;
   events(tenantId: string, orderId: string): Promise<OrderEvent[]>;

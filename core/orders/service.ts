@@ -10,15 +10,17 @@ import {
   DuplicateClientOrderIdError,
   IdempotencyKeyReusedError,
   OrderNotCancellableError,
+  OrderGroupLegNotModifiableError,
   OrderNotModifiableError,
   OrderVersionConflictError,
 } from './errors.ts';
 import { orderEvent } from './events.ts';
 import { cachedReferencePrice, checkWithReferencePrice, type PriceSnapshot } from './reference-price.ts';
 import { keyHash, requestHash } from './idempotency.ts';
+import { placeOrderGroup } from './group-service.ts';
+import { parseOrderRequest } from './order-class.ts';
 import {
   ModifyOrderRequest,
-  NewOrderRequest,
   newOrder,
   orderView,
   remainingQuantity,
@@ -134,8 +136,21 @@ export async function placeOrder(
   const now = deps.now?.() ?? new Date();
   const idemHash = keyHash(idempotencyKey);
   const hash = requestHash(body);
-  const parsed = NewOrderRequest.safeParse(body);
-  const request = parsed.success ? parsed.data : undefined;
+  const parsed = parseOrderRequest(body);
+  if (parsed.success && parsed.data.orderClass !== 'simple')
+    return placeOrderGroup(deps, actor, parsed.data, {
+      idemHash,
+      hash,
+      now,
+      extra: source,
+      replay,
+      rejectedResponse,
+      countingLimits,
+      settleLostRace: (kind, clientOrderId) =>
+        settleLostRace(deps, actor, idemHash, hash, clientOrderId, kind),
+      queue: (command) => queueOrWarn(deps, command),
+    });
+  const request = parsed.success ? parsed.data.legs[0]?.request : undefined;
   // Every read the decision needs, in one round trip; their order of precedence is kept below.
   const [{ previous, limits, killSwitch, existingClientOrderId: existing }, quoted, routed] =
     await Promise.all([
@@ -294,8 +309,25 @@ async function withRetry<T>(attempts: number, fn: () => Promise<T>): Promise<T> 
   }
 }
 
-/** POST /orders/{id}/cancel: pending_cancel now, the bridge cancels at the broker. */
+/**
+ * POST /orders/{id}/cancel: pending_cancel now, the bridge cancels at the broker. An OCO leg takes
+ * the other legs with it (the group's reservation rides on one leg); a bracket's parent takes its
+ * exits at IB, which cancels attached orders with their parent.
+ */
 export async function cancelOrder(deps: OrderDeps, actor: Actor, rawId: string): Promise<Order> {
+  const order = await cancelOne(deps, actor, rawId);
+  if (order.group?.orderClass === 'oco') {
+    for (const legId of order.group.legIds) {
+      if (legId === order.id) continue;
+      await cancelOne(deps, actor, legId).catch((error: unknown) => {
+        if (!(error instanceof OrderNotCancellableError)) throw error;
+      });
+    }
+  }
+  return order;
+}
+
+async function cancelOne(deps: OrderDeps, actor: Actor, rawId: string): Promise<Order> {
   const order = await withRetry(5, async () => {
     const current = await getOrder(deps, actor, rawId);
     if (isTerminal(current.status)) throw new OrderNotCancellableError(current.id, current.status);
@@ -338,6 +370,8 @@ export async function modifyOrder(
   const result = await withRetry(5, async () => {
     const current = await getOrder(deps, actor, rawId);
     if (!MODIFIABLE.has(current.status)) throw new OrderNotModifiableError(current.id, current.status);
+    // A leg's reservation is its group's share (core/risk/groups.ts): resizing one leg alone would break it.
+    if (current.group) throw new OrderGroupLegNotModifiableError(current.id, current.group.groupId);
     const usesLimit = current.type === 'limit' || current.type === 'stop_limit';
     const usesStop = current.type === 'stop' || current.type === 'stop_limit';
     if (change.limitPrice !== undefined && !usesLimit) {

@@ -4,7 +4,8 @@
  * Orders come first: the document (and the interactive reference) follows this order.
  */
 import * as z from 'zod';
-import { ModifyOrderRequest, NewOrderRequest } from '../../core/orders/order.ts';
+import { ModifyOrderRequest } from '../../core/orders/order.ts';
+import { PlaceOrderRequest } from '../../core/orders/order-class.ts';
 import { KillSwitchRequest, RiskLimits } from '../../core/risk/limits.ts';
 import { CreateWebhookRequest, PageQuery as WebhookPageQuery } from '../../core/webhooks/model.ts';
 import { ListOrdersQuery } from '../orders/schemas.ts';
@@ -66,11 +67,13 @@ export const catalog: Record<string, RouteDoc> = {
   'POST /api/v1/orders': doc('placeOrder', {
     summary: 'Place an order',
     description:
-      'Validated, checked by pre-trade risk, persisted, then queued for the broker. A risk denial is recorded as a rejected order and answered with 422.',
+      'Validated, checked by pre-trade risk, persisted, then queued for the broker. A risk denial is recorded as a rejected order and answered with 422. ' +
+      '`orderClass` bracket (entry + takeProfit + stopLoss), oto (entry + one of them) or oco (`legs`: two exits of one position) places a group: ' +
+      'each leg is an order of its own, linked by `groupId` and `parentId`; risk counts the group once, at its worst case, and the answer is the first leg with `legs`. See docs/order-classes.md.',
     tag: 'orders',
-    body: NewOrderRequest,
+    body: PlaceOrderRequest,
     headers: IdempotencyHeaders,
-    success: ok('The accepted order, in pending_new', view.OrderView, 201),
+    success: ok('The accepted order (with its legs for a group), in pending_new', view.PlacedOrderView, 201),
   }),
   'GET /api/v1/orders': doc('listOrders', {
     summary: 'List orders, newest first',

@@ -25,6 +25,7 @@ import {
 import { strategyExamples } from './strategy-examples.ts';
 import { connectionExamples } from '../connections/docs.ts';
 export { problemExample } from './problem-examples.ts';
+export { bracketExample, ocoExample } from './order-class-examples.ts';
 
 export type { RouteExample } from './example-fixtures.ts';
 

@@ -6,7 +6,7 @@
 import * as z from 'zod';
 import { ORDER_EVENT_TYPES } from '../../core/orders/events.ts';
 import { ORDER_STATUSES } from '../../core/orders/status.ts';
-import { ORDER_TYPES, TIMES_IN_FORCE } from '../../core/orders/order.ts';
+import { GROUP_ROLES, ORDER_TYPES, TIMES_IN_FORCE } from '../../core/orders/order.ts';
 import { SCOPES } from '../../core/access/caller.ts';
 import { WEBHOOK_EVENT_TYPES, WEBHOOK_TEST_EVENT } from '../../core/webhooks/model.ts';
 
@@ -50,11 +50,31 @@ export const OrderView = z
     pendingChange: z
       .object({ quantity: decimal, limitPrice: decimal.nullable(), stopPrice: decimal.nullable() })
       .optional(),
+    orderClass: z
+      .enum(['bracket', 'oco', 'oto'])
+      .optional()
+      .meta({ description: 'The class of the group the order is a leg of (absent for a simple order)' }),
+    groupId: z.string().optional().meta({ description: "The group's id: its first leg's order id" }),
+    parentId: z
+      .string()
+      .nullable()
+      .optional()
+      .meta({ description: "A bracket's or OTO's exit: the entry it is attached to" }),
+    groupRole: z.enum(GROUP_ROLES).optional(),
+    legIds: z.array(z.string()).optional().meta({ description: 'Every leg of the group, in order' }),
     createdAt: timestamp,
     updatedAt: timestamp,
     version: z.number().int(),
   })
   .meta({ id: 'Order' });
+
+/** POST /orders answers the (first) order; a group's answer also lists every leg. */
+export const PlacedOrderView = OrderView.extend({
+  legs: z
+    .array(OrderView)
+    .optional()
+    .meta({ description: 'A bracket, OCO or OTO group: every leg, the first one first' }),
+}).meta({ id: 'PlacedOrder' });
 
 export const OrderPage = z
   .object({ items: z.array(OrderView), nextCursor: cursor })

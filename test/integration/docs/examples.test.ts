@@ -14,7 +14,7 @@ import { createTestTenant, operatorToken, type TestTenant } from '../../support/
 import { routes, type RouteSpec } from '../../../core/topology.ts';
 import { systemKeys } from '../../../core/store/keys.ts';
 import { catalog } from '../../../functions/docs/catalog.ts';
-import { examples, problemExample } from '../../../functions/docs/examples.ts';
+import { bracketExample, examples, ocoExample, problemExample } from '../../../functions/docs/examples.ts';
 import { errorStatuses, Problem } from '../../../functions/docs/openapi.ts';
 import {
   ALL_WEBHOOK_EVENTS,
@@ -71,6 +71,13 @@ describe('examples validate against their own schemas', () => {
       'IDEMPOTENCY_KEY_REUSED',
       'RISK_MAX_NOTIONAL',
     ]);
+  });
+
+  test('the order-class examples of POST /orders validate (bracket, oco)', () => {
+    const doc = catalog['POST /api/v1/orders']!;
+    expectValid(doc.body!, bracketExample.body, 'bracket request body');
+    expectValid(doc.success.schema!, bracketExample.response, 'bracket response');
+    expectValid(doc.body!, ocoExample.body, 'oco request body');
   });
 
   test.each([...ALL_WEBHOOK_EVENTS])('webhook event %s', (type) => {
@@ -168,6 +175,12 @@ describe('request examples sent to the local stack', () => {
   test('each success example answers its documented status', async () => {
     const placed = await send('POST /api/v1/orders', tenant.headers('trader'));
     ids.id = placed.body.id;
+    const bracket = await send('POST /api/v1/orders', tenant.headers('trader'), bracketExample.body);
+    expect((bracket.body.legs as Array<{ groupRole: string }>).map((l) => l.groupRole)).toEqual(
+      (bracketExample.response as { legs: Array<{ groupRole: string }> }).legs.map((l) => l.groupRole),
+    );
+    const oco = await send('POST /api/v1/orders', tenant.headers('trader'), ocoExample.body);
+    expect(oco.body).toMatchObject({ orderClass: 'oco', groupId: oco.body.id });
     await send('GET /api/v1/orders');
     await send('GET /api/v1/orders/{id}');
     await send('GET /api/v1/orders/{id}/events');

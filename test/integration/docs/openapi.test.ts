@@ -61,8 +61,21 @@ describe('OpenAPI document', () => {
       expect.objectContaining({ in: 'header', name: 'idempotency-key', required: true }),
     );
     const schema = place.requestBody.content['application/json'].schema;
-    const resolved = schema.$ref ? body.components.schemas[schema.$ref.split('/').pop()] : schema;
+    const deref = (s: { $ref?: string }) =>
+      s.$ref ? body.components.schemas[s.$ref.split('/').pop() as string] : s;
+    // One schema per order class: a simple order, an entry with its exits, an OCO pair.
+    const classes = deref(schema).anyOf ?? deref(schema).oneOf;
+    expect(classes.map((s: { $ref?: string }) => s.$ref?.split('/').pop())).toEqual([
+      'NewOrderRequest',
+      'EntryOrderRequest',
+      'OcoOrderRequest',
+    ]);
+    const resolved = deref(classes[0]);
     expect(resolved.required).toEqual(expect.arrayContaining(['symbol', 'side', 'quantity', 'type']));
+    expect(deref(classes[1]).required).toEqual(
+      expect.arrayContaining(['symbol', 'side', 'quantity', 'type', 'orderClass']),
+    );
+    expect(deref(classes[2]).required).toEqual(['orderClass', 'legs']);
     expect(Object.keys(place.responses)).toEqual(
       expect.arrayContaining(['201', '400', '401', '403', '409', '422', '429']),
     );

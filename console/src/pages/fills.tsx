@@ -5,7 +5,7 @@ import { DateTime, Num, ProblemMessage } from '../components/common.tsx';
 import { DataTable, type Column } from '../components/table.tsx';
 import { useResource } from '../resource.ts';
 
-const PAGE_SIZE = 25;
+const PAGE_SIZES = [5, 25, 100] as const;
 
 const columns: ReadonlyArray<Column<Fill>> = [
   { header: 'Time', cell: (f) => <DateTime at={f.at} /> },
@@ -25,6 +25,7 @@ const columns: ReadonlyArray<Column<Fill>> = [
 export function Fills() {
   const [symbol, setSymbol] = useState('');
   const [filter, setFilter] = useState('');
+  const [pageSize, setPageSize] = useState<number>(25);
   // The cursors of the pages before the current one; the last is the current page's.
   const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
   const cursor = cursors[cursors.length - 1];
@@ -33,11 +34,11 @@ export function Fills() {
       ok(
         oms.GET('/api/v1/fills', {
           params: {
-            query: { limit: PAGE_SIZE, ...(cursor ? { cursor } : {}), ...(filter ? { symbol: filter } : {}) },
+            query: { limit: pageSize, ...(cursor ? { cursor } : {}), ...(filter ? { symbol: filter } : {}) },
           },
         }),
       ),
-    `fills-${filter}-${cursor ?? 'first'}`,
+    `fills-${filter}-${pageSize}-${cursor ?? 'first'}`,
     { reloadOn: (event) => cursors.length === 1 && event.stream === 'orders' && /filled$/.test(event.event) },
   );
   const next = fills.data?.nextCursor ?? undefined;
@@ -60,6 +61,22 @@ export function Fills() {
           </label>
           <button type="submit">Filter</button>
         </form>
+        <label className="inline">
+          Fills per page
+          <select
+            value={pageSize}
+            onChange={(e) => {
+              setPageSize(Number(e.target.value));
+              setCursors([undefined]);
+            }}
+          >
+            {PAGE_SIZES.map((size) => (
+              <option key={size} value={size}>
+                {size}
+              </option>
+            ))}
+          </select>
+        </label>
         <ProblemMessage error={fills.error} />
         <DataTable
           labelledBy="fill-list-title"

@@ -24,7 +24,7 @@ export function Usage({ used, limit, unit }: { used: number; limit: number; unit
 export const connectionColumns: ReadonlyArray<Column<Connection>> = [
   { header: 'Name', cell: (c) => c.name },
   { header: 'Id', cell: (c) => <code>{c.id}</code> },
-  { header: 'Gateway', cell: (c) => `${c.gateway.kind}${c.live ? ' (live)' : ' (paper)'}` },
+  { header: 'Gateway', cell: (c) => `${c.gateway.kind}${c.live ? ', live' : ''}` },
   {
     header: 'Status',
     cell: (c) => <ConnectionStatus status={c.status} />,

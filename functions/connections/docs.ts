@@ -19,13 +19,9 @@ export const Connection = z
     shared: z
       .boolean()
       .meta({ description: 'An operator’s advisor login whose accounts are assigned one by one' }),
-    tenantId: z
-      .string()
-      .nullable()
-      .optional()
-      .meta({
-        description: 'The owning tenant (null for a shared login); shown to the platform operator only',
-      }),
+    tenantId: z.string().nullable().optional().meta({
+      description: 'The owning tenant (null for a shared login); shown to the platform operator only',
+    }),
     gateway: z
       .object({
         kind: z.enum(['paper', 'external', 'managed']),

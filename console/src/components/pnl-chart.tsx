@@ -1,12 +1,13 @@
 import type { PnlDay } from '../api/types.ts';
+import { addDecimals } from '../decimal.ts';
 
 const WIDTH = 640;
 const HEIGHT = 220;
 const PAD = { top: 16, right: 12, bottom: 28, left: 72 };
 
 /** A day's P&L: realized (net of commissions) plus unrealized at the day's end. */
-export function dayTotal(day: PnlDay): number {
-  return Number(day.realizedPnl) + Number(day.unrealizedPnl);
+export function dayTotal(day: PnlDay): string {
+  return addDecimals(day.realizedPnl, day.unrealizedPnl);
 }
 
 /**
@@ -14,7 +15,8 @@ export function dayTotal(day: PnlDay): number {
  * carries no charting library, and the table beside it says the same in words for screen readers.
  */
 export function PnlChart({ days, labelledBy }: { days: readonly PnlDay[]; labelledBy: string }) {
-  const totals = days.map(dayTotal);
+  // Heights only: the figures themselves are shown exactly in the table.
+  const totals = days.map((day) => Number(dayTotal(day)));
   const top = Math.max(0, ...totals);
   const bottom = Math.min(0, ...totals);
   const span = top - bottom || 1;
@@ -35,9 +37,11 @@ export function PnlChart({ days, labelledBy }: { days: readonly PnlDay[]; labell
       data-testid="pnl-chart"
     >
       <line x1={PAD.left} x2={WIDTH - PAD.right} y1={zero} y2={zero} className="axis" />
-      <text x={PAD.left - 6} y={y(top) + 4} textAnchor="end" className="tick">
-        {top.toFixed(2)}
-      </text>
+      {top > 0 && (
+        <text x={PAD.left - 6} y={y(top) + 4} textAnchor="end" className="tick">
+          {top.toFixed(2)}
+        </text>
+      )}
       <text x={PAD.left - 6} y={zero + 4} textAnchor="end" className="tick">
         0
       </text>
@@ -62,12 +66,12 @@ export function PnlChart({ days, labelledBy }: { days: readonly PnlDay[]; labell
         );
       })}
       {first && (
-        <text x={PAD.left} y={HEIGHT - 8} className="tick">
+        <text x={PAD.left + slot / 2} y={HEIGHT - 8} textAnchor="middle" className="tick">
           {first.date}
         </text>
       )}
       {last && last !== first && (
-        <text x={WIDTH - PAD.right} y={HEIGHT - 8} textAnchor="end" className="tick">
+        <text x={PAD.left + slot * (days.length - 0.5)} y={HEIGHT - 8} textAnchor="middle" className="tick">
           {last.date}
         </text>
       )}

@@ -19,7 +19,7 @@ const columns: ReadonlyArray<Column<PnlDay>> = [
   { header: 'Unrealized', cell: (d) => <Num value={d.unrealizedPnl} signed /> },
   {
     header: 'Total',
-    cell: (d) => <Num value={dayTotal(d).toFixed(2)} signed />,
+    cell: (d) => <Num value={dayTotal(d)} signed />,
     testId: (d) => `pnl-total-${d.date}`,
   },
   { header: 'Commissions', cell: (d) => <Num value={d.commissions} /> },

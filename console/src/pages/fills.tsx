@@ -19,8 +19,8 @@ const columns: ReadonlyArray<Column<Fill>> = [
 ];
 
 /**
- * The tenant's fills, newest first, a page at a time (the API's cursor). The first page follows
- * the stream: a fill reloads it; a later page stays as read, so rows do not shift under the reader.
+ * The tenant's fills in the API's order, a page at a time (the API's cursor), filtered by symbol;
+ * the page shown is read again when the stream reports a fill.
  */
 export function Fills() {
   const [symbol, setSymbol] = useState('');
@@ -39,7 +39,7 @@ export function Fills() {
         }),
       ),
     `fills-${filter}-${pageSize}-${cursor ?? 'first'}`,
-    { reloadOn: (event) => cursors.length === 1 && event.stream === 'orders' && /filled$/.test(event.event) },
+    { reloadOn: (event) => event.stream === 'orders' && /filled$/.test(event.event) },
   );
   const next = fills.data?.nextCursor ?? undefined;
 
@@ -53,7 +53,7 @@ export function Fills() {
     <main className="page" id="main" aria-labelledby="fills-title">
       <h1 id="fills-title">Fills</h1>
       <section className="panel" aria-labelledby="fill-list-title">
-        <h2 id="fill-list-title">Executions, newest first</h2>
+        <h2 id="fill-list-title">Executions</h2>
         <form className="row filters-row" onSubmit={applyFilter}>
           <label>
             Symbol

@@ -7,7 +7,7 @@ import { startLocalStack, type LocalStack } from '../local/stack.ts';
 import { JavaMissingError } from '../local/dynamodb.ts';
 import { projectRoot } from '../local/lambda.ts';
 import { seedDemo } from '../local/identity/seed.ts';
-import { seedDemoConnection } from '../local/seed-connection.ts';
+import { seedDemoConnection, seedSecondDemoConnection } from '../local/seed-connection.ts';
 import { DynamoConnectionStore } from '../adapters/dynamodb/connection-store.ts';
 import { TenancyStore } from '../adapters/dynamodb/tenancy-store.ts';
 import { ensureConsoleBuilt } from '../local/console-build.ts';
@@ -59,7 +59,11 @@ try {
       port: Number(process.env.PAPER_GATEWAY_PORT ?? 4002),
     },
   });
-  await seedDemoConnection(new DynamoConnectionStore(stack.identity.provider.options.doc, stack.tableName));
+  const connectionStore = new DynamoConnectionStore(stack.identity.provider.options.doc, stack.tableName);
+  await seedDemoConnection(connectionStore);
+  const secondConnection = await seedSecondDemoConnection(connectionStore);
+  // Its connection.created event would start it too; started here, it is listed just below.
+  await stack.connections?.ensure(secondConnection.connectionId);
   // Each connection's gateway and control token, beside the demo users.
   stack.connections?.writeCredentials(resolve(dataDir, 'demo-credentials.json'));
   const consoleServed = await consoleBuild;
@@ -69,6 +73,15 @@ try {
   log(`  curl ${stack.baseUrl}/health`);
   log(`demo tenant "${demo.tenant}" (credentials in ${resolve(dataDir, 'demo-credentials.json')}):`);
   for (const user of demo.users) log(`  ${user.role.padEnd(8)} ${user.username} / ${user.password}`);
+  for (const other of demo.tenants.slice(1)) {
+    const account =
+      secondConnection.connectionId === other.connection ? secondConnection.accounts[0] : undefined;
+    log(
+      `demo tenant "${other.tenant}" (its own paper connection ${other.connection}${account ? `, account ${account}` : ''}):`,
+    );
+    for (const user of other.users) log(`  ${user.role.padEnd(8)} ${user.username} / ${user.password}`);
+  }
+  log(`platform operator (every tenant and connection):`);
   log(`  operator ${demo.operator.username} / ${demo.operator.password}`);
   if (stack.paperGateway) {
     const kind = stack.paperGatewayServer ? 'paper gateway' : 'IB gateway';

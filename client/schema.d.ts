@@ -781,7 +781,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Your connections, and shared ones that carry one of your accounts */
+        /** Your connections, and shared ones that carry one of your accounts (the operator: every one) */
         get: operations["listConnections"];
         put?: never;
         /**
@@ -2533,6 +2533,8 @@ export interface components {
             live: boolean;
             /** @description An operator’s advisor login whose accounts are assigned one by one */
             shared: boolean;
+            /** @description The owning tenant (null for a shared login); shown to the platform operator only */
+            tenantId?: string | null;
             /** @description Host and port only to the owner and the operator */
             gateway: {
                 /** @enum {string} */

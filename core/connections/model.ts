@@ -136,6 +136,8 @@ export function connectionView(c: Connection, viewer: ConnectionViewer): Record<
     broker: c.broker,
     live: c.live,
     shared: c.ownerTenantId === null,
+    // The operator stands outside tenants: it needs to know whose connection it is looking at.
+    ...(viewer.isOperator ? { tenantId: c.ownerTenantId } : {}),
     gateway,
     clientId: c.clientId,
     status: c.status,

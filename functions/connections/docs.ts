@@ -19,6 +19,9 @@ export const Connection = z
     shared: z
       .boolean()
       .meta({ description: 'An operator’s advisor login whose accounts are assigned one by one' }),
+    tenantId: z.string().nullable().optional().meta({
+      description: 'The owning tenant (null for a shared login); shown to the platform operator only',
+    }),
     gateway: z
       .object({
         kind: z.enum(['paper', 'external', 'managed']),
@@ -78,7 +81,7 @@ export const connectionDocs = {
   },
   'GET /api/v1/connections': {
     operationId: 'listConnections',
-    summary: 'Your connections, and shared ones that carry one of your accounts',
+    summary: 'Your connections, and shared ones that carry one of your accounts (the operator: every one)',
     tag: 'connections',
     success: ok('The connections', ConnectionList),
   },

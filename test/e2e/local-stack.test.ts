@@ -136,7 +136,8 @@ describe('npm start', () => {
     again.destroy();
     expect(Item?.note).toBe('kept');
     expect(await interrupt(second)).toBe(0);
-  }, 120_000);
+    // Two start-ups, each with both demo tenants' bridges and paper gateways, on a shared 2-core machine.
+  }, 240_000);
 
   it('says clearly, without a stack trace, that Java is missing', () => {
     const run = spawnSync(process.execPath, ['bin/local.ts'], {

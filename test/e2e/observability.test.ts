@@ -130,7 +130,9 @@ async function control(method: string, path: string, body?: unknown): Promise<Js
 }
 
 function bridgeHealthUrl(): string {
-  const ports = [...output.matchAll(/bridge health on port (\d+)/g)];
+  // The demo connection's bridge (`npm start` also runs the second demo tenant's, `cdemo2`); its
+  // lines are plain or JSON (OMS_CHILD_LOGS=all), on one line either way.
+  const ports = [...output.matchAll(/\[cdemo\] bridge: .*bridge health on port (\d+)/g)];
   const port = ports.at(-1)?.[1];
   if (!port) throw new Error('the bridge has not printed its health port');
   return `http://127.0.0.1:${port}`;

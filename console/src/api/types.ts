@@ -31,6 +31,11 @@ export type StrategyLog = Schemas['StrategyLogs']['items'][number];
 export type StrategyVersion = Schemas['StrategyVersions']['items'][number];
 export type Backtest = Schemas['Backtest'];
 export type BacktestRequest = Schemas['BacktestRequest'];
+export type Connection = Schemas['Connection'];
+export type Account = Schemas['Account'];
+export type AccountSummary = Schemas['AccountSummary'];
+export type Fill = Schemas['FillPage']['items'][number];
+export type PnlDay = Schemas['PnlHistory']['items'][number];
 /** What sign-in and refresh answer. */
 export type IssuedTokens = Schemas['Tokens'];
 

@@ -5,9 +5,14 @@
  */
 import type { ComponentType } from 'react';
 import { can, type Session } from '../api/session.ts';
+import { Account } from './account.tsx';
 import { ApiKeys } from './api-keys.tsx';
 import { Blotter } from './blotter.tsx';
+import { Connections } from './connections.tsx';
+import { Fills } from './fills.tsx';
 import { Health } from './health.tsx';
+import { PlatformConnections } from './platform-connections.tsx';
+import { PnlHistory } from './pnl-history.tsx';
 import { Positions } from './positions.tsx';
 import { Risk } from './risk.tsx';
 import { Strategies } from './strategies.tsx';
@@ -29,11 +34,21 @@ export interface PageDeclaration {
 export const PAGES: readonly PageDeclaration[] = [
   { path: '/blotter', label: 'Blotter', audience: 'member', Component: Trading },
   { path: '/positions', label: 'Positions & P&L', audience: 'member', Component: Positions },
+  { path: '/fills', label: 'Fills', audience: 'member', Component: Fills },
+  { path: '/pnl-history', label: 'P&L history', audience: 'member', Component: PnlHistory },
+  { path: '/account', label: 'Account', audience: 'member', Component: Account },
+  { path: '/connections', label: 'Connections', audience: 'member', Component: Connections },
   { path: '/strategies', label: 'Strategies', audience: 'member', Component: Strategies },
   { path: '/risk', label: 'Risk', audience: 'admin', Component: Risk },
   { path: '/api-keys', label: 'API keys', audience: 'admin', Component: ApiKeys },
   { path: '/webhooks', label: 'Webhooks', audience: 'admin', Component: Webhooks },
   { path: '/tenants', label: 'Tenants', audience: 'operator', Component: Tenants },
+  {
+    path: '/platform-connections',
+    label: 'Connections',
+    audience: 'operator',
+    Component: PlatformConnections,
+  },
   { path: '/platform-health', label: 'Health', audience: 'operator', Component: Health },
 ];
 

@@ -2,10 +2,12 @@ import { useState, type FormEvent } from 'react';
 import { describeError, ok, oms } from '../api/http.ts';
 import type { Tenant } from '../api/types.ts';
 import { DateTime, Notice, ProblemMessage } from '../components/common.tsx';
+import { ConnectionStatus } from '../components/connection.tsx';
 import { DataTable, type Column } from '../components/table.tsx';
 import { useResource } from '../resource.ts';
 
-async function allTenants(): Promise<Tenant[]> {
+/** Every tenant, page by page. */
+export async function allTenants(): Promise<Tenant[]> {
   const tenants: Tenant[] = [];
   let cursor: string | undefined;
   do {
@@ -20,6 +22,8 @@ async function allTenants(): Promise<Tenant[]> {
 /** The platform operator's tenants: every tenant with its status, suspend and reactivate, and a new one. */
 export function Tenants() {
   const tenants = useResource(allTenants, 'tenants');
+  const connections = useResource(() => ok(oms.GET('/api/v1/connections')), 'tenant-connections');
+  const connectionsOf = (t: Tenant) => (connections.data?.items ?? []).filter((c) => c.tenantId === t.id);
   const [error, setError] = useState<string>();
   const [notice, setNotice] = useState<string>();
   const [cancelWorking, setCancelWorking] = useState(true);
@@ -51,6 +55,27 @@ export function Tenants() {
       cell: (t) => <span className={`tenant-status tenant-${t.status}`}>{t.status}</span>,
       testId: (t) => `tenant-status-${t.id}`,
     },
+    {
+      header: 'Connections',
+      cell: (t) => {
+        const own = connectionsOf(t);
+        if (own.length === 0) return <span className="muted">none</span>;
+        return (
+          <ul className="inline-list">
+            {own.map((c) => (
+              <li key={c.id}>
+                <code>{c.id}</code> <ConnectionStatus status={c.status} />
+                <span className="muted">
+                  {' '}
+                  {c.accounts.length} account(s){c.lastError ? `, ${c.lastError.code}` : ''}
+                </span>
+              </li>
+            ))}
+          </ul>
+        );
+      },
+      testId: (t) => `tenant-connections-${t.id}`,
+    },
     { header: 'Created', cell: (t) => <DateTime at={t.createdAt} /> },
     {
       header: 'Actions',
@@ -80,7 +105,7 @@ export function Tenants() {
           />
           Cancel a suspended tenant's working orders
         </label>
-        <ProblemMessage error={error ?? tenants.error} />
+        <ProblemMessage error={error ?? tenants.error ?? connections.error} />
         <Notice>{notice}</Notice>
         <DataTable
           labelledBy="tenant-list-title"

@@ -21,6 +21,15 @@ export interface DemoCredentials {
   tenant: string;
   users: Array<{ username: string; password: string; role: 'admin' | 'trader' | 'viewer' }>;
   operator: { username: string; password: string };
+  /** Every demo tenant (the first is `tenant`), each with its paper connection's id. */
+  tenants: Array<{
+    tenant: string;
+    name: string;
+    connection: string;
+    users: Array<{ username: string; password: string; role: 'admin' | 'trader' | 'viewer' }>;
+  }>;
+  /** The running connections and their paper accounts. */
+  connections: Array<{ id: string; account: string | undefined }>;
 }
 
 export interface ConsoleWorld {
@@ -31,6 +40,8 @@ export interface ConsoleWorld {
   newPage(): Promise<Page>;
   /** Signs in through the form as the demo user of that role (or the operator). */
   signIn(page: Page, who: 'admin' | 'trader' | 'viewer' | 'operator'): Promise<void>;
+  /** Signs in through the form with these credentials (another demo tenant's user). */
+  signInAs(page: Page, credentials: { username: string; password: string }): Promise<void>;
   /** Logs in over the API, for set-up the test is not about. */
   token(who: 'admin' | 'trader' | 'viewer'): Promise<string>;
   close(): Promise<void>;
@@ -98,6 +109,13 @@ export async function startConsoleWorld(): Promise<ConsoleWorld> {
   const credentialsOf = (who: 'admin' | 'trader' | 'viewer' | 'operator') =>
     who === 'operator' ? demo.operator : demo.users.find((u) => u.role === who)!;
 
+  const signInAs = async (page: Page, { username, password }: { username: string; password: string }) => {
+    await page.getByLabel('Username').fill(username);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+  };
+
   return {
     baseUrl,
     demo,
@@ -111,12 +129,9 @@ export async function startConsoleWorld(): Promise<ConsoleWorld> {
       return page;
     },
     async signIn(page, who) {
-      const { username, password } = credentialsOf(who);
-      await page.getByLabel('Username').fill(username);
-      await page.getByLabel('Password').fill(password);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByRole('button', { name: 'Sign out' }).waitFor();
+      await signInAs(page, credentialsOf(who));
     },
+    signInAs,
     async token(who) {
       const { username, password } = credentialsOf(who);
       const res = await fetch(`${baseUrl}/api/v1/auth/login`, {

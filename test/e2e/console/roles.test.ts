@@ -40,6 +40,10 @@ describe('the console by role', () => {
     expect(await nav.getByRole('link').allTextContents()).toEqual([
       'Blotter',
       'Positions & P&L',
+      'Fills',
+      'P&L history',
+      'Account',
+      'Connections',
       'Strategies',
     ]);
     expect(await accessibilityViolations(page)).toEqual([]);
@@ -141,7 +145,7 @@ describe('the console by role', () => {
     await world.signIn(page, 'operator');
     await page.getByRole('heading', { name: 'Tenants', exact: true }).waitFor();
     const nav = page.getByRole('navigation', { name: 'Pages' });
-    expect(await nav.getByRole('link').allTextContents()).toEqual(['Tenants', 'Health']);
+    expect(await nav.getByRole('link').allTextContents()).toEqual(['Tenants', 'Connections', 'Health']);
     const tenants = page.getByRole('table', { name: 'All tenants' });
     await tenants.getByRole('cell', { name: world.demo.tenant, exact: true }).waitFor();
 

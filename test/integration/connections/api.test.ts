@@ -179,6 +179,27 @@ describe('accounts', () => {
     ).not.toContainEqual(expect.objectContaining({ id: y }));
   });
 
+  it('are all listed to the operator, each with its owning tenant and health figures', async () => {
+    const [ofA, ofB] = [await connectionWith(a, [account()]), await connectionWith(b, [account()])];
+    const listed = await api.request('GET', '/api/v1/connections', { headers: operator() });
+    expect(listed.status).toBe(200);
+    const byId = new Map((listed.body.items as Array<{ id: string }>).map((c) => [c.id, c]));
+    expect(byId.get(ofA)).toMatchObject({
+      tenantId: a.tenantId,
+      status: 'connecting',
+      accounts: [expect.any(String)],
+      pacing: { limitPerSecond: 50, usedLastMinute: 0 },
+      marketDataLines: { inUse: 0, limit: 100 },
+    });
+    expect(byId.get(ofB)).toMatchObject({ tenantId: b.tenantId });
+    // A tenant's own listing is unchanged: no owner field, and never another tenant's connection.
+    const own = (await api.request('GET', '/api/v1/connections', { headers: a.headers('admin') })).body
+      .items as Array<Record<string, unknown>>;
+    expect(own.map((c) => c.id)).toContain(ofA);
+    expect(own.map((c) => c.id)).not.toContain(ofB);
+    expect(own.every((c) => !('tenantId' in c))).toBe(true);
+  });
+
   it('of a shared connection are assigned by the operator, each to one tenant', async () => {
     const shared = await api.request('POST', '/api/v1/connections', {
       headers: operator(),

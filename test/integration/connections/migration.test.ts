@@ -2,7 +2,8 @@
  * Upgrading a single-connection deployment (docs/connections.md, "Upgrading"): orders stored
  * before connections existed keep being cancelled through the house connection,
  * tenants without accounts keep trading there, the demo tenant's `cdemo` is seeded once and its
- * login's account becomes the demo tenant's default; with no house connection configured, a
+ * login's account becomes the demo tenant's default (the second demo tenant's `cdemo2` claims its
+ * account when seeded); with no house connection configured, a
  * tenant without an account of its own is refused.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
@@ -11,8 +12,10 @@ import { DynamoConnectionStore } from '../../../adapters/dynamodb/connection-sto
 import { DEMO_CONNECTION_ID } from '../../../core/connections/model.ts';
 import { orderKeys } from '../../../core/store/keys.ts';
 import { env } from '../../../core/topology.ts';
-import { DEMO_TENANT } from '../../../local/identity/seed.ts';
-import { seedDemoConnection } from '../../../local/seed-connection.ts';
+import { resolveOrderRoute } from '../../../core/connections/service.ts';
+import { paperAccountId } from '../../../local/connections.ts';
+import { DEMO_TENANT, SECOND_DEMO_CONNECTION_ID, SECOND_DEMO_TENANT } from '../../../local/identity/seed.ts';
+import { seedDemoConnection, seedSecondDemoConnection } from '../../../local/seed-connection.ts';
 import { startTestApi, type TestApi } from '../../support/api.ts';
 import { drainQueue, limitOrder, postOrder } from '../../support/orders.ts';
 import { createTestTenant } from '../../support/tenants.ts';
@@ -87,6 +90,24 @@ describe('upgrading from one connection', () => {
     expect(await store.getAccount('DU1234567')).toMatchObject({
       tenantId: DEMO_TENANT,
       connectionId: 'cdemo',
+    });
+  });
+
+  it('seeds the second demo tenant’s connection once, its account claimed at once, so it never trades on the house connection', async () => {
+    const first = await seedSecondDemoConnection(store, new Date('2026-12-01T00:00:00Z'));
+    const again = await seedSecondDemoConnection(store, new Date('2026-12-02T00:00:00Z'));
+    expect(again).toEqual(first);
+    const account = paperAccountId(SECOND_DEMO_CONNECTION_ID);
+    expect(first).toMatchObject({
+      connectionId: SECOND_DEMO_CONNECTION_ID,
+      ownerTenantId: SECOND_DEMO_TENANT,
+      gateway: { kind: 'paper' },
+      accounts: [account],
+    });
+    expect(await store.getDefaultAccount(SECOND_DEMO_TENANT)).toBe(account);
+    expect(await resolveOrderRoute(store, SECOND_DEMO_TENANT, undefined, DEMO_CONNECTION_ID)).toEqual({
+      account,
+      connectionId: SECOND_DEMO_CONNECTION_ID,
     });
   });
 

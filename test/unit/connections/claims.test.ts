@@ -92,6 +92,17 @@ describe('connection views', () => {
     expect(connectionView(connection, viewer('tb', true)).gateway).toEqual({ kind: 'external' });
   });
 
+  it('name the owning tenant to the operator only (null for a shared login)', () => {
+    expect(connectionView(connection, viewer(undefined, false, true)).tenantId).toBe('ta');
+    expect(
+      connectionView({ ...connection, ownerTenantId: null }, viewer(undefined, false, true)),
+    ).toMatchObject({
+      tenantId: null,
+      shared: true,
+    });
+    expect('tenantId' in connectionView(connection, viewer('ta', true))).toBe(false);
+  });
+
   it('events name no host, port or token', () => {
     const detail = connectionEventDetail(connection, connection.updatedAt);
     expect(detail).toEqual({

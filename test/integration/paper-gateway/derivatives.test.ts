@@ -27,7 +27,13 @@ describe.each([176, 193])('derivatives at server version %i', (version) => {
   let reqId = 1000;
 
   beforeAll(async () => {
-    gw = await startPaperGateway({ port: 0, controlPort: null, tickIntervalMs: 0, seed: 5, clockStart: CLOCK_START });
+    gw = await startPaperGateway({
+      port: 0,
+      controlPort: null,
+      tickIntervalMs: 0,
+      seed: 5,
+      clockStart: CLOCK_START,
+    });
     c = await new TestClient(gw.port, 1, 1000, { min: 100, max: version }).connect();
   });
 
@@ -41,7 +47,8 @@ describe.each([176, 193])('derivatives at server version %i', (version) => {
     const id = ++reqId;
     c.api.reqContractDetails(id, contract);
     await waitFor(
-      () => c.named(EventName.contractDetailsEnd).some((a) => a[0] === id) || c.errors.some((e) => e.id === id),
+      () =>
+        c.named(EventName.contractDetailsEnd).some((a) => a[0] === id) || c.errors.some((e) => e.id === id),
       `contract details ${id}`,
     );
     return c
@@ -53,13 +60,18 @@ describe.each([176, 193])('derivatives at server version %i', (version) => {
   async function fill(contract: Contract, side: 'BUY' | 'SELL', quantity: number) {
     const id = c.place(contract, order(side, quantity, 'MKT', { orderRef: `t-${side}-${quantity}` }));
     await waitFor(() => c.statuses(id).includes('Filled'), `fill of ${id}`);
-    const execution = c.named(EventName.execDetails).find((a) => (a[2] as { orderId: number }).orderId === id) as [
+    const execution = c
+      .named(EventName.execDetails)
+      .find((a) => (a[2] as { orderId: number }).orderId === id) as [
       number,
       Contract & { localSymbol: string },
       { execId: string; price: number; shares: number },
     ];
     await waitFor(
-      () => c.named(EventName.commissionReport).some((a) => (a[0] as { execId: string }).execId === execution[2].execId),
+      () =>
+        c
+          .named(EventName.commissionReport)
+          .some((a) => (a[0] as { execId: string }).execId === execution[2].execId),
       'commission',
     );
     const commission = c
@@ -70,7 +82,12 @@ describe.each([176, 193])('derivatives at server version %i', (version) => {
   }
 
   it('lists an option chain for a partial contract and one option by conId', async () => {
-    const expiryChain = await details({ symbol: 'AAPL', secType: SecType.OPT, exchange: 'SMART', currency: 'USD' });
+    const expiryChain = await details({
+      symbol: 'AAPL',
+      secType: SecType.OPT,
+      exchange: 'SMART',
+      currency: 'USD',
+    });
     expect(expiryChain.length).toBe(7 * 21 * 2);
     const call = expiryChain.find((d) => d.contract.right === 'C' && d.contract.strike === 190)!;
     expect(call.contract.multiplier).toBe(100);
@@ -96,12 +113,21 @@ describe.each([176, 193])('derivatives at server version %i', (version) => {
     expect(es.map((d) => d.contract.localSymbol)).toEqual(['ESH6', 'ESM6', 'ESU6', 'ESZ6']);
     expect(es[0]).toMatchObject({ minTick: 0.25, contract: { multiplier: 50, exchange: 'CME' } });
     expect(es[0]?.contract.lastTradeDateOrContractMonth).toBe('20260320');
-    const eur = await details({ symbol: 'EUR', secType: SecType.CASH, exchange: 'IDEALPRO', currency: 'USD' });
+    const eur = await details({
+      symbol: 'EUR',
+      secType: SecType.CASH,
+      exchange: 'IDEALPRO',
+      currency: 'USD',
+    });
     expect(eur).toHaveLength(1);
     expect(eur[0]?.contract).toMatchObject({ conId: 12087792, localSymbol: 'EUR.USD', currency: 'USD' });
     if (version >= 164) expect(eur[0]?.minSize).toBe(20000);
     const none = ++reqId;
-    c.api.reqContractDetails(none, { symbol: 'ES', secType: SecType.FUT, lastTradeDateOrContractMonth: '203001' });
+    c.api.reqContractDetails(none, {
+      symbol: 'ES',
+      secType: SecType.FUT,
+      lastTradeDateOrContractMonth: '203001',
+    });
     await waitFor(() => c.errors.some((e) => e.id === none), 'unknown future');
     expect(c.errors.find((e) => e.id === none)?.code).toBe(200);
   });
@@ -153,19 +179,38 @@ describe.each([176, 193])('derivatives at server version %i', (version) => {
   });
 
   it('fills a future and a currency pair with their own commissions and P&L per point', async () => {
-    const [es] = await details({ symbol: 'ES', secType: SecType.FUT, lastTradeDateOrContractMonth: '202603', exchange: 'CME' });
+    const [es] = await details({
+      symbol: 'ES',
+      secType: SecType.FUT,
+      lastTradeDateOrContractMonth: '202603',
+      exchange: 'CME',
+    });
     const future = { conId: es!.contract.conId, exchange: 'CME' };
     const opened = await fill(future, 'BUY', 2);
-    expect(opened.contract).toMatchObject({ secType: 'FUT', symbol: 'ES', localSymbol: 'ESH6', multiplier: 50 });
+    expect(opened.contract).toMatchObject({
+      secType: 'FUT',
+      symbol: 'ES',
+      localSymbol: 'ESH6',
+      multiplier: 50,
+    });
     expect(opened.commission.commission).toBeCloseTo(4.5, 6);
-    gw.control.setPrice('ESH6', { last: opened.execution.price + 10, bid: opened.execution.price + 10, ask: opened.execution.price + 10.25 });
+    gw.control.setPrice('ESH6', {
+      last: opened.execution.price + 10,
+      bid: opened.execution.price + 10,
+      ask: opened.execution.price + 10.25,
+    });
     const closed = await fill(future, 'SELL', 2);
     // 10 points × 2 contracts × 50, less the opening and closing commissions.
     expect(closed.commission.realizedPNL).toBeCloseTo(1000 - 9, 6);
 
     const eur = { symbol: 'EUR', secType: SecType.CASH, exchange: 'IDEALPRO', currency: 'USD' };
     const fx = await fill(eur, 'BUY', 25000);
-    expect(fx.contract).toMatchObject({ secType: 'CASH', symbol: 'EUR', currency: 'USD', localSymbol: 'EUR.USD' });
+    expect(fx.contract).toMatchObject({
+      secType: 'CASH',
+      symbol: 'EUR',
+      currency: 'USD',
+      localSymbol: 'EUR.USD',
+    });
     // 0.2 bp of about 27,000 USD is under the 2 USD minimum.
     expect(fx.commission.commission).toBe(2);
     expect(fx.commission.currency).toBe('USD');

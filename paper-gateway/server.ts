@@ -203,6 +203,7 @@ export class PaperGatewayServer implements GatewayContext {
     this.nextPermId = state.nextPermId;
     this.execSeq = state.execSeq;
     for (const [id, ids] of Object.entries(state.clientIds)) this.clientIds.set(Number(id), { ...ids });
+    this.derivatives.readmit([...state.orders, ...state.executions]);
     this.engine.restore(state.orders, state.executions);
     this.accounts.set(state.account.id, Account.fromJSON(state.account));
     this.prices.restore(state.quotes);

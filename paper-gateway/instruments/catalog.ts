@@ -8,6 +8,7 @@
 import type { ContractFields } from '../codec/reader.ts';
 import type { PriceBook, SymbolSpec } from '../prices.ts';
 import { forexSpecs } from './forex.ts';
+import type { DerivativeTerms } from './terms.ts';
 import { futureSpecs } from './futures.ts';
 import { expirations, optionDerivation, optionSpec, strikeIncrement, strikesAround } from './options.ts';
 
@@ -64,6 +65,29 @@ export class DerivativeCatalog {
       );
     }
     return this.#prices.spec(spec.symbol).symbol;
+  }
+
+  /**
+   * Brings back the options a restored book traded (orders and executions carry their terms), so
+   * that a restart on a state file keeps their positions and working orders.
+   */
+  readmit(records: ReadonlyArray<{ symbol: string; conId: number; derivative?: DerivativeTerms }>): void {
+    for (const r of records) {
+      const d = r.derivative;
+      if (!d || d.secType !== 'OPT' || this.#prices.has(r.symbol)) continue;
+      const spec = optionSpec(
+        { symbol: d.underlying, conId: d.underlyingConId ?? 0, primaryExch: 'SMART' },
+        d.lastTradeDate!,
+        d.strike!,
+        d.right!,
+        this.#prices.quote(d.underlying).last,
+        this.#now(),
+      );
+      this.#prices.add(
+        spec,
+        optionDerivation(spec, () => this.#prices.quote(d.underlying).last, this.#now),
+      );
+    }
   }
 
   /** Futures and currency pairs, and the options already in the book. */

@@ -5,6 +5,9 @@
  * positions with IB's average cost per contract (price × multiplier).
  */
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { EventName, SecType, type Contract } from './ib.ts';
 import { startPaperGateway, type PaperGateway } from '../../../paper-gateway/index.ts';
 import { order, TestClient, waitFor } from './harness.ts';
@@ -214,5 +217,59 @@ describe.each([176, 193])('derivatives at server version %i', (version) => {
     // 0.2 bp of about 27,000 USD is under the 2 USD minimum.
     expect(fx.commission.commission).toBe(2);
     expect(fx.commission.currency).toBe('USD');
+  });
+});
+
+describe('derivatives across a restart', () => {
+  it('a restart on the state file keeps an option position with its contract', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paper-gateway-derivs-'));
+    const stateFile = join(dir, 'state.json');
+    const options = {
+      port: 0,
+      controlPort: null,
+      tickIntervalMs: 0,
+      seed: 5,
+      clockStart: CLOCK_START,
+      stateFile,
+    };
+    try {
+      const first = await startPaperGateway(options);
+      const c = await new TestClient(first.port, 4).connect();
+      const put = {
+        symbol: 'IBM',
+        secType: SecType.OPT,
+        lastTradeDateOrContractMonth: '20260320',
+        strike: 195,
+        right: 'P' as never,
+        exchange: 'SMART',
+        currency: 'USD',
+      };
+      const id = c.place(put, order('BUY', 4, 'MKT', { orderRef: 'persist-put' }));
+      await waitFor(() => c.statuses(id).includes('Filled'), 'put filled');
+      c.disconnect();
+      await first.close();
+
+      const second = await startPaperGateway(options);
+      try {
+        const again = await new TestClient(second.port, 4).connect();
+        again.api.reqPositions();
+        await waitFor(() => again.named(EventName.positionEnd).length > 0, 'positions');
+        const [, contract, quantity] = again.named(EventName.position)[0] as [string, Contract, number];
+        expect(contract).toMatchObject({
+          secType: 'OPT',
+          symbol: 'IBM',
+          strike: 195,
+          right: 'P',
+          multiplier: 100,
+        });
+        expect(quantity).toBe(4);
+        again.disconnect();
+        expect(again.layoutProblems()).toEqual([]);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -3,6 +3,7 @@
  * writes it exactly once by execId. Fills of one position take its lock, so two orders of one
  * symbol never race on it; positions are cached between fills and re-read after a conflict.
  */
+import { positionSymbolOf } from '../core/instruments/identity.ts';
 import type { MetricsPort } from '../adapters/metrics/index.ts';
 import { applyCommissionReport, applyExecution, type ExecutionReport } from '../core/bridge/apply.ts';
 import { PositionVersionConflictError } from '../core/bridge/errors.ts';
@@ -58,9 +59,10 @@ export class FillDesk {
       if (commission !== undefined) await this.commission(box, exec.execId, commission);
       return;
     }
-    const key = `${order.tenantId}|${exec.account}|${order.symbol}`;
+    const symbol = positionSymbolOf(order);
+    const key = `${order.tenantId}|${exec.account}|${symbol}`;
     const written = await this.#locks.run(key, async () => {
-      const position = await this.#position(key, order.tenantId, exec.account, order.symbol);
+      const position = await this.#position(key, order.tenantId, exec.account, symbol);
       const { commission: _unpaired, ...execution } = exec;
       const report: ExecutionReport = commission !== undefined ? { ...execution, commission } : execution;
       const outcome = applyExecution(order, position, report, this.#d.now(), box.route.clientId);

@@ -10,6 +10,7 @@ import { sleep } from './keyed.ts';
 import type { Logger } from './log.ts';
 import type { BridgeStateStore, BrokerSession, ExecutionStore, OrderRoute } from './ports.ts';
 import { executionsSince, fromIbSymbol } from './translate.ts';
+import { reportedPositionSymbol } from '../core/instruments/identity.ts';
 
 /** Executions are asked for from a little before the last reconciliation, to cover clock skew. */
 const WATERMARK_MARGIN_MS = 10 * 60_000;
@@ -172,7 +173,12 @@ export class Reconciler {
     );
     const mismatches: Array<{ account: string; symbol: string; broker: string; oms: string }> = [];
     for (const p of atBroker) {
-      const symbol = fromIbSymbol(p.contract.symbol ?? '');
+      const symbol = reportedPositionSymbol({
+        symbol: fromIbSymbol(p.contract.symbol ?? ''),
+        ...(p.contract.secType ? { secType: String(p.contract.secType) } : {}),
+        ...(p.contract.conId ? { conId: p.contract.conId } : {}),
+        ...(p.contract.currency ? { currency: p.contract.currency } : {}),
+      });
       const k = key(p.account, symbol);
       const oms = ours.get(k) ?? new Dec(0);
       ours.delete(k);

@@ -8,9 +8,22 @@ import { Dec } from '../core/money.ts';
 import type { Order } from '../core/orders/order.ts';
 import type { Contract, Execution, IbOrder } from './ib.ts';
 
-/** The IB contract of an order: US stocks routed SMART. */
+/**
+ * The IB contract of an order: a plain `symbol` order is a US stock routed SMART; a qualified
+ * instrument goes by its conId, with the exchange, secType and currency IB still wants beside it.
+ */
 export function contractOf(order: Order): Contract {
-  return { symbol: ibSymbol(order.symbol), secType: 'STK', exchange: 'SMART', currency: 'USD' } as Contract;
+  const i = order.instrument;
+  if (!i)
+    return { symbol: ibSymbol(order.symbol), secType: 'STK', exchange: 'SMART', currency: 'USD' } as Contract;
+  return {
+    conId: i.conId,
+    symbol: i.symbol,
+    secType: i.secType,
+    exchange: i.exchange,
+    currency: i.currency,
+    ...(i.localSymbol ? { localSymbol: i.localSymbol } : {}),
+  } as Contract;
 }
 
 /** How a group's leg is tied to the others at IB. */

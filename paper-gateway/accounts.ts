@@ -74,13 +74,15 @@ export class Account {
     shares: Decimal.Value,
     price: Decimal.Value,
     commission: Decimal.Value,
+    /** USD per unit of the contract's currency: the cash account is in USD. */
+    cashRate: Decimal.Value = 1,
   ): Decimal | null {
     const qty = new Decimal(shares);
     const px = new Decimal(price);
     const fee = new Decimal(commission);
     const signed = side === 'BUY' ? qty : qty.negated();
-    this.cash =
-      side === 'BUY' ? this.cash.minus(qty.times(px)).minus(fee) : this.cash.plus(qty.times(px)).minus(fee);
+    const value = qty.times(px).times(cashRate);
+    this.cash = side === 'BUY' ? this.cash.minus(value).minus(fee) : this.cash.plus(value).minus(fee);
     this.commissions = this.commissions.plus(fee);
 
     let pos = this.#positions.get(symbol);

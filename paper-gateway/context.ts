@@ -8,6 +8,7 @@ import type { SimulatedClock } from './clock.ts';
 import type { Connection } from './connection.ts';
 import type { Faults } from './faults.ts';
 import type { PriceHistory } from './history.ts';
+import type { DerivativeCatalog } from './instruments/catalog.ts';
 import type { MatchingEngine } from './matching.ts';
 import type { PriceBook } from './prices.ts';
 import type { Placement, TradingHoursMode } from './server-types.ts';
@@ -19,6 +20,7 @@ export interface GatewayContext {
   readonly account: string;
   readonly port: number;
   readonly prices: PriceBook;
+  readonly derivatives: DerivativeCatalog;
   readonly engine: MatchingEngine;
   readonly clock: SimulatedClock;
   readonly history: PriceHistory;

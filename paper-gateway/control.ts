@@ -3,7 +3,7 @@
  * and inspection. The HTTP control server (control-http.ts) exposes the same operations.
  */
 import { ControlError } from './errors.ts';
-import { pushPnl } from './handlers/account.ts';
+import { contractMark, pushPnl } from './handlers/account.ts';
 import { broadcast, dispatch } from './handlers/events.ts';
 import { broadcastTicks } from './handlers/market.ts';
 import { validateNewOrder, type NewOrder } from './matching.ts';
@@ -170,7 +170,7 @@ export function makeControl(gw: GatewayContext): PaperGatewayControl {
     orders: () => gw.engine.orders().map((o) => ({ ...o })),
     executions: () => gw.engine.executions(),
     positions: () => gw.mainAccount.positionViews(),
-    accountSummary: () => gw.mainAccount.summary((s) => gw.prices.quote(s).last),
+    accountSummary: () => gw.mainAccount.summary((s) => contractMark(gw, s)),
     pacingViolations: () => Object.fromEntries(gw.pacingViolations),
     messageCount: (clientId?: number) =>
       clientId === undefined ? gw.messages : (gw.messagesByClient.get(clientId) ?? 0),

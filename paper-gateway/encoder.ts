@@ -9,3 +9,4 @@ export * from './codec/out-basic.ts';
 export * from './codec/out-orders.ts';
 export * from './codec/out-market.ts';
 export * from './codec/out-reference.ts';
+export * from './codec/out-derivatives.ts';

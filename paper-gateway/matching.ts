@@ -7,7 +7,8 @@
  */
 import { Decimal } from 'decimal.js';
 import type { Quote } from './prices.ts';
-import { cumulativeCommission } from './accounts.ts';
+import { commissionFor, usdPerUnit } from './instruments/commissions.ts';
+import { executionVenue, multiplied } from './instruments/terms.ts';
 import { gtdExpired, trailAndTouch } from './trailing.ts';
 import { awaitsParent, cancelledWithParent, fillEffects } from './groups.ts';
 import { newOrderRecord } from './order-record.ts';
@@ -317,11 +318,22 @@ export class MatchingEngine {
     const cumQty = order.filled + shares;
     const filledValue = new Decimal(order.filledValue).plus(new Decimal(shares).times(price));
     const commissionBefore = new Decimal(order.commission);
-    const commissionAfter = cumulativeCommission(cumQty, filledValue);
+    const { derivative } = this.#host.prices.spec(order.symbol);
+    const rate = usdPerUnit(this.#host.prices, order.currency);
+    const commissionAfter = commissionFor(derivative, cumQty, filledValue, rate);
     const commission = commissionAfter.minus(commissionBefore);
+    // The account books contract value (price × multiplier) and pays cash in USD.
     const realized = this.#host
       .account(order.account)
-      .applyFill(order.symbol, order.conId, order.action, shares, price, commission);
+      .applyFill(
+        order.symbol,
+        order.conId,
+        order.action,
+        shares,
+        multiplied(price, derivative),
+        commission,
+        rate,
+      );
     order.filled = cumQty;
     order.filledValue = filledValue.toString();
     order.commission = commissionAfter.toString();
@@ -339,7 +351,7 @@ export class MatchingEngine {
       conId: order.conId,
       primaryExch: order.primaryExch,
       currency: order.currency,
-      exchange: order.primaryExch === 'NYSE' ? 'NYSE' : order.primaryExch === 'ARCA' ? 'ARCA' : 'ISLAND',
+      exchange: executionVenue(order.primaryExch, derivative),
       side: order.action === 'BUY' ? 'BOT' : 'SLD',
       shares,
       price,
@@ -349,6 +361,7 @@ export class MatchingEngine {
       commission: commission.toString(),
       realizedPnl: realized === null ? null : realized.toString(),
       manual: order.manual,
+      ...(derivative ? { derivative } : {}),
     };
     this.#executions.push(execution);
     const events: EngineEvent[] = [{ kind: 'execution', order: { ...order }, execution: { ...execution } }];

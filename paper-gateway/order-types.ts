@@ -5,6 +5,7 @@
 import type { SimulatedOrderType, SimulatedTif } from './decoder.ts';
 import type { Account } from './accounts.ts';
 import type { PriceBook } from './prices.ts';
+import type { DerivativeTerms } from './instruments/terms.ts';
 
 /** Order statuses as IB names them. */
 export type OrderStatus =
@@ -70,6 +71,8 @@ export interface OrderRecord extends OrderTerms, OrderLinks {
   createdAt: number;
   completedAt: number | null;
   completedStatus: string;
+  /** A derivative's or currency pair's contract terms (absent for stocks). */
+  derivative?: DerivativeTerms;
 }
 
 /** One execution (fill). */
@@ -96,6 +99,8 @@ export interface ExecutionRecord {
   /** Null when the fill opened or added to a position (IB leaves the field unset then). */
   realizedPnl: string | null;
   manual: boolean;
+  /** A derivative's or currency pair's contract terms (absent for stocks). */
+  derivative?: DerivativeTerms;
 }
 
 /** What the engine tells the server. */

@@ -4,6 +4,7 @@
  * path and a test that steps AAPL five times sees the same quotes on every run.
  */
 import { ControlError } from './errors.ts';
+import type { DerivativeTerms } from './instruments/terms.ts';
 
 /** One tradable symbol of the universe. */
 export interface SymbolSpec {
@@ -24,6 +25,8 @@ export interface SymbolSpec {
   volatility?: number;
   /** Displayed sizes are drawn in lots of this many shares, 1 to 5 lots; default 100. */
   lotSize?: number;
+  /** A derivative or currency pair: IB's contract terms; `symbol` is then its localSymbol. */
+  derivative?: DerivativeTerms;
 }
 
 /** The default universe: large US stocks with their real IB contract ids. */
@@ -145,7 +148,10 @@ function decimalsOf(tick: number): number {
 }
 
 interface SymbolState {
-  spec: Required<Omit<SymbolSpec, 'longName' | 'industry'>> & Pick<SymbolSpec, 'longName' | 'industry'>;
+  spec: Required<Omit<SymbolSpec, 'longName' | 'industry' | 'derivative'>> &
+    Pick<SymbolSpec, 'longName' | 'industry' | 'derivative'>;
+  /** Where a derived price (an option's) comes from on every step. */
+  derive?: () => number;
   rng: () => number;
   decimals: number;
   /** Prices are kept in whole ticks so that steps never accumulate binary rounding error. */
@@ -157,43 +163,54 @@ interface SymbolState {
 export class PriceBook {
   readonly #symbols = new Map<string, SymbolState>();
 
+  readonly #seed: number;
+
   constructor(universe: readonly SymbolSpec[], seed: number) {
-    for (const raw of universe) {
-      const spec = {
-        primaryExch: 'NASDAQ',
-        currency: 'USD',
-        tick: 0.01,
-        maxSpreadTicks: 3,
-        volatility: 0.0008,
-        lotSize: 100,
-        ...raw,
-      };
-      const decimals = decimalsOf(spec.tick);
-      const lastTicks = Math.max(1, Math.round(spec.price / spec.tick));
-      const price = this.#fromTicks(lastTicks, spec.tick, decimals);
-      const state: SymbolState = {
-        spec,
-        rng: mulberry32((seed ^ hashString(spec.symbol)) >>> 0),
-        decimals,
-        lastTicks,
-        quote: {
-          symbol: spec.symbol,
-          bid: this.#fromTicks(lastTicks - 1, spec.tick, decimals),
-          ask: this.#fromTicks(lastTicks + 1, spec.tick, decimals),
-          last: price,
-          bidSize: 3 * spec.lotSize,
-          askSize: 3 * spec.lotSize,
-          lastSize: spec.lotSize,
-          open: price,
-          high: price,
-          low: price,
-          close: price,
-          volume: 0,
-          version: 0,
-        },
-      };
-      this.#symbols.set(spec.symbol.toUpperCase(), state);
-    }
+    this.#seed = seed;
+    for (const raw of universe) this.add(raw);
+  }
+
+  /**
+   * Adds an entry to the universe (derivatives join when first named); `derive` gives a price the
+   * path follows on every step instead of its own random walk (an option follows its underlying).
+   */
+  add(raw: SymbolSpec, derive?: () => number): void {
+    if (this.#symbols.has(raw.symbol.toUpperCase())) return;
+    const spec = {
+      primaryExch: 'NASDAQ',
+      currency: 'USD',
+      tick: 0.01,
+      maxSpreadTicks: 3,
+      volatility: 0.0008,
+      lotSize: 100,
+      ...raw,
+    };
+    const decimals = decimalsOf(spec.tick);
+    const lastTicks = Math.max(1, Math.round((derive ? derive() : spec.price) / spec.tick));
+    const price = this.#fromTicks(lastTicks, spec.tick, decimals);
+    const state: SymbolState = {
+      spec,
+      ...(derive ? { derive } : {}),
+      rng: mulberry32((this.#seed ^ hashString(spec.symbol)) >>> 0),
+      decimals,
+      lastTicks,
+      quote: {
+        symbol: spec.symbol,
+        bid: this.#fromTicks(Math.max(1, lastTicks - 1), spec.tick, decimals),
+        ask: this.#fromTicks(lastTicks + 1, spec.tick, decimals),
+        last: price,
+        bidSize: 3 * spec.lotSize,
+        askSize: 3 * spec.lotSize,
+        lastSize: spec.lotSize,
+        open: price,
+        high: price,
+        low: price,
+        close: price,
+        volume: 0,
+        version: 0,
+      },
+    };
+    this.#symbols.set(spec.symbol.toUpperCase(), state);
   }
 
   #fromTicks(ticks: number, tick: number, decimals: number): number {
@@ -248,7 +265,9 @@ export class PriceBook {
     const u2 = s.rng();
     const normal = Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
     const moveTicks = Math.round((normal * volatility * s.lastTicks * tick) / tick);
-    s.lastTicks = Math.max(2, s.lastTicks + moveTicks);
+    s.lastTicks = s.derive
+      ? Math.max(1, Math.round(s.derive() / tick))
+      : Math.max(2, s.lastTicks + moveTicks);
     const spread = 1 + Math.floor(s.rng() * maxSpreadTicks);
     const bidTicks = Math.max(1, s.lastTicks - Math.floor(spread / 2));
     const q = s.quote;

@@ -14,6 +14,7 @@ import { makeControl } from './control.ts';
 import { ControlError } from './errors.ts';
 import { Faults } from './faults.ts';
 import { PriceHistory } from './history.ts';
+import { DerivativeCatalog } from './instruments/catalog.ts';
 import { MatchingEngine } from './matching.ts';
 import { DEFAULT_UNIVERSE, hashString, PriceBook } from './prices.ts';
 import { sessionAt, type SessionState } from './sessions.ts';
@@ -35,6 +36,7 @@ export class PaperGatewayServer implements GatewayContext {
   readonly account: string;
   readonly seed: number;
   readonly prices: PriceBook;
+  readonly derivatives: DerivativeCatalog;
   readonly engine: MatchingEngine;
   readonly clock: SimulatedClock;
   readonly history: PriceHistory;
@@ -87,6 +89,7 @@ export class PaperGatewayServer implements GatewayContext {
     this.nextPermId = 1_700_000_000 + (hashString(`perm${this.seed}`) % 100_000_000);
     this.#execPrefix = (hashString(`exec${this.seed}`) >>> 0).toString(16).padStart(8, '0');
     this.prices = new PriceBook(options.universe ?? DEFAULT_UNIVERSE, this.seed);
+    this.derivatives = new DerivativeCatalog(this.prices, () => this.clock.now());
     this.history = new PriceHistory(this.prices, this.seed, this.clock.now());
     this.engine = new MatchingEngine({
       prices: this.prices,
@@ -200,6 +203,7 @@ export class PaperGatewayServer implements GatewayContext {
     this.nextPermId = state.nextPermId;
     this.execSeq = state.execSeq;
     for (const [id, ids] of Object.entries(state.clientIds)) this.clientIds.set(Number(id), { ...ids });
+    this.derivatives.readmit([...state.orders, ...state.executions]);
     this.engine.restore(state.orders, state.executions);
     this.accounts.set(state.account.id, Account.fromJSON(state.account));
     this.prices.restore(state.quotes);

@@ -7,6 +7,7 @@ import type { CounterChange, PnlChange } from '../../core/bridge/apply.ts';
 import type { OrderRoute, StoredFill } from '../../core/bridge/ports.ts';
 import { Dec, ZERO } from '../../core/money.ts';
 import type { Position, PositionChangedDetail } from '../../core/positions/position.ts';
+import type { Instrument } from '../../core/instruments/model.ts';
 import { outboxSk, positionKeys, riskKeys, workKeys } from '../../core/store/keys.ts';
 import { decimalNumber, toItem } from './codec.ts';
 
@@ -17,6 +18,7 @@ export function positionItem(p: Position): Record<string, unknown> {
     tenantId: p.tenantId,
     account: p.account,
     symbol: p.symbol,
+    instrument: p.instrument,
     quantity: p.quantity.toFixed(),
     averageCost: p.averageCost.toFixed(),
     realizedPnl: p.realizedPnl.toFixed(),
@@ -33,6 +35,7 @@ export function itemPosition(raw: Record<string, unknown>): Position {
     tenantId: raw.tenantId as string,
     account: raw.account as string,
     symbol: raw.symbol as string,
+    ...(raw.instrument ? { instrument: raw.instrument as Instrument } : {}),
     quantity: new Dec(raw.quantity as string),
     averageCost: new Dec(raw.averageCost as string),
     realizedPnl: new Dec(raw.realizedPnl as string),
@@ -72,6 +75,7 @@ export function itemFill(raw: Record<string, unknown>): StoredFill {
     orderId: String(raw.orderId),
     account: String(raw.account),
     symbol: String(raw.symbol),
+    ...(raw.instrument ? { instrument: raw.instrument as Instrument } : {}),
     side: raw.side === 'sell' ? 'sell' : 'buy',
     quantity: new Dec(String(raw.quantity)),
     price: new Dec(String(raw.price)),

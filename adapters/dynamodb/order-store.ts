@@ -9,6 +9,7 @@ import {
   type BatchGetItemCommandOutput,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
+import type { Instrument } from '../../core/instruments/model.ts';
 import { DependencyError } from '../../core/errors.ts';
 import {
   newOrderId,
@@ -68,6 +69,7 @@ export function orderItem(order: Order): Record<string, unknown> {
     tenantId: order.tenantId,
     clientOrderId: order.clientOrderId,
     symbol: order.symbol,
+    instrument: order.instrument,
     side: order.side,
     quantity: d(order.quantity),
     orderType: order.type,
@@ -144,6 +146,7 @@ export function itemOrder(raw: Record<string, unknown>): Order {
   if (typeof raw.expireAt === 'string') order.expireAt = raw.expireAt;
   if (raw.account) order.account = raw.account as string;
   if (raw.connectionId) order.connectionId = raw.connectionId as string;
+  if (raw.instrument) order.instrument = raw.instrument as Instrument;
   const avg = decimal(raw.averageFillPrice);
   if (avg) order.averageFillPrice = avg;
   if (raw.rejectReason) order.rejectReason = raw.rejectReason as string;

@@ -5,6 +5,7 @@
  * list), with the versions the write must find. The store persists the result as it is; it decides
  * nothing.
  */
+import { isPlainStock, positionSymbolOf } from '../instruments/identity.ts';
 import { ZERO, type Dec } from '../money.ts';
 import { orderEvent, type OrderEvent } from '../orders/events.ts';
 import { amend, transition, type Order } from '../orders/order.ts';
@@ -105,7 +106,9 @@ export interface CommissionOutcome {
 }
 
 function counters(order: Order, delta: Contribution): CounterChange | undefined {
-  return isZeroDelta(delta) ? undefined : { tenantId: order.tenantId, symbol: order.symbol, delta };
+  return isZeroDelta(delta)
+    ? undefined
+    : { tenantId: order.tenantId, symbol: positionSymbolOf(order), delta };
 }
 
 function exit(before: Order, after: Order, clientId: number | undefined): WorkingExit | undefined {
@@ -184,7 +187,9 @@ export function applyExecution(
   clientId?: number,
 ): FillOutcome {
   const { account, brokerOrderId, commission, ...execution } = report;
-  const before = position ?? emptyPosition(order.tenantId, account, order.symbol, execution.at);
+  const symbol = positionSymbolOf(order);
+  const instrument = isPlainStock(order.instrument) ? undefined : order.instrument;
+  const before = position ?? emptyPosition(order.tenantId, account, symbol, execution.at, instrument);
   const { position: after, realized } = applyFill(before, {
     execId: execution.execId,
     side: execution.side,
@@ -227,7 +232,8 @@ export function applyExecution(
       execId: execution.execId,
       orderId: order.id,
       account,
-      symbol: order.symbol,
+      symbol,
+      ...(instrument ? { instrument } : {}),
       side: execution.side,
       quantity: execution.quantity,
       price: execution.price,
@@ -242,7 +248,7 @@ export function applyExecution(
     pnlChange: {
       tenantId: order.tenantId,
       day,
-      symbol: order.symbol,
+      symbol,
       account,
       realized,
       commission: commission ?? ZERO,
@@ -252,7 +258,7 @@ export function applyExecution(
     },
     house: {
       account,
-      symbol: order.symbol,
+      symbol,
       quantity: execution.side === 'buy' ? execution.quantity : execution.quantity.neg(),
     },
   };

@@ -1,4 +1,5 @@
 /** What the bridge's store keeps about routes and fills. */
+import type { Instrument } from '../instruments/model.ts';
 import type { Dec } from '../money.ts';
 
 /** Where an IB order id or orderRef leads. */
@@ -16,6 +17,8 @@ export interface StoredFill {
   orderId: string;
   account: string;
   symbol: string;
+  /** The instrument when it is not a plain US stock. */
+  instrument?: Instrument;
   side: 'buy' | 'sell';
   quantity: Dec;
   price: Dec;

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import type { Instrument } from '../instruments/model.ts';
 import { Dec, formatDecimal, parseDecimal, ZERO } from '../money.ts';
 import type { BrokerOrderId, BrokerPermId, ClientOrderId, OrderId } from '../ids.ts';
 import { canTransition, type OrderStatus } from './status.ts';
@@ -231,6 +232,8 @@ export interface Order {
   account?: string;
   /** The broker connection whose bridge places the order. */
   connectionId?: string;
+  /** The qualified instrument (absent for a plain `symbol` order: a US stock on SMART in USD). */
+  instrument?: Instrument;
   outsideRth: boolean;
   status: OrderStatus;
   filledQuantity: Dec;

@@ -1,6 +1,8 @@
 import * as z from 'zod';
 import { Dec, formatDecimal, ZERO } from '../money.ts';
 import type { Side } from '../orders/order.ts';
+import type { Instrument } from '../instruments/model.ts';
+import { multiplierOf } from '../instruments/identity.ts';
 
 /**
  * A tenant's position in one symbol at one broker account. Average cost is the average trade
@@ -11,6 +13,8 @@ export interface Position {
   tenantId: string;
   account: string;
   symbol: string;
+  /** The instrument when it is not a plain US stock: P&L and value use its multiplier, in its currency. */
+  instrument?: Instrument;
   /** Signed: long above zero, short below. */
   quantity: Dec;
   averageCost: Dec;
@@ -40,11 +44,18 @@ export interface Fill {
 }
 
 /** A flat position before its first fill. */
-export function emptyPosition(tenantId: string, account: string, symbol: string, now: string): Position {
+export function emptyPosition(
+  tenantId: string,
+  account: string,
+  symbol: string,
+  now: string,
+  instrument?: Instrument,
+): Position {
   return {
     tenantId,
     account,
     symbol,
+    ...(instrument ? { instrument } : {}),
     quantity: ZERO,
     averageCost: ZERO,
     realizedPnl: ZERO,
@@ -81,7 +92,8 @@ export function applyFill(position: Position, fill: Fill): { position: Position;
     const perShare = q.isPositive()
       ? fill.price.minus(position.averageCost)
       : position.averageCost.minus(fill.price);
-    realized = perShare.mul(closed);
+    // A price move is worth the multiplier per unit: 1 for stocks, 100 for an equity option.
+    realized = perShare.mul(closed).mul(multiplierOf(position));
     quantity = q.plus(signed);
     if (quantity.isZero()) averageCost = ZERO;
     else if (quantity.isNegative() === q.isNegative()) averageCost = position.averageCost;
@@ -114,13 +126,17 @@ export function applyCommission(position: Position, commission: Dec, at: string)
 }
 
 /** Marked to a price: market value and unrealized P&L (undefined without a price). */
-export function markToMarket(position: Pick<Position, 'quantity' | 'averageCost'>, price: Dec | undefined) {
+export function markToMarket(
+  position: Pick<Position, 'quantity' | 'averageCost' | 'instrument'>,
+  price: Dec | undefined,
+) {
   if (price === undefined)
     return { marketPrice: undefined, marketValue: undefined, unrealizedPnl: undefined };
+  const multiplier = multiplierOf(position);
   return {
     marketPrice: price,
-    marketValue: position.quantity.mul(price),
-    unrealizedPnl: price.minus(position.averageCost).mul(position.quantity),
+    marketValue: position.quantity.mul(price).mul(multiplier),
+    unrealizedPnl: price.minus(position.averageCost).mul(position.quantity).mul(multiplier),
   };
 }
 
@@ -189,5 +205,12 @@ export function positionView(position: Position, price: Dec | undefined) {
     realizedPnl: formatDecimal(position.realizedPnl),
     commissions: formatDecimal(position.commissions),
     updatedAt: position.updatedAt,
+    ...(position.instrument
+      ? {
+          instrument: position.instrument,
+          multiplier: String(position.instrument.multiplier),
+          currency: position.instrument.currency,
+        }
+      : {}),
   };
 }

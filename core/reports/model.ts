@@ -7,6 +7,8 @@ import * as z from 'zod';
 import type { Dec } from '../money.ts';
 import { ZERO, formatDecimal } from '../money.ts';
 import type { Order } from '../orders/order.ts';
+import type { Instrument } from '../instruments/model.ts';
+import { multiplierOf } from '../instruments/identity.ts';
 import { applyFill, emptyPosition, type Position } from '../positions/position.ts';
 
 /** A fill as the bridge stored it, with the gross P&L it realized. */
@@ -16,6 +18,8 @@ export interface FillRecord {
   orderId: string;
   account: string;
   symbol: string;
+  /** The instrument when it is not a plain US stock. */
+  instrument?: Instrument;
   side: 'buy' | 'sell';
   quantity: Dec;
   price: Dec;
@@ -71,7 +75,7 @@ export function fillView(f: FillRecord) {
     id: f.execId,
     orderId: f.orderId,
     symbol: f.symbol,
-    instrument: { secType: 'STK', symbol: f.symbol },
+    instrument: f.instrument ?? { secType: 'STK', symbol: f.symbol },
     side: f.side,
     quantity: formatDecimal(f.quantity),
     price: formatDecimal(f.price),
@@ -115,7 +119,7 @@ export function tradeRow(f: FillRecord, order: Order | undefined): TradeRow {
     side: f.side,
     quantity: formatDecimal(f.quantity),
     price: formatDecimal(f.price),
-    notional: formatDecimal(f.quantity.mul(f.price)),
+    notional: formatDecimal(f.quantity.mul(f.price).mul(multiplierOf(f))),
     commission: f.commission === undefined ? '' : formatDecimal(f.commission),
     realizedPnl: formatDecimal(f.realizedPnl),
     orderType: order?.type ?? '',
@@ -171,7 +175,7 @@ export function pnlHistory(allFills: FillRecord[], range: { from?: string; to?: 
   for (let i = 0; i < fills.length; i++) {
     const f = fills[i] as FillRecord;
     const key = `${f.account}|${f.symbol}`;
-    const before = positions.get(key) ?? emptyPosition(f.tenantId, f.account, f.symbol, f.at);
+    const before = positions.get(key) ?? emptyPosition(f.tenantId, f.account, f.symbol, f.at, f.instrument);
     positions.set(key, applyFill(before, { ...f, commission: undefined }).position);
     lastPrice.set(f.symbol, f.price);
     if (fillMatches(f, { ...range })) {

@@ -1,6 +1,8 @@
 import { Dec, ZERO } from '../money.ts';
 import { remainingQuantity, type Order } from '../orders/order.ts';
 import { isTerminal } from '../orders/status.ts';
+import type { Instrument } from '../instruments/model.ts';
+import { contractMultiplier } from './notional.ts';
 
 /**
  * What one order or one position adds to the tenant's risk counters. The order transaction of the
@@ -52,12 +54,13 @@ export function orderContribution(
 
 /** A position's share of the counters. */
 export function positionContribution(
-  position: { quantity: Dec; averageCost: Dec } | undefined,
+  position: { quantity: Dec; averageCost: Dec; instrument?: Pick<Instrument, 'multiplier'> } | undefined,
 ): Contribution {
   if (!position) return NO_CONTRIBUTION;
   return {
     openOrders: 0,
-    exposure: position.quantity.abs().mul(position.averageCost),
+    // An option contract at 2.50 is 250 of exposure: the average cost is per unit of price.
+    exposure: position.quantity.abs().mul(position.averageCost).mul(contractMultiplier(position.instrument)),
     maxLong: position.quantity,
     maxShort: position.quantity.neg(),
     position: position.quantity,
@@ -89,8 +92,14 @@ function minus(a: Contribution, b: Contribution): Contribution {
  * from `before` to `after`.
  */
 export function counterDelta(
-  before: { order?: Parameters<typeof orderContribution>[0]; position?: { quantity: Dec; averageCost: Dec } },
-  after: { order?: Parameters<typeof orderContribution>[0]; position?: { quantity: Dec; averageCost: Dec } },
+  before: {
+    order?: Parameters<typeof orderContribution>[0];
+    position?: Parameters<typeof positionContribution>[0];
+  },
+  after: {
+    order?: Parameters<typeof orderContribution>[0];
+    position?: Parameters<typeof positionContribution>[0];
+  },
 ): Contribution {
   const total = (s: typeof before) =>
     sum(s.order ? orderContribution(s.order) : NO_CONTRIBUTION, positionContribution(s.position));

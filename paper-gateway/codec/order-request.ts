@@ -161,6 +161,7 @@ export interface PlaceOrderRequest {
 /** Order types and times in force the matching engine simulates. */
 export const SIMULATED_ORDER_TYPES = ['MKT', 'LMT', 'STP', 'STP LMT', 'TRAIL'] as const;
 export const SIMULATED_TIFS = ['DAY', 'GTC', 'IOC', 'FOK', 'GTD'] as const;
+const SIMULATED_SEC_TYPES: readonly string[] = ['', 'STK', 'OPT', 'FUT', 'CASH'];
 export type SimulatedOrderType = (typeof SIMULATED_ORDER_TYPES)[number];
 export type SimulatedTif = (typeof SIMULATED_TIFS)[number];
 
@@ -169,8 +170,11 @@ export function assertSimulated(order: PlaceOrderRequest): void {
   const refuse = (what: string): never => {
     throw new UnsupportedFeatureError(`the paper gateway does not simulate ${what}`);
   };
-  if (order.contract.secType.toUpperCase() !== 'STK')
-    refuse(`security type ${order.contract.secType || '(empty)'} (only STK)`);
+  // An empty secType is a contract named by conId alone, resolved before this check.
+  if (!SIMULATED_SEC_TYPES.includes(order.contract.secType.toUpperCase()))
+    refuse(
+      `security type ${order.contract.secType} (only ${SIMULATED_SEC_TYPES.filter(Boolean).join(', ')})`,
+    );
   if (!(SIMULATED_ORDER_TYPES as readonly string[]).includes(order.orderType.toUpperCase())) {
     refuse(`order type ${order.orderType || '(empty)'} (only ${SIMULATED_ORDER_TYPES.join(', ')})`);
   }

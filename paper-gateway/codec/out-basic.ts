@@ -5,6 +5,7 @@
 import type { Field } from '../framing.ts';
 import type { ExecutionRecord } from '../matching.ts';
 import type { SymbolSpec } from '../prices.ts';
+import { contractFields } from '../instruments/terms.ts';
 import { before, MAX_SUPPORTED_VERSION, MIN, since } from '../versions.ts';
 
 /** Server → client message ids. */
@@ -111,7 +112,9 @@ export function execDetails(reqId: number, e: ExecutionRecord, v = MAX_SUPPORTED
     ...before(v, MIN.LAST_LIQUIDITY, EXECUTION_MESSAGE_VERSION),
     reqId,
     e.orderId,
-    ...stockContract(e.conId, e.symbol, e.exchange, e.currency),
+    ...(e.derivative
+      ? contractFields(e, e.exchange)
+      : stockContract(e.conId, e.symbol, e.exchange, e.currency)),
     e.execId,
     ibTime(e.time),
     e.account,
@@ -155,18 +158,12 @@ export function commissionReport(e: ExecutionRecord): Field[] {
 /** position (reqPositions). */
 export function position(
   account: string,
-  spec: Required<Pick<SymbolSpec, 'conId' | 'symbol' | 'currency' | 'primaryExch'>>,
+  spec: Required<Pick<SymbolSpec, 'conId' | 'symbol' | 'currency' | 'primaryExch'>> &
+    Pick<SymbolSpec, 'derivative'>,
   quantity: number,
   avgCost: number,
 ): Field[] {
-  return [
-    IN.POSITION,
-    3,
-    account,
-    ...stockContract(spec.conId, spec.symbol, spec.primaryExch, spec.currency),
-    quantity,
-    avgCost,
-  ];
+  return [IN.POSITION, 3, account, ...contractFields(spec), quantity, avgCost];
 }
 
 /** positionEnd. */
@@ -197,7 +194,8 @@ export function accountValue(key: string, value: string, currency: string, accou
 
 /** portfolioValue (reqAccountUpdates). */
 export function portfolioValue(
-  spec: Required<Pick<SymbolSpec, 'conId' | 'symbol' | 'currency' | 'primaryExch'>>,
+  spec: Required<Pick<SymbolSpec, 'conId' | 'symbol' | 'currency' | 'primaryExch'>> &
+    Pick<SymbolSpec, 'derivative'>,
   quantity: number,
   marketPrice: number,
   marketValue: number,
@@ -209,7 +207,7 @@ export function portfolioValue(
   return [
     IN.PORTFOLIO_VALUE,
     8,
-    ...stockContract(spec.conId, spec.symbol, spec.primaryExch, spec.currency),
+    ...contractFields(spec),
     quantity,
     marketPrice,
     marketValue,

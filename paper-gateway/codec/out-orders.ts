@@ -6,6 +6,7 @@ import type { Field } from '../framing.ts';
 import type { OrderRecord } from '../matching.ts';
 import { before, MAX_SUPPORTED_VERSION, MIN, since } from '../versions.ts';
 import { IN, ibTime, stockContract } from './out-basic.ts';
+import { contractFields } from '../instruments/terms.ts';
 
 const UNSET = Number.MAX_VALUE;
 
@@ -36,7 +37,9 @@ export function orderStatus(o: OrderRecord, v = MAX_SUPPORTED_VERSION): Field[] 
 }
 
 function orderContract(o: OrderRecord): Field[] {
-  return stockContract(o.conId, o.symbol, o.exchange, o.currency);
+  return o.derivative
+    ? contractFields(o, o.exchange)
+    : stockContract(o.conId, o.symbol, o.exchange, o.currency);
 }
 
 function orderCore(o: OrderRecord): Field[] {

@@ -6,7 +6,8 @@
 import type { Field } from '../framing.ts';
 import type { SymbolSpec } from '../prices.ts';
 import { before, MAX_SUPPORTED_VERSION, MIN, since } from '../versions.ts';
-import { IN, stockContract } from './out-basic.ts';
+import { IN } from './out-basic.ts';
+import { contractFields } from '../instruments/terms.ts';
 
 /** The historicalData message version servers before SYNT_REALTIME_BARS send. */
 const HISTORICAL_MESSAGE_VERSION = 3;
@@ -66,6 +67,10 @@ export interface SymbolSample {
   primaryExch: string;
   currency: string;
   description: string;
+  /** Default STK. */
+  secType?: string;
+  /** Default ['OPT'] (a stock of the universe has options). */
+  derivativeSecTypes?: readonly string[];
 }
 
 /** symbolSamples. */
@@ -81,14 +86,17 @@ export function symbolSamples(
     ...samples.flatMap((s) => [
       s.conId,
       s.symbol,
-      'STK',
+      s.secType ?? 'STK',
       s.primaryExch,
       s.currency,
-      1,
-      'OPT', // derivative security types
+      ...counted(s.derivativeSecTypes ?? ['OPT']), // derivative security types
       ...since(v, MIN.BOND_ISSUERID, s.description, ''), // description, issuerId
     ]),
   ];
+}
+
+function counted(list: readonly string[]): Field[] {
+  return [list.length, ...list];
 }
 
 /** securityDefinitionOptionParameter: one exchange's option chain of an underlying. */
@@ -176,7 +184,8 @@ export function pnlSingle(
   ];
 }
 
-type StockSpec = Required<Pick<SymbolSpec, 'conId' | 'symbol' | 'currency' | 'primaryExch'>>;
+type StockSpec = Required<Pick<SymbolSpec, 'conId' | 'symbol' | 'currency' | 'primaryExch'>> &
+  Pick<SymbolSpec, 'derivative'>;
 
 /** positionMulti. */
 export function positionMulti(
@@ -187,16 +196,7 @@ export function positionMulti(
   avgCost: number,
   modelCode: string,
 ): Field[] {
-  return [
-    IN.POSITION_MULTI,
-    1,
-    reqId,
-    account,
-    ...stockContract(spec.conId, spec.symbol, spec.primaryExch, spec.currency),
-    quantity,
-    avgCost,
-    modelCode,
-  ];
+  return [IN.POSITION_MULTI, 1, reqId, account, ...contractFields(spec), quantity, avgCost, modelCode];
 }
 
 /** positionMultiEnd. */

@@ -6,11 +6,12 @@ import { LEDGER_TAGS, SUMMARY_TAGS } from '../accounts.ts';
 import type { Connection } from '../connection.ts';
 import * as enc from '../encoder.ts';
 import type { GatewayContext } from '../context.ts';
+import { multiplied } from '../instruments/terms.ts';
 
 const LEDGER_AND_NLV = new Set(['NetLiquidation', ...LEDGER_TAGS]);
 
 function values(gw: GatewayContext): Record<string, string> {
-  return gw.mainAccount.summary((s) => gw.prices.quote(s).last);
+  return gw.mainAccount.summary((s) => contractMark(gw, s));
 }
 
 const currencyOf = (key: string): string => (key === 'AccountType' ? '' : 'USD');
@@ -47,7 +48,7 @@ export function sendAccountUpdates(gw: GatewayContext, conn: Connection): void {
 function sendPortfolio(gw: GatewayContext, conn: Connection, symbol: string): void {
   const p = gw.mainAccount.position(symbol);
   if (!p) return;
-  const last = gw.prices.quote(symbol).last;
+  const last = contractMark(gw, symbol);
   const qty = p.quantity.toNumber();
   const avg = p.avgCost.toNumber();
   const value = Number((qty * last).toFixed(2));
@@ -56,6 +57,18 @@ function sendPortfolio(gw: GatewayContext, conn: Connection, symbol: string): vo
   conn.send(
     enc.portfolioValue(spec, qty, last, value, avg, unrealized, p.realizedPnl.toNumber(), gw.account),
   );
+}
+
+/** A contract's last and opening prices as contract values (× the multiplier), as IB's portfolio shows them. */
+function contractQuote(gw: GatewayContext, symbol: string): { last: number; open: number } {
+  const q = gw.prices.quote(symbol);
+  const { derivative } = gw.prices.spec(symbol);
+  return { last: multiplied(q.last, derivative), open: multiplied(q.open, derivative) };
+}
+
+/** A contract's last price as contract value (× the multiplier). */
+export function contractMark(gw: GatewayContext, symbol: string): number {
+  return contractQuote(gw, symbol).last;
 }
 
 /** reqPositions: every position, then the end marker; updates follow every fill. */
@@ -126,7 +139,7 @@ function accountPnl(gw: GatewayContext): { daily: number; unrealized: number; re
   let unrealized = 0;
   let realized = 0;
   for (const p of gw.mainAccount.positions()) {
-    const q = gw.prices.quote(p.symbol);
+    const q = contractQuote(gw, p.symbol);
     const qty = p.quantity.toNumber();
     daily += (q.last - q.open) * qty;
     unrealized += (q.last - p.avgCost.toNumber()) * qty;
@@ -150,7 +163,7 @@ export function sendPnlSingle(gw: GatewayContext, conn: Connection, reqId: numbe
     conn.send(enc.pnlSingle(reqId, 0, 0, 0, 0, 0, conn.v));
     return;
   }
-  const q = gw.prices.quote(symbol);
+  const q = contractQuote(gw, symbol);
   const qty = p.quantity.toNumber();
   const round = (n: number): number => Number(n.toFixed(2));
   const realized = p.realizedPnl.toNumber();

@@ -5,25 +5,52 @@ import type { Connection } from '../connection.ts';
 import type { ContractFields } from '../decoder.ts';
 import * as enc from '../encoder.ts';
 import { barTime as barTimeOf } from '../history.ts';
-import type { Quote } from '../prices.ts';
+import type { Quote, SymbolSpec } from '../prices.ts';
+import { derivativeHours } from '../instruments/hours.ts';
 import type { GatewayContext } from '../context.ts';
 import { tradingHoursFrom } from '../sessions.ts';
 import { NO_SECURITY, resolveSymbol } from './contracts.ts';
 
-/** reqContractDetails: the stock's details with the week's sessions from the simulated clock. */
+/** reqContractDetails: every contract the request describes, with the week's sessions from the simulated clock. */
 export function contractDetails(
   gw: GatewayContext,
   conn: Connection,
   reqId: number,
   contract: ContractFields,
 ): void {
-  const symbol = resolveSymbol(gw, contract);
-  if (symbol === undefined) {
+  const derivatives = derivativeMatches(gw, contract);
+  const symbol = derivatives === undefined ? resolveSymbol(gw, contract) : undefined;
+  if (symbol === undefined && (derivatives === undefined || derivatives.length === 0)) {
     conn.send(enc.errorMessage(reqId, 200, NO_SECURITY, conn.v));
     return;
   }
-  conn.send(enc.contractData(reqId, gw.prices.spec(symbol), conn.v, tradingHoursFrom(gw.clock.now())));
+  const now = gw.clock.now();
+  if (symbol !== undefined)
+    conn.send(enc.contractData(reqId, gw.prices.spec(symbol), conn.v, tradingHoursFrom(now)));
+  for (const spec of derivatives ?? []) {
+    const withTerms = {
+      ...spec,
+      currency: spec.currency ?? 'USD',
+      tick: spec.tick ?? 0.01,
+      derivative: spec.derivative!,
+    };
+    conn.send(
+      enc.derivativeContractData(reqId, withTerms, derivativeHours(withTerms.derivative.hours, now), conn.v),
+    );
+  }
   conn.send(enc.contractDataEnd(reqId));
+}
+
+/** The derivatives a contract look-up names (every match), or undefined when it names a stock. */
+function derivativeMatches(gw: GatewayContext, contract: ContractFields): SymbolSpec[] | undefined {
+  const secType = contract.secType.toUpperCase();
+  if (secType === 'STK') return undefined;
+  if (secType === '') {
+    if (!contract.conId) return undefined;
+    const found = gw.derivatives.match(contract);
+    return found.length > 0 ? found : undefined;
+  }
+  return gw.derivatives.match(contract);
 }
 
 /** reqMktData: the current quote at once, then every change (unless a snapshot). */

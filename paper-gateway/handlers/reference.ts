@@ -9,7 +9,9 @@ import type { ContractFields, HistoricalDataRequest } from '../decoder.ts';
 import * as enc from '../encoder.ts';
 import { BAR_SIZES, barTime, MAX_BARS, parseDuration, parseEndDateTime } from '../history.ts';
 import type { GatewayContext } from '../context.ts';
-import { eastern, easternStamp } from '../sessions.ts';
+import { easternStamp } from '../sessions.ts';
+import { expirations, strikesAround } from '../instruments/options.ts';
+import { productSamples } from '../instruments/samples.ts';
 import { NO_SECURITY, resolveSymbol } from './contracts.ts';
 
 const SHOWABLE = new Set(['TRADES', 'MIDPOINT', 'BID', 'ASK', 'ADJUSTED_LAST']);
@@ -87,12 +89,15 @@ export function headTimestamp(
   conn.send(enc.headTimestamp(reqId, `${d.slice(0, 4)}${d.slice(5, 7)}${d.slice(8, 10)}-${d.slice(11, 19)}`));
 }
 
-/** reqMatchingSymbols: symbols starting with, or names containing, the pattern. */
+/** reqMatchingSymbols: stocks, futures products and currencies starting with, or named like, the pattern. */
 export function matchingSymbols(gw: GatewayContext, conn: Connection, reqId: number, pattern: string): void {
   const p = pattern.trim().toUpperCase();
-  const samples = gw.prices
+  const stocks = gw.prices
     .symbols()
     .map((s) => gw.prices.spec(s))
+    .filter((s) => s.derivative === undefined)
+    .map((s) => ({ ...s, samples: undefined }));
+  const samples = [...stocks, ...productSamples(gw)]
     .filter((s) => p !== '' && (s.symbol.startsWith(p) || (s.longName ?? '').toUpperCase().includes(p)))
     .sort(
       (a, b) =>
@@ -105,26 +110,9 @@ export function matchingSymbols(gw: GatewayContext, conn: Connection, reqId: num
       primaryExch: s.primaryExch,
       currency: s.currency,
       description: s.longName ?? s.symbol,
+      ...(s.samples ?? {}),
     }));
   conn.send(enc.symbolSamples(reqId, samples, conn.v));
-}
-
-/** Option expirations offered: the next four Fridays and the next three monthly (third Friday) ones. */
-function expirations(now: number): string[] {
-  const dates = new Set<string>();
-  const today = eastern(now).date;
-  const base = Date.UTC(Number(today.slice(0, 4)), Number(today.slice(5, 7)) - 1, Number(today.slice(8, 10)));
-  for (let i = 1; dates.size < 4; i++) {
-    const d = new Date(base + i * 86_400_000);
-    if (d.getUTCDay() === 5) dates.add(d.toISOString().slice(0, 10).replaceAll('-', ''));
-  }
-  for (let m = 1; m <= 3; m++) {
-    const first = new Date(Date.UTC(new Date(base).getUTCFullYear(), new Date(base).getUTCMonth() + m, 1));
-    const third = 1 + ((5 - first.getUTCDay() + 7) % 7) + 14;
-    first.setUTCDate(third);
-    dates.add(first.toISOString().slice(0, 10).replaceAll('-', ''));
-  }
-  return [...dates].sort();
 }
 
 /** reqSecDefOptParams: the option chain of a stock of the universe, on SMART. */
@@ -141,11 +129,7 @@ export function secDefOptParams(
     return;
   }
   const spec = gw.prices.spec(symbol);
-  const last = gw.prices.quote(symbol).last;
-  const increment = last < 25 ? 0.5 : last < 200 ? 2.5 : 5;
-  const centre = Math.round(last / increment) * increment;
-  const strikes: number[] = [];
-  for (let i = -10; i <= 10; i++) strikes.push(Number((centre + i * increment).toFixed(2)));
+  const strikes = strikesAround(gw.prices.quote(symbol).last);
   conn.send(
     enc.secDefOptParameter(
       reqId,

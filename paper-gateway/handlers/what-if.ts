@@ -2,8 +2,9 @@
  * What-if orders: IB answers them with an openOrder whose order state previews the margin,
  * equity and commission the order would bring, and places nothing.
  */
-import { cumulativeCommission } from '../accounts.ts';
+import { commissionFor, usdPerUnit } from '../instruments/commissions.ts';
 import type { GatewayContext } from '../context.ts';
+import { contractMark } from './account.ts';
 import type { WhatIfFigures } from '../encoder.ts';
 import type { NewOrder, OrderRecord } from '../matching.ts';
 
@@ -21,13 +22,20 @@ function expectedPrice(gw: GatewayContext, input: NewOrder): number {
 
 /** The preview of an order: account margin and equity now, and how the order would change them. */
 export function whatIfFigures(gw: GatewayContext, input: NewOrder): WhatIfFigures {
-  const values = gw.mainAccount.summary((s) => gw.prices.quote(s).last);
+  const values = gw.mainAccount.summary((s) => contractMark(gw, s));
   const price = expectedPrice(gw, input);
   const held = gw.mainAccount.position(input.symbol)?.quantity.toNumber() ?? 0;
   const after = held + (input.action === 'BUY' ? input.totalQuantity : -input.totalQuantity);
-  const last = gw.prices.quote(input.symbol).last;
+  const { derivative, currency } = gw.prices.spec(input.symbol);
+  const last = contractMark(gw, input.symbol) * usdPerUnit(gw.prices, currency);
   const marginChange = MARGIN_RATE * (Math.abs(after) - Math.abs(held)) * last;
-  const commission = cumulativeCommission(input.totalQuantity, input.totalQuantity * price).toNumber();
+  const rate = usdPerUnit(gw.prices, currency);
+  const commission = commissionFor(
+    derivative,
+    input.totalQuantity,
+    input.totalQuantity * price,
+    rate,
+  ).toNumber();
   return {
     initMarginBefore: Number(values.InitMarginReq ?? 0),
     maintMarginBefore: Number(values.MaintMarginReq ?? 0),
@@ -49,7 +57,8 @@ export function previewRecord(gw: GatewayContext, input: NewOrder): OrderRecord 
     conId: spec.conId,
     primaryExch: spec.primaryExch,
     currency: spec.currency,
-    exchange: 'SMART',
+    exchange: spec.derivative?.exchange ?? 'SMART',
+    ...(spec.derivative ? { derivative: spec.derivative } : {}),
     status: 'PreSubmitted',
     filled: 0,
     avgFillPrice: 0,

@@ -244,7 +244,10 @@ describe('placeOrder decoder', () => {
     // Trailing stops and good-till-date orders are simulated.
     expect(refuse({ orderType: 'TRAIL' as Order['orderType'], auxPrice: 1 })).not.toThrow();
     expect(refuse({ tif: 'GTD' as Order['tif'], goodTillDate: '20300101 00:00:00 UTC' })).not.toThrow();
-    expect(refuse({}, { ...STK, secType: 'OPT' as Contract['secType'] })).toThrow(/security type OPT/);
+    expect(refuse({}, { ...STK, secType: 'FOP' as Contract['secType'] })).toThrow(/security type FOP/);
+    // Options, futures and forex are simulated.
+    for (const secType of ['OPT', 'FUT', 'CASH'])
+      expect(refuse({}, { ...STK, secType: secType as Contract['secType'] })).not.toThrow();
     expect(refuse({ ocaGroup: 'g', ocaType: 4 })).toThrow(/OCA type 4/);
     // Attached children, OCA groups and held (transmit=false) orders are simulated.
     expect(refuse({ parentId: 3 })).not.toThrow();

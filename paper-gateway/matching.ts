@@ -28,6 +28,8 @@ export * from './order-types.ts';
 export class MatchingEngine {
   readonly #host: EngineHost;
   readonly #orders = new Map<string, OrderRecord>();
+  /** Orders that may still trade, per symbol: a price step looks at its own symbol's orders only. */
+  readonly #live = new Map<string, Set<OrderRecord>>();
   readonly #executions: ExecutionRecord[] = [];
   /** Liquidity left at the current quote, per symbol and side, reset on every price step. */
   readonly #liquidity = new Map<string, { version: number; buy: number; sell: number }>();
@@ -58,7 +60,7 @@ export class MatchingEngine {
 
   /** Restores orders and executions saved earlier. */
   restore(orders: readonly OrderRecord[], executions: readonly ExecutionRecord[]): void {
-    for (const o of orders) this.#orders.set(o.key, { ...o });
+    for (const o of orders) this.#track({ ...o });
     this.#executions.push(...executions.map((e) => ({ ...e })));
   }
 
@@ -83,7 +85,7 @@ export class MatchingEngine {
   /** Accepts a validated order: PendingSubmit, PreSubmitted, then Submitted when live, then matching. */
   submit(input: NewOrder): { order: OrderRecord; events: EngineEvent[] } {
     const order = newOrderRecord(input, this.#host);
-    this.#orders.set(order.key, order);
+    this.#track(order);
     const events: EngineEvent[] = [{ kind: 'status', order: { ...order }, openOrder: false }];
     if (input.staged) {
       // Held untransmitted, as TWS holds it: Inactive, never trading, until transmitted.
@@ -197,8 +199,12 @@ export class MatchingEngine {
   /** Re-evaluates every working order of a symbol after its quote changed. */
   onQuote(symbol: string): EngineEvent[] {
     const events: EngineEvent[] = [];
-    for (const order of this.#orders.values()) {
-      if (order.symbol !== symbol || !this.isWorking(order)) continue;
+    const live = this.#live.get(symbol);
+    for (const order of live ? [...live] : []) {
+      if (!this.isWorking(order)) {
+        live!.delete(order);
+        continue;
+      }
       // IB cancels a GTD order at its time without a 202, as it expires a DAY order at the close.
       if (gtdExpired(order, this.#host.now())) {
         events.push(...this.finishCancel(order.key, undefined));
@@ -231,6 +237,14 @@ export class MatchingEngine {
         events.push(...this.finishCancel(order.key, undefined));
     }
     return events;
+  }
+
+  #track(order: OrderRecord): void {
+    this.#orders.set(order.key, order);
+    if (!this.isWorking(order)) return;
+    const live = this.#live.get(order.symbol) ?? new Set<OrderRecord>();
+    live.add(order);
+    this.#live.set(order.symbol, live);
   }
 
   #complete(order: OrderRecord, status: string): void {

@@ -18,6 +18,8 @@ import { DynamoConnectionStore } from './dynamodb/connection-store.ts';
 import { DynamoExecutionStore } from './dynamodb/execution-store.ts';
 import { DynamoLeaseStore } from './dynamodb/lease-store.ts';
 import { DynamoQuoteCache } from './dynamodb/quote-cache.ts';
+import { DynamoBrokerReplyStore } from './dynamodb/broker-replies.ts';
+import type { BrokerReplyStore } from '../core/broker/ports.ts';
 import { DynamoSubscriptionStore } from './dynamodb/subscriptions-store.ts';
 import { startOutboxDrainer, type OutboxDrainer } from './outbox/drain.ts';
 import { publishingQuotes } from './stream/quote-events.ts';
@@ -33,6 +35,8 @@ export interface BridgeStores {
   connections: ConnectionRecords | undefined;
   /** IB's account values of the connection's accounts, for GET /accounts/{id}/summary. */
   accountValues: AccountValuesStore;
+  /** Answers to broker requests (contract look-ups, what-if); without it the bridge serves none. */
+  brokerReplies?: BrokerReplyStore;
   /** Publishes the outbox to the bus; undefined when another process drains it. */
   drainer: OutboxDrainer | undefined;
   destroy(): void;
@@ -101,6 +105,7 @@ export function bridgeStores(options: BridgeStoresOptions): BridgeStores {
       },
     ),
     subscriptions: new DynamoSubscriptionStore(dynamo, tableName, marketDataConnection),
+    brokerReplies: new DynamoBrokerReplyStore(dynamo, tableName),
     drainer,
     destroy: () => {
       dynamo.destroy();

@@ -38,6 +38,8 @@ export interface Bridge {
   router: OrderRouter;
   consumer: QueueConsumer;
   health: HealthServer;
+  /** Serves broker requests (contract look-ups, what-if); undefined without a reply store. */
+  requests: BrokerRequestDesk | undefined;
   /** Connected to the broker and reconciled: new commands are taken. */
   readonly ready: boolean;
   /** Completed reconciliations. */
@@ -355,6 +357,7 @@ export async function startBridge(
     router,
     consumer,
     health,
+    requests,
     get ready() {
       return ready;
     },

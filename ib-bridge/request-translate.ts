@@ -48,7 +48,9 @@ const list = (text: string | undefined): string[] | undefined =>
 export function instrumentDetailsOf(d: ContractDetails): InstrumentDetails {
   const c = d.contract;
   const secType = String(c.secType ?? '');
-  const multiplier = setNumber(c.multiplier) ?? 1;
+  // IB leaves the multiplier empty for stocks and forex: one unit per unit of price.
+  const given = setNumber(c.multiplier);
+  const multiplier = given !== undefined && given > 0 ? given : 1;
   const strike = setNumber(c.strike);
   const ruleIds = list(d.marketRuleIds)
     ?.map(Number)

@@ -65,7 +65,10 @@ async function contractDetails(
 ): Promise<InstrumentDetails[]> {
   let found: InstrumentDetails[];
   try {
-    found = (await askBroker(deps.broker, route, { kind: 'contract_details', contract })) as InstrumentDetails[];
+    found = (await askBroker(deps.broker, route, {
+      kind: 'contract_details',
+      contract,
+    })) as InstrumentDetails[];
   } catch (error) {
     if (notFound(error)) return [];
     throw error;
@@ -102,7 +105,10 @@ export async function searchInstruments(
       }));
     return { items };
   }
-  const found = await contractDetails(deps, route, { symbol: query.query.toUpperCase(), secType: query.secType });
+  const found = await contractDetails(deps, route, {
+    symbol: query.query.toUpperCase(),
+    secType: query.secType,
+  });
   return { items: found.map(summaryOf) };
 }
 
@@ -123,7 +129,15 @@ export async function instrumentDetails(
 
 function describeSpec(spec: InstrumentSpec): string {
   if (spec.conId !== undefined) return `conId ${spec.conId}`;
-  const parts = [spec.secType, spec.symbol, spec.lastTradeDate, spec.strike, spec.right, spec.exchange, spec.currency];
+  const parts = [
+    spec.secType,
+    spec.symbol,
+    spec.lastTradeDate,
+    spec.strike,
+    spec.right,
+    spec.exchange,
+    spec.currency,
+  ];
   return parts.filter((p) => p !== undefined).join(' ');
 }
 
@@ -143,7 +157,8 @@ export async function qualifyInstrument(
   } else {
     const { conId: _none, ...partial } = spec;
     const found = await contractDetails(deps, route, partial);
-    if (found.length > 1) throw new InstrumentAmbiguousError(describeSpec(spec), found.slice(0, 20).map(summaryOf));
+    if (found.length > 1)
+      throw new InstrumentAmbiguousError(describeSpec(spec), found.slice(0, 20).map(summaryOf));
     details = found[0];
   }
   if (!details) throw new InstrumentUnknownError(describeSpec(spec));

@@ -69,9 +69,17 @@ export async function previewOrder(deps: PreviewDeps, actor: Actor, body: unknow
   let denial: RiskDenial | undefined = 'denial' in checked ? checked.denial : undefined;
   const notional = 'unitPrice' in checked ? request.quantity.mul(checked.unitPrice) : undefined;
   if (!denial && notional) {
-    denial = aloneBreaks({ side: request.side, symbol: request.symbol, quantity: request.quantity, notional }, limits);
+    denial = aloneBreaks(
+      { side: request.side, symbol: request.symbol, quantity: request.quantity, notional },
+      limits,
+    );
   }
-  const contract: ContractQuery = { symbol: request.symbol, secType: 'STK', exchange: 'SMART', currency: 'USD' };
+  const contract: ContractQuery = {
+    symbol: request.symbol,
+    secType: 'STK',
+    exchange: 'SMART',
+    currency: 'USD',
+  };
   const figures = (await askBroker(
     deps.broker,
     { tenantId: actor.tenantId, connectionId, ...(account ? { account } : {}) },

@@ -24,6 +24,7 @@ import {
 } from './example-fixtures.ts';
 import { strategyExamples } from './strategy-examples.ts';
 import { connectionExamples } from '../connections/docs.ts';
+import { instrumentExamples } from '../instruments/docs.ts';
 export { problemExample } from './problem-examples.ts';
 
 export type { RouteExample } from './example-fixtures.ts';
@@ -301,6 +302,7 @@ export const examples: Record<string, RouteExample> = {
 
   ...strategyExamples,
   ...connectionExamples,
+  ...instrumentExamples,
 
   'GET /health': { response: { status: 'ok' } },
   'GET /health/ready': {

@@ -104,13 +104,13 @@ describe('instruments', () => {
     expect(bridge.requests?.served ?? 0).toBe(served);
   });
 
-  it('answers 404 for an unknown conId and 400 for a malformed one', async () => {
+  it('answers 404 for an unknown conId, and for one that cannot be a conId', async () => {
     const unknown = await get('/api/v1/instruments/999999991');
     expect(unknown.status).toBe(404);
     expect(unknown.body.code).toBe('INSTRUMENT_NOT_FOUND');
     const bad = await get('/api/v1/instruments/abc');
-    expect(bad.status).toBe(400);
-    expect(bad.body.code).toBe('VALIDATION_FAILED');
+    expect(bad.status).toBe(404);
+    expect(bad.body.code).toBe('INSTRUMENT_NOT_FOUND');
   });
 
   it('needs a caller with marketdata:read', async () => {

@@ -11,6 +11,10 @@ import type { TestTenant } from '../../support/tenants.ts';
 import type { Bridge } from '../../../ib-bridge/bridge.ts';
 import { BROKER_REQUEST_WAIT_ENV } from '../../../core/broker/config.ts';
 import { brokerKeys } from '../../../core/store/keys.ts';
+import { askBroker } from '../../../core/broker/service.ts';
+import { QueueBrokerRequestChannel } from '../../../adapters/sqs/broker-requests.ts';
+import { ConnectionOrderQueue } from '../../../adapters/sqs/connection-queues.ts';
+import { DynamoBrokerReplyStore } from '../../../adapters/dynamodb/broker-replies.ts';
 
 let world: BridgeWorld;
 let bridge: Bridge;
@@ -201,6 +205,38 @@ describe('order preview', () => {
       body,
     });
     expect(res.status).toBe(403);
+  });
+});
+
+describe('the bridge serves only its own connection and accounts', () => {
+  const ask = (route: { connectionId: string; account?: string }) =>
+    askBroker(
+      {
+        channel: new QueueBrokerRequestChannel(
+          new ConnectionOrderQueue(world.api.resources.sqs, {
+            queueUrl: world.api.resources.queueUrls.orders,
+            connectionId: route.connectionId,
+          }),
+        ),
+        replies: new DynamoBrokerReplyStore(world.api.resources.dynamo, world.api.resources.tableName),
+        waitMs: 15_000,
+      },
+      { tenantId: tenant.tenantId, ...route },
+      { kind: 'matching_symbols', pattern: 'AAPL' },
+    );
+
+  it('refuses an account its login does not manage', async () => {
+    await expect(ask({ connectionId: 'cdemo', account: 'DU0000001' })).rejects.toMatchObject({
+      code: 'BROKER_REQUEST_FAILED',
+      message: expect.stringContaining('not one of this connection'),
+    });
+  });
+
+  it('refuses a request meant for another connection', async () => {
+    await expect(ask({ connectionId: 'cother0000000' })).rejects.toMatchObject({
+      code: 'BROKER_REQUEST_FAILED',
+      message: expect.stringContaining('connection cother0000000'),
+    });
   });
 });
 

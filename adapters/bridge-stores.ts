@@ -23,7 +23,10 @@ import type { BrokerReplyStore } from '../core/broker/ports.ts';
 import { DynamoSubscriptionStore } from './dynamodb/subscriptions-store.ts';
 import { startOutboxDrainer, type OutboxDrainer } from './outbox/drain.ts';
 import { publishingQuotes } from './stream/quote-events.ts';
-import { bridgeConnectionId, houseConnection } from './connections-config.ts';
+import { bridgeConnectionId, houseConnection, ordersQueueConnection } from './connections-config.ts';
+
+/** The connection whose commands (and broker requests) the single orders queue carries. */
+export { ordersQueueConnection };
 
 export interface BridgeStores {
   execution: ExecutionStore & BridgeStateStore;

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { bridgeStores, type BridgeStores } from '../adapters/bridge-stores.ts';
+import { bridgeStores, ordersQueueConnection, type BridgeStores } from '../adapters/bridge-stores.ts';
 import {
   connectionLabel,
   metrics as processMetrics,
@@ -29,7 +29,6 @@ import { followConnection, startMarketData } from './market-data/index.ts';
 import { OrderRouter } from './orders.ts';
 import { Reconciler } from './reconcile.ts';
 import { BrokerRequestDesk } from './requests.ts';
-import { ordersQueueConnection } from '../adapters/connections-config.ts';
 
 export interface Bridge {
   config: BridgeConfig;

@@ -2,7 +2,6 @@
 import * as z from 'zod';
 import { NewOrderRequest } from '../../core/orders/order.ts';
 import { InstrumentSearchQuery } from '../../core/instruments/service.ts';
-import type { RouteDoc } from '../docs/catalog.ts';
 import type { RouteExample } from '../docs/example-fixtures.ts';
 
 const InstrumentSummary = z
@@ -74,7 +73,8 @@ export const OrderPreviewView = z
 
 const ok = (description: string, schema: z.ZodType) => ({ status: 200, description, schema });
 
-export const instrumentDocs: Record<string, RouteDoc> = {
+/** Typed by the catalog that spreads them in (importing its type here would make a cycle). */
+export const instrumentDocs = {
   'POST /api/v1/orders/preview': {
     operationId: 'previewOrder',
     summary: 'Preview an order: the risk verdict and IB’s what-if margin and commission',

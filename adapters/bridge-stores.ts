@@ -18,10 +18,15 @@ import { DynamoConnectionStore } from './dynamodb/connection-store.ts';
 import { DynamoExecutionStore } from './dynamodb/execution-store.ts';
 import { DynamoLeaseStore } from './dynamodb/lease-store.ts';
 import { DynamoQuoteCache } from './dynamodb/quote-cache.ts';
+import { DynamoBrokerReplyStore } from './dynamodb/broker-replies.ts';
+import type { BrokerReplyStore } from '../core/broker/ports.ts';
 import { DynamoSubscriptionStore } from './dynamodb/subscriptions-store.ts';
 import { startOutboxDrainer, type OutboxDrainer } from './outbox/drain.ts';
 import { publishingQuotes } from './stream/quote-events.ts';
-import { bridgeConnectionId, houseConnection } from './connections-config.ts';
+import { bridgeConnectionId, houseConnection, ordersQueueConnection } from './connections-config.ts';
+
+/** The connection whose commands (and broker requests) the single orders queue carries. */
+export { ordersQueueConnection };
 
 export interface BridgeStores {
   execution: ExecutionStore & BridgeStateStore;
@@ -33,6 +38,8 @@ export interface BridgeStores {
   connections: ConnectionRecords | undefined;
   /** IB's account values of the connection's accounts, for GET /accounts/{id}/summary. */
   accountValues: AccountValuesStore;
+  /** Answers to broker requests (contract look-ups, what-if); without it the bridge serves none. */
+  brokerReplies?: BrokerReplyStore;
   /** Publishes the outbox to the bus; undefined when another process drains it. */
   drainer: OutboxDrainer | undefined;
   destroy(): void;
@@ -101,6 +108,7 @@ export function bridgeStores(options: BridgeStoresOptions): BridgeStores {
       },
     ),
     subscriptions: new DynamoSubscriptionStore(dynamo, tableName, marketDataConnection),
+    brokerReplies: new DynamoBrokerReplyStore(dynamo, tableName),
     drainer,
     destroy: () => {
       dynamo.destroy();

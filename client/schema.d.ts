@@ -887,6 +887,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orders/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview an order: the risk verdict and IB’s what-if margin and commission
+         * @description The same body and validation as POST /orders (no Idempotency-Key). Runs the pre-trade checks without reserving anything, then asks IB what-if through the connection. A risk denial still answers 200 with passed: false and the broker’s figures. Nothing is stored. 504 BROKER_TIMEOUT when the broker does not answer in time.
+         */
+        post: operations["previewOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/instruments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search instruments at the broker
+         * @description Without secType (or STK): IB’s matching symbols. For any other secType (OPT, FUT, CASH...): the contracts IB finds for { symbol: query, secType }. 504 BROKER_TIMEOUT when the broker does not answer in time.
+         */
+        get: operations["searchInstruments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/instruments/{conId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A contract’s details (minimum tick, multiplier, trading hours, market rules)
+         * @description Cached for a day (contract data is the same for every tenant), else asked of the broker.
+         */
+        get: operations["getInstrument"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -1501,7 +1561,7 @@ export interface components {
          * @description Stable machine-readable code
          * @enum {string}
          */
-        ProblemCode: "VALIDATION_FAILED" | "PAYLOAD_TOO_LARGE" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "UNAUTHENTICATED" | "FORBIDDEN" | "RATE_LIMITED" | "SELF_LOCKOUT" | "USERNAME_TAKEN" | "TENANT_EXISTS" | "TENANT_NOT_FOUND" | "TENANT_SUSPENDED" | "USER_NOT_FOUND" | "API_KEY_NOT_FOUND" | "API_KEY_REVOKED" | "NOT_FOUND" | "ORDER_NOT_FOUND" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_MODIFIABLE" | "ORDER_GROUP_LEG_NOT_MODIFIABLE" | "ORDER_VERSION_CONFLICT" | "IDEMPOTENCY_KEY_REUSED" | "DUPLICATE_CLIENT_ORDER_ID" | "ILLEGAL_TRANSITION" | "ORDER_ID_RACE" | "POSITION_VERSION_CONFLICT" | "PARENT_NOT_PLACED" | "RISK_KILL_SWITCH" | "RISK_RESTRICTED_SYMBOL" | "RISK_SYMBOL_NOT_ALLOWED" | "RISK_MAX_ORDER_QUANTITY" | "RISK_NO_REFERENCE_PRICE" | "RISK_PRICE_COLLAR" | "RISK_MAX_NOTIONAL" | "RISK_MAX_OPEN_ORDERS" | "RISK_MAX_GROSS_EXPOSURE" | "RISK_MAX_POSITION" | "RISK_MAX_ORDER_RATE" | "RISK_DAILY_LOSS_LIMIT" | "WEBHOOK_URL_FORBIDDEN" | "WEBHOOK_LIMIT_REACHED" | "WEBHOOK_NOT_FOUND" | "WEBHOOK_DELIVERY_NOT_FOUND" | "MARKET_DATA_LINE_LIMIT" | "MARKET_DATA_UNAVAILABLE" | "MARKET_DATA_CONTENTION" | "MARKET_DATA_SUBSCRIPTION_NOT_FOUND" | "STRATEGY_COMPILE_ERROR" | "STRATEGY_NOT_FOUND" | "STRATEGY_VERSION_CONFLICT" | "STRATEGY_LIMIT" | "BACKTEST_NOT_FOUND" | "BARS_UNAVAILABLE" | "CONNECTION_NOT_FOUND" | "CONNECTION_IN_USE" | "ACCOUNT_NOT_FOUND" | "ACCOUNT_OWNED" | "ACCOUNT_NOT_ON_CONNECTION" | "ACCOUNT_VALUES_UNAVAILABLE" | "STREAM_MESSAGE_INVALID" | "STREAM_CURSOR_INVALID" | "MARKET_DATA_NOT_SUBSCRIBED" | "DEPENDENCY_FAILED" | "INTERNAL";
+        ProblemCode: "VALIDATION_FAILED" | "PAYLOAD_TOO_LARGE" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "UNAUTHENTICATED" | "FORBIDDEN" | "RATE_LIMITED" | "SELF_LOCKOUT" | "USERNAME_TAKEN" | "TENANT_EXISTS" | "TENANT_NOT_FOUND" | "TENANT_SUSPENDED" | "USER_NOT_FOUND" | "API_KEY_NOT_FOUND" | "API_KEY_REVOKED" | "NOT_FOUND" | "ORDER_NOT_FOUND" | "ORDER_NOT_CANCELLABLE" | "ORDER_NOT_MODIFIABLE" | "ORDER_GROUP_LEG_NOT_MODIFIABLE" | "ORDER_VERSION_CONFLICT" | "IDEMPOTENCY_KEY_REUSED" | "DUPLICATE_CLIENT_ORDER_ID" | "ILLEGAL_TRANSITION" | "ORDER_ID_RACE" | "POSITION_VERSION_CONFLICT" | "PARENT_NOT_PLACED" | "RISK_KILL_SWITCH" | "RISK_RESTRICTED_SYMBOL" | "RISK_SYMBOL_NOT_ALLOWED" | "RISK_MAX_ORDER_QUANTITY" | "RISK_NO_REFERENCE_PRICE" | "RISK_PRICE_COLLAR" | "RISK_MAX_NOTIONAL" | "RISK_MAX_OPEN_ORDERS" | "RISK_MAX_GROSS_EXPOSURE" | "RISK_MAX_POSITION" | "RISK_MAX_ORDER_RATE" | "RISK_DAILY_LOSS_LIMIT" | "WEBHOOK_URL_FORBIDDEN" | "WEBHOOK_LIMIT_REACHED" | "WEBHOOK_NOT_FOUND" | "WEBHOOK_DELIVERY_NOT_FOUND" | "MARKET_DATA_LINE_LIMIT" | "MARKET_DATA_UNAVAILABLE" | "MARKET_DATA_CONTENTION" | "MARKET_DATA_SUBSCRIPTION_NOT_FOUND" | "STRATEGY_COMPILE_ERROR" | "STRATEGY_NOT_FOUND" | "STRATEGY_VERSION_CONFLICT" | "STRATEGY_LIMIT" | "BACKTEST_NOT_FOUND" | "BARS_UNAVAILABLE" | "CONNECTION_NOT_FOUND" | "CONNECTION_IN_USE" | "ACCOUNT_NOT_FOUND" | "ACCOUNT_OWNED" | "ACCOUNT_NOT_ON_CONNECTION" | "ACCOUNT_VALUES_UNAVAILABLE" | "BROKER_TIMEOUT" | "BROKER_REQUEST_FAILED" | "INSTRUMENT_NOT_FOUND" | "INSTRUMENT_UNKNOWN" | "INSTRUMENT_AMBIGUOUS" | "INSTRUMENT_NOT_TRADABLE" | "STREAM_MESSAGE_INVALID" | "STREAM_CURSOR_INVALID" | "MARKET_DATA_NOT_SUBSCRIBED" | "DEPENDENCY_FAILED" | "INTERNAL";
         PlaceOrderRequest: components["schemas"]["NewOrderRequest"] | components["schemas"]["EntryOrderRequest"] | components["schemas"]["OcoOrderRequest"];
         NewOrderRequest: {
             /** @example AAPL */
@@ -2608,6 +2668,83 @@ export interface components {
             default: boolean;
             currency: string;
             tenantId: string;
+        };
+        OrderPreview: {
+            risk: {
+                passed: boolean;
+                /** @description The RISK_* code of the first check that fails */
+                code?: string;
+                detail?: string;
+            };
+            /** @description Quantity × the price risk used; null without one */
+            notional: string | null;
+            currency: string;
+            broker: {
+                /** @description IB's figure as a decimal string; empty when IB gave none */
+                initMarginChange: string;
+                /** @description IB's figure as a decimal string; empty when IB gave none */
+                maintMarginChange: string;
+                /** @description Equity with loan value after the order */
+                equityWithLoan: string;
+                commission: {
+                    /** @description IB's figure as a decimal string; empty when IB gave none */
+                    min: string;
+                    /** @description IB's figure as a decimal string; empty when IB gave none */
+                    max: string;
+                    currency: string;
+                };
+            };
+        };
+        InstrumentList: {
+            items: components["schemas"]["InstrumentSummary"][];
+        };
+        InstrumentSummary: {
+            /**
+             * @description IB's contract id
+             * @example 265598
+             */
+            conId: number;
+            symbol: string;
+            /** @description IB's security type: STK, OPT, FUT, CASH, IND... */
+            secType: string;
+            exchange: string;
+            currency: string;
+            lastTradeDate?: string;
+            strike?: number;
+            right?: string;
+            multiplier?: number;
+            description: string;
+            /** @description Derivatives IB lists on it */
+            derivativeSecTypes?: string[];
+        };
+        InstrumentDetails: {
+            conId: number;
+            secType: string;
+            /** @description The underlying's symbol for derivatives; the base currency for CASH */
+            symbol: string;
+            localSymbol: string;
+            exchange: string;
+            primaryExchange?: string;
+            currency: string;
+            /** @description Contract value per unit of price (1 for stocks and forex) */
+            multiplier: number;
+            minTick: number;
+            lastTradeDate?: string;
+            strike?: number;
+            /** @enum {string} */
+            right?: "C" | "P";
+            description: string;
+            longName?: string;
+            /** @description IB's trading hours, in timeZoneId */
+            tradingHours?: string;
+            liquidHours?: string;
+            timeZoneId?: string;
+            marketRuleIds?: number[];
+            validExchanges?: string[];
+            orderTypes?: string[];
+            underConId?: number;
+            /** @description Orders take it (STK, OPT, FUT, CASH) */
+            tradable: boolean;
         };
         Liveness: {
             /** @enum {string} */
@@ -12219,6 +12356,526 @@ export interface operations {
                      *       "status": 429,
                      *       "detail": "Rate limit tenant exceeded: at most 600 per 60s",
                      *       "code": "RATE_LIMITED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    previewOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "symbol": "AAPL",
+                 *       "side": "buy",
+                 *       "quantity": "10",
+                 *       "type": "limit",
+                 *       "limitPrice": "187.25",
+                 *       "timeInForce": "day"
+                 *     }
+                 */
+                "application/json": components["schemas"]["NewOrderRequest"];
+            };
+        };
+        responses: {
+            /** @description The risk verdict and the broker’s figures */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "risk": {
+                     *         "passed": true
+                     *       },
+                     *       "notional": "1872.5",
+                     *       "currency": "USD",
+                     *       "broker": {
+                     *         "initMarginChange": "468.13",
+                     *         "maintMarginChange": "468.13",
+                     *         "equityWithLoan": "999999",
+                     *         "commission": {
+                     *           "min": "1",
+                     *           "max": "1",
+                     *           "currency": "USD"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OrderPreview"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "issues": [
+                     *         {
+                     *           "path": "body.quantity",
+                     *           "message": "quantity must be a decimal number"
+                     *         }
+                     *       ],
+                     *       "type": "urn:oms:problem:validation-failed",
+                     *       "title": "The request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request body",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or forged credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "reason": "MISSING_CREDENTIALS",
+                     *       "type": "urn:oms:problem:unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send a bearer token or an x-api-key",
+                     *       "code": "UNAUTHENTICATED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "requiredScope": "orders:write",
+                     *       "type": "urn:oms:problem:forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "This action needs the orders:write scope",
+                     *       "code": "FORBIDDEN",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "orderId": "01JF3Q7RZ8E4XK2M5N6P7Q8R9S",
+                     *       "status": 409,
+                     *       "type": "urn:oms:problem:order-not-modifiable",
+                     *       "title": "Conflict with the current state",
+                     *       "detail": "Order 01JF3Q7RZ8E4XK2M5N6P7Q8R9S is filled and can no longer be modified",
+                     *       "code": "ORDER_NOT_MODIFIABLE",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by a domain rule (pre-trade risk, a forbidden webhook URL) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "account": "DU7654321",
+                     *       "type": "urn:oms:problem:account-not-found",
+                     *       "title": "Not one of your accounts",
+                     *       "status": 422,
+                     *       "detail": "Account DU7654321 is not one of this tenant's accounts",
+                     *       "code": "ACCOUNT_NOT_FOUND",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "retryAfterSeconds": 12,
+                     *       "limit": 600,
+                     *       "type": "urn:oms:problem:rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit tenant exceeded: at most 600 per 60s",
+                     *       "code": "RATE_LIMITED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The broker did not answer in time (BROKER_TIMEOUT) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "request": "what_if",
+                     *       "waitMs": 3000,
+                     *       "type": "urn:oms:problem:broker-timeout",
+                     *       "title": "The broker did not answer in time",
+                     *       "status": 504,
+                     *       "detail": "The broker did not answer the what_if request within 3000 ms; the connection may be down. Retry later",
+                     *       "code": "BROKER_TIMEOUT",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    searchInstruments: {
+        parameters: {
+            query: {
+                /** @example AAPL */
+                query: string;
+                secType?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The contracts found */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "conId": 265598,
+                     *           "symbol": "AAPL",
+                     *           "secType": "STK",
+                     *           "exchange": "NASDAQ",
+                     *           "currency": "USD",
+                     *           "description": "APPLE INC",
+                     *           "derivativeSecTypes": [
+                     *             "OPT",
+                     *             "WAR"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InstrumentList"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "issues": [
+                     *         {
+                     *           "path": "body.quantity",
+                     *           "message": "quantity must be a decimal number"
+                     *         }
+                     *       ],
+                     *       "type": "urn:oms:problem:validation-failed",
+                     *       "title": "The request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request body",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or forged credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "reason": "MISSING_CREDENTIALS",
+                     *       "type": "urn:oms:problem:unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send a bearer token or an x-api-key",
+                     *       "code": "UNAUTHENTICATED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "requiredScope": "orders:write",
+                     *       "type": "urn:oms:problem:forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "This action needs the orders:write scope",
+                     *       "code": "FORBIDDEN",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "retryAfterSeconds": 12,
+                     *       "limit": 600,
+                     *       "type": "urn:oms:problem:rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit tenant exceeded: at most 600 per 60s",
+                     *       "code": "RATE_LIMITED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The broker did not answer in time (BROKER_TIMEOUT) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "request": "what_if",
+                     *       "waitMs": 3000,
+                     *       "type": "urn:oms:problem:broker-timeout",
+                     *       "title": "The broker did not answer in time",
+                     *       "status": 504,
+                     *       "detail": "The broker did not answer the what_if request within 3000 ms; the connection may be down. Retry later",
+                     *       "code": "BROKER_TIMEOUT",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getInstrument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The contract details */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "conId": 265598,
+                     *       "secType": "STK",
+                     *       "symbol": "AAPL",
+                     *       "localSymbol": "AAPL",
+                     *       "exchange": "SMART",
+                     *       "primaryExchange": "NASDAQ",
+                     *       "currency": "USD",
+                     *       "multiplier": 1,
+                     *       "minTick": 0.01,
+                     *       "description": "APPLE INC",
+                     *       "longName": "APPLE INC",
+                     *       "tradingHours": "20260105:0400-20260105:2000;20260106:0400-20260106:2000",
+                     *       "timeZoneId": "US/Eastern",
+                     *       "marketRuleIds": [
+                     *         26
+                     *       ],
+                     *       "tradable": true
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InstrumentDetails"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "issues": [
+                     *         {
+                     *           "path": "body.quantity",
+                     *           "message": "quantity must be a decimal number"
+                     *         }
+                     *       ],
+                     *       "type": "urn:oms:problem:validation-failed",
+                     *       "title": "The request is not valid",
+                     *       "status": 400,
+                     *       "detail": "Invalid request body",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or forged credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "reason": "MISSING_CREDENTIALS",
+                     *       "type": "urn:oms:problem:unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send a bearer token or an x-api-key",
+                     *       "code": "UNAUTHENTICATED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "requiredScope": "orders:write",
+                     *       "type": "urn:oms:problem:forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "This action needs the orders:write scope",
+                     *       "code": "FORBIDDEN",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "resource": "Instrument",
+                     *       "id": "999999991",
+                     *       "type": "urn:oms:problem:instrument-not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "Instrument 999999991 was not found",
+                     *       "code": "INSTRUMENT_NOT_FOUND",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "retryAfterSeconds": 12,
+                     *       "limit": 600,
+                     *       "type": "urn:oms:problem:rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit tenant exceeded: at most 600 per 60s",
+                     *       "code": "RATE_LIMITED",
+                     *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The broker did not answer in time (BROKER_TIMEOUT) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "request": "what_if",
+                     *       "waitMs": 3000,
+                     *       "type": "urn:oms:problem:broker-timeout",
+                     *       "title": "The broker did not answer in time",
+                     *       "status": 504,
+                     *       "detail": "The broker did not answer the what_if request within 3000 ms; the connection may be down. Retry later",
+                     *       "code": "BROKER_TIMEOUT",
                      *       "instance": "4281db34-eaa9-447f-a888-8f922dc31792"
                      *     }
                      */

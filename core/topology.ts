@@ -427,6 +427,29 @@ export const routes: RouteSpec[] = [
     handler: 'functions/marketdata/get-quote.ts',
     auth: 'caller',
   },
+  // Instrument look-ups ask the broker through the connection's queue and cache what it answers.
+  {
+    method: 'GET',
+    path: '/api/v1/instruments',
+    handler: 'functions/instruments/search.ts',
+    auth: 'caller',
+    access: ['table:read', 'table:write', 'orders:send'],
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/instruments/{conId}',
+    handler: 'functions/instruments/get.ts',
+    auth: 'caller',
+    access: ['table:read', 'table:write', 'orders:send'],
+  },
+  // A what-if through the broker: stores nothing of the tenant's, only the broker's short-lived reply.
+  {
+    method: 'POST',
+    path: '/api/v1/orders/preview',
+    handler: 'functions/orders/preview.ts',
+    auth: 'caller',
+    access: ['table:read', 'table:write', 'orders:send'],
+  },
   // Uploads compile with esbuild-wasm, which runs its WebAssembly from its own package folder.
   {
     method: 'POST',

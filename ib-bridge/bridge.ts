@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { bridgeStores, type BridgeStores } from '../adapters/bridge-stores.ts';
+import { bridgeStores, ordersQueueConnection, type BridgeStores } from '../adapters/bridge-stores.ts';
 import {
   connectionLabel,
   metrics as processMetrics,
@@ -28,6 +28,7 @@ import { jsonLogger, type Logger } from './log.ts';
 import { followConnection, startMarketData } from './market-data/index.ts';
 import { OrderRouter } from './orders.ts';
 import { Reconciler } from './reconcile.ts';
+import { BrokerRequestDesk } from './requests.ts';
 
 export interface Bridge {
   config: BridgeConfig;
@@ -36,6 +37,8 @@ export interface Bridge {
   router: OrderRouter;
   consumer: QueueConsumer;
   health: HealthServer;
+  /** Serves broker requests (contract look-ups, what-if); undefined without a reply store. */
+  requests: BrokerRequestDesk | undefined;
   /** Connected to the broker and reconciled: new commands are taken. */
   readonly ready: boolean;
   /** Completed reconciliations. */
@@ -163,7 +166,8 @@ export async function startBridge(
     if (cid !== undefined && cid !== clientId && cid !== 0) return;
     router.onOrderStatus(orderId, status, filled, permId);
   });
-  broker.on('openOrder', (m) => router.onOpenOrder(m));
+  // A what-if answer is no order of ours, nor a foreign one: the request desk takes it.
+  broker.on('openOrder', (m) => !m.order.whatIf && router.onOpenOrder(m));
   broker.on('completedOrder', (m) =>
     router.onCompletedOrder(m.order, String(m.state.status ?? ''), m.state.completedStatus),
   );
@@ -208,6 +212,19 @@ export async function startBridge(
   followConnection(broker, marketData);
   const accountValues = followAccountValues({ broker, store: stores.accountValues, log });
 
+  const requests = stores.brokerReplies
+    ? new BrokerRequestDesk({
+        broker,
+        ids,
+        replies: stores.brokerReplies,
+        // The single queue's bridge serves the connection whose commands still go to that queue.
+        connectionId: connectionId ?? ordersQueueConnection(),
+        accounts: () => reportedAccounts.split(',').filter(Boolean),
+        account: config.ib.account,
+        log,
+      })
+    : undefined;
+
   const consumerOn = (queueUrl: string, receivers: number) =>
     new QueueConsumer({
       sqs,
@@ -219,6 +236,7 @@ export async function startBridge(
       accepting: () => ready && !draining,
       whenAccepting: whenReady,
       handle: (command) => router.command(command),
+      ...(requests ? { handleRequest: (request) => requests.handle(request) } : {}),
       onReceived: (age) => measure.observe('queueAge', age, { queue: 'orders' }),
     });
   const consumer = consumerOn(config.ordersQueueUrl, config.receivers);
@@ -338,6 +356,7 @@ export async function startBridge(
     router,
     consumer,
     health,
+    requests,
     get ready() {
       return ready;
     },

@@ -12,6 +12,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { OrderCommand } from '../core/orders/ports.ts';
+import { BrokerRequest } from '../core/broker/model.ts';
 import { sleep } from './keyed.ts';
 import type { Logger } from './log.ts';
 
@@ -27,6 +28,8 @@ export interface ConsumerOptions {
   /** Resolves when accepting() may have become true. */
   whenAccepting: () => Promise<void>;
   handle: (command: OrderCommand) => Promise<void>;
+  /** Broker requests (contract look-ups, what-if) that share the queue; dropped when absent. */
+  handleRequest?: (request: BrokerRequest) => Promise<void>;
   /** Each message's age on the queue when received, in seconds. */
   onReceived?: (ageSeconds: number) => void;
 }
@@ -122,6 +125,17 @@ export class QueueConsumer {
   async #group(messages: Message[]): Promise<void> {
     for (let i = 0; i < messages.length; i++) {
       const m = messages[i] as Message;
+      const request = brokerRequestOf(m.Body ?? '');
+      if (request) {
+        // Answered once or not at all: the API has stopped waiting long before a redelivery.
+        await this.#o
+          .handleRequest?.(request)
+          .catch((error: unknown) =>
+            this.#o.log.warn('broker request failed', { requestId: request.requestId, error: String(error) }),
+          );
+        await this.#delete(m);
+        continue;
+      }
       let command: OrderCommand;
       try {
         command = parseCommand(m.Body ?? '', m.MessageAttributes?.correlationId?.StringValue);
@@ -240,6 +254,17 @@ export class QueueConsumer {
     await Promise.allSettled(this.#loops);
     await this.#flush();
     if (this.#extendTimer) clearInterval(this.#extendTimer);
+  }
+}
+
+/** A broker request on the queue (marked `type: broker_request`), or undefined for anything else. */
+export function brokerRequestOf(body: string): BrokerRequest | undefined {
+  if (!body.includes('"broker_request"')) return undefined;
+  try {
+    const parsed = BrokerRequest.safeParse(JSON.parse(body));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
   }
 }
 

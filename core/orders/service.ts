@@ -77,7 +77,7 @@ function countingLimits(limits: RiskLimits): CountingLimits {
 }
 
 /** Limits that a single order breaks on its own, whatever the counters hold. */
-function aloneBreaks(reservation: RiskReservation, limits: RiskLimits): RiskDenial | undefined {
+export function aloneBreaks(reservation: RiskReservation, limits: RiskLimits): RiskDenial | undefined {
   if (limits.maxGrossExposure !== null && reservation.notional.gt(limits.maxGrossExposure)) {
     return {
       code: RISK_CODES.maxGrossExposure,

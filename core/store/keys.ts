@@ -461,3 +461,14 @@ export const accountKeys = {
   /** The account an order without `account` goes to. */
   tenantDefault: (tenantId: string): ItemKey => ({ pk: tenantPk(tenantId), sk: 'ACCOUNT_DEFAULT' }),
 };
+
+/** The broker request/reply channel and the contract cache. */
+export const brokerKeys = {
+  /** A bridge's answer to one request: under the asking tenant, named by the asker's random id. */
+  reply: (tenantId: string, requestId: string): ItemKey => ({
+    pk: `${tenantPk(tenantId)}${SEP}BREPLY${SEP}${assertSafe(requestId, 'request id')}`,
+    sk: 'REPLY',
+  }),
+  /** IB's contract details of one conId: public data, shared by every tenant. */
+  instrument: (conId: number): ItemKey => ({ pk: `INSTRUMENT${SEP}${conId}`, sk: 'DETAILS' }),
+};

@@ -32,6 +32,7 @@ import { FillsQuery, PnlHistoryQuery, TradesQuery } from '../../core/reports/mod
 export { OrderView } from './views.ts';
 import { strategyDocs } from '../strategies/docs.ts';
 import { connectionDocs } from '../connections/docs.ts';
+import { instrumentDocs } from '../instruments/docs.ts';
 import { AccountQuery } from '../positions/list.ts';
 
 export interface RouteDoc {
@@ -349,6 +350,7 @@ export const catalog: Record<string, RouteDoc> = {
   ...strategyDocs,
 
   ...connectionDocs,
+  ...instrumentDocs,
 
   'GET /health': doc('getLiveness', {
     summary: 'Liveness',
@@ -383,6 +385,7 @@ export const TAGS = [
   { name: 'positions', description: 'Positions and P&L' },
   { name: 'risk', description: 'Pre-trade risk limits and the kill switch' },
   { name: 'marketdata', description: 'Quotes and market-data subscriptions' },
+  { name: 'instruments', description: 'Contract search and details at the broker' },
   { name: 'webhooks', description: 'Signed event deliveries (Standard Webhooks)' },
   { name: 'strategies', description: 'Tenants’ own sandboxed strategies and their backtests' },
   { name: 'connections', description: 'Broker connections (IB logins) and the accounts each tenant owns' },

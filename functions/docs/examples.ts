@@ -24,6 +24,7 @@ import {
 } from './example-fixtures.ts';
 import { strategyExamples } from './strategy-examples.ts';
 import { connectionExamples } from '../connections/docs.ts';
+import { instrumentExamples } from '../instruments/docs.ts';
 export { problemExample } from './problem-examples.ts';
 export { bracketExample, ocoExample } from './order-class-examples.ts';
 
@@ -302,6 +303,7 @@ export const examples: Record<string, RouteExample> = {
 
   ...strategyExamples,
   ...connectionExamples,
+  ...instrumentExamples,
 
   'GET /health': { response: { status: 'ok' } },
   'GET /health/ready': {

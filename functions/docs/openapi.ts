@@ -26,7 +26,15 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   409: 'Conflicts with the current state',
   422: 'Refused by a domain rule (pre-trade risk, a forbidden webhook URL)',
   429: 'Rate limited; see Retry-After',
+  504: 'The broker did not answer in time (BROKER_TIMEOUT)',
 };
+
+/** Routes that ask the broker through the connection's bridge and may time out. */
+const BROKER_ROUTES = new Set([
+  'GET /api/v1/instruments',
+  'GET /api/v1/instruments/{conId}',
+  'POST /api/v1/orders/preview',
+]);
 
 /** The error statuses a route documents. */
 export function errorStatuses(route: RouteSpec): number[] {
@@ -40,6 +48,8 @@ export function errorStatuses(route: RouteSpec): number[] {
   if (key === 'POST /api/v1/webhooks') statuses.push(422);
   if (key === 'POST /api/v1/strategies' || key === 'PUT /api/v1/strategies/{id}') statuses.push(422);
   if (key === 'POST /api/v1/strategies/{id}/backtests') statuses.push(422);
+  if (key === 'POST /api/v1/orders/preview') statuses.push(422);
+  if (BROKER_ROUTES.has(key)) statuses.push(504);
   return statuses.sort((a, b) => a - b);
 }
 

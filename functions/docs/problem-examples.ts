@@ -65,7 +65,23 @@ export function problemExample(routeKey: string, status: number): Record<string,
       return notFound(resource, routeKey);
     case 409:
       return conflict(resource, routeKey);
+    case 504:
+      return problem(
+        'BROKER_TIMEOUT',
+        504,
+        'The broker did not answer in time',
+        'The broker did not answer the what_if request within 3000 ms; the connection may be down. Retry later',
+        { request: 'what_if', waitMs: 3000 },
+      );
     case 422:
+      if (routeKey === 'POST /api/v1/orders/preview')
+        return problem(
+          'ACCOUNT_NOT_FOUND',
+          422,
+          'Not one of your accounts',
+          "Account DU7654321 is not one of this tenant's accounts",
+          { account: 'DU7654321' },
+        );
       if (resource === 'strategies' && routeKey.endsWith('/backtests'))
         return problem(
           'BARS_UNAVAILABLE',
@@ -117,6 +133,7 @@ function notFound(resource: string, routeKey: string) {
   if (resource === 'orders') return nf('ORDER_NOT_FOUND', 'Order', ORDER_ID);
   if (resource === 'connections') return nf('CONNECTION_NOT_FOUND', 'Connection', 'c7k2m9x4p1q8z');
   if (resource === 'accounts') return nf('ACCOUNT_NOT_FOUND', 'Account', 'DU1234567');
+  if (resource === 'instruments') return nf('INSTRUMENT_NOT_FOUND', 'Instrument', '999999991');
   if (resource === 'strategies') return nf('STRATEGY_NOT_FOUND', 'Strategy', STRATEGY_ID);
   if (resource === 'backtests') return nf('BACKTEST_NOT_FOUND', 'Backtest', BACKTEST_ID);
   if (resource === 'tenants') return nf('TENANT_NOT_FOUND', 'Tenant', TENANT);

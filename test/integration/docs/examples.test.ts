@@ -26,6 +26,10 @@ import { DynamoAccountValuesStore } from '../../../adapters/dynamodb/account-val
 import { DynamoConnectionStore } from '../../../adapters/dynamodb/connection-store.ts';
 import { resetWebhookService } from '../../../adapters/webhooks/service.ts';
 import { webhookEnv } from '../../../adapters/webhooks/config.ts';
+import { startPaperGateway } from '../../../paper-gateway/index.ts';
+import { startBridge } from '../../../ib-bridge/bridge.ts';
+import { memoryLogger, waitFor } from '../bridge/harness.ts';
+import { BROKER_REQUEST_WAIT_ENV } from '../../../core/broker/config.ts';
 
 const keyOf = (r: RouteSpec) => `${r.method} ${r.path}`;
 
@@ -163,6 +167,39 @@ describe('request examples sent to the local stack', () => {
   }
 
   const operatorHeaders = () => ({ authorization: `Bearer ${operator}` });
+
+  /** Runs `sends` with a paper gateway and a bridge serving broker requests, then stops them. */
+  async function askingTheBroker(sends: (headers: Record<string, string>) => Promise<void>): Promise<void> {
+    process.env[BROKER_REQUEST_WAIT_ENV] = '15000';
+    const gateway = await startPaperGateway({ port: 0, controlPort: null, tickIntervalMs: 0, seed: 3 });
+    const bridge = await startBridge(
+      {
+        ib: { host: gateway.host, port: gateway.port, clientId: 77, account: undefined },
+        tableName: api.resources.tableName,
+        ordersQueueUrl: api.resources.queueUrls.orders,
+        eventBusName: 'oms-events',
+        healthPort: 0,
+        maxMessagesPerSecond: 46,
+        burst: 2,
+        visibilitySeconds: 5,
+        receivers: 2,
+        waitSeconds: 1,
+        heartbeatMs: 1000,
+        outboxIntervalMs: 200,
+        drainOutbox: false,
+      },
+      { log: memoryLogger() },
+    );
+    try {
+      await waitFor(() => bridge.ready, 'bridge ready');
+      const asker = await createTestTenant(api);
+      await sends(asker.headers('trader'));
+    } finally {
+      await bridge.stop();
+      await gateway.close();
+      delete process.env[BROKER_REQUEST_WAIT_ENV];
+    }
+  }
   /** Routes only the platform operator may call: a tenant's admin gets 403 before anything else. */
   const operatorOnly = new Set([
     'POST /api/v1/tenants',
@@ -304,6 +341,14 @@ describe('request examples sent to the local stack', () => {
     });
     ids['DELETE /api/v1/connections/{id}:id'] = own.body.id;
     await send('DELETE /api/v1/connections/{id}');
+
+    // Instruments and preview ask the broker: a paper gateway and a bridge answer, for a fresh
+    // tenant (on the house connection, whose commands the bridge takes from the orders queue).
+    await askingTheBroker(async (headers) => {
+      await send('GET /api/v1/instruments', headers);
+      await send('GET /api/v1/instruments/{conId}', headers);
+      await send('POST /api/v1/orders/preview', headers);
+    });
 
     // Last: engaging the kill switch stops trading for the tenant.
     await send('POST /api/v1/risk/kill-switch');

@@ -1370,6 +1370,7 @@ export interface components {
             account: string | null;
             /** @description The broker connection that places it */
             connectionId?: string | null;
+            instrument?: components["schemas"]["OrderInstrument"];
             outsideRth: boolean;
             /** @enum {string} */
             status: "pending_new" | "submitted" | "partially_filled" | "filled" | "pending_cancel" | "cancelled" | "pending_replace" | "rejected" | "expired";
@@ -1436,6 +1437,26 @@ export interface components {
             /** @description A bracket, OCO or OTO group: every leg, the first one first */
             legs?: components["schemas"]["Order"][];
         };
+        OrderInstrument: {
+            conId: number;
+            /** @enum {string} */
+            secType: "STK" | "OPT" | "FUT" | "CASH";
+            /** @description The underlying's symbol; the base currency for CASH */
+            symbol: string;
+            localSymbol: string;
+            exchange: string;
+            primaryExchange?: string;
+            currency: string;
+            multiplier: number;
+            minTick: number;
+            lastTradeDate?: string;
+            strike?: number;
+            /** @enum {string} */
+            right?: "C" | "P";
+            description: string;
+            tradingHours?: string;
+            marketRuleIds?: number[];
+        };
         Order: {
             /** @description Our order id (a ULID) */
             id: string;
@@ -1480,6 +1501,7 @@ export interface components {
             account: string | null;
             /** @description The broker connection that places it */
             connectionId?: string | null;
+            instrument?: components["schemas"]["OrderInstrument"];
             outsideRth: boolean;
             /** @enum {string} */
             status: "pending_new" | "submitted" | "partially_filled" | "filled" | "pending_cancel" | "cancelled" | "pending_replace" | "rejected" | "expired";

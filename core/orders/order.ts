@@ -358,6 +358,7 @@ export function orderView(order: Order) {
     ...(order.expireAt ? { expireAt: order.expireAt } : {}),
     account: order.account ?? null,
     ...(order.connectionId ? { connectionId: order.connectionId } : {}),
+    ...(order.instrument ? { instrument: order.instrument } : {}),
     outsideRth: order.outsideRth,
     status: order.status,
     filledQuantity: formatDecimal(order.filledQuantity),

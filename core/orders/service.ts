@@ -19,6 +19,10 @@ import { cachedReferencePrice, checkWithReferencePrice, type PriceSnapshot } fro
 import { keyHash, requestHash } from './idempotency.ts';
 import { placeOrderGroup } from './group-service.ts';
 import { parseOrderRequest } from './order-class.ts';
+import { NO_RATES, noRateDenial, qualifiedBody, splitInstrument, valuePerPrice } from './instrument-order.ts';
+import { isPlainStock, positionSymbolOf } from '../instruments/identity.ts';
+import type { Instrument } from '../instruments/model.ts';
+import type { InstrumentDeps } from '../instruments/service.ts';
 import {
   ModifyOrderRequest,
   newOrder,
@@ -47,6 +51,8 @@ export interface OrderDeps {
   routes: OrderRouter;
   /** Asks the broker for a price when none is cached and risk needs one. */
   priceSnapshot?: PriceSnapshot;
+  /** Qualifies the instrument an order names (orders by plain symbol need none). */
+  instruments?: InstrumentDeps;
   now?: () => Date;
   /** Reports a failure the caller can't act on (a queue send the sweeper will redo). */
   warn?: (message: string, data: Record<string, unknown>) => void;
@@ -136,7 +142,26 @@ export async function placeOrder(
   const now = deps.now?.() ?? new Date();
   const idemHash = keyHash(idempotencyKey);
   const hash = requestHash(body);
-  const parsed = parseOrderRequest(body);
+  const { spec, rest } = splitInstrument(body);
+  let instrument: Instrument | undefined;
+  let orderBody = body;
+  if (spec) {
+    // Qualified before anything else: the order's symbol, price and risk depend on the contract.
+    const account = (rest as { account?: unknown }).account;
+    const route = await deps.routes.route(actor.tenantId, typeof account === 'string' ? account : undefined);
+    ({ instrument, body: orderBody } = await qualifiedBody(
+      deps.instruments,
+      {
+        tenantId: actor.tenantId,
+        connectionId: route.connectionId,
+        ...(route.account ? { account: route.account } : {}),
+      },
+      spec,
+      rest,
+    ));
+  }
+  const plain = isPlainStock(instrument);
+  const parsed = parseOrderRequest(orderBody);
   if (parsed.success && parsed.data.orderClass !== 'simple')
     return placeOrderGroup(deps, actor, parsed.data, {
       idemHash,
@@ -155,7 +180,7 @@ export async function placeOrder(
   const [{ previous, limits, killSwitch, existingClientOrderId: existing }, quoted, routed] =
     await Promise.all([
       deps.store.placementContext(actor.tenantId, idemHash, request?.clientOrderId),
-      request ? deps.quotes.latestPrice(request.symbol) : undefined,
+      request && plain ? deps.quotes.latestPrice(request.symbol) : undefined,
       // Settled, not thrown: a replayed key answers as it did whatever the account is now.
       request
         ? deps.routes.route(actor.tenantId, request.account).then(
@@ -175,10 +200,23 @@ export async function placeOrder(
   const { account, connectionId } = routed.route;
   const routedRequest = { ...request, ...(account ? { account } : {}) };
   // A tenant with an account of its own trades on its connection, whose quotes are its own.
-  const connectionPrice = account ? await deps.quotes.latestPrice(request.symbol, connectionId) : undefined;
-
-  const price = connectionPrice ?? quoted ?? limits.referencePrices[request.symbol];
-  const checked = await checkWithReferencePrice(deps, request, limits, killSwitch, price, connectionId);
+  const connectionPrice =
+    account && plain ? await deps.quotes.latestPrice(request.symbol, connectionId) : undefined;
+  // Risk counters, positions and reference prices name a derivative by its conId, not its underlying.
+  const positionSymbol = positionSymbolOf({ symbol: request.symbol, instrument });
+  const price = connectionPrice ?? quoted ?? limits.referencePrices[positionSymbol];
+  const perPrice = valuePerPrice(instrument, NO_RATES);
+  const checked = perPrice
+    ? await checkWithReferencePrice(
+        // A snapshot is of a stock symbol; a derivative is priced by its own order or reference price.
+        plain ? deps : { quotes: deps.quotes },
+        { ...request, valuePerPrice: perPrice },
+        limits,
+        killSwitch,
+        price,
+        connectionId,
+      )
+    : { denial: noRateDenial(instrument) };
   const id = newOrderId(now.getTime());
   const at = now.toISOString();
 
@@ -186,7 +224,7 @@ export async function placeOrder(
   if (!denial && 'unitPrice' in checked) {
     const reservation: RiskReservation = {
       side: request.side,
-      symbol: request.symbol,
+      symbol: positionSymbol,
       quantity: request.quantity,
       notional: request.quantity.mul(checked.unitPrice),
     };
@@ -203,6 +241,7 @@ export async function placeOrder(
           ...source,
         }),
         connectionId,
+        ...(instrument ? { instrument } : {}),
       };
       const response: Outcome = { status: 201, body: orderView(order) };
       const outcome = await deps.store.create({
@@ -244,6 +283,7 @@ export async function placeOrder(
       ...source,
     }),
     connectionId,
+    ...(instrument ? { instrument } : {}),
   };
   const response = rejectedResponse(rejected, denial as RiskDenial);
   const outcome = await deps.store.create({

@@ -33,6 +33,8 @@ export interface OrderIntent {
   type: NewOrderRequest['type'];
   limitPrice?: Dec;
   stopPrice?: Dec;
+  /** Base-currency value of one unit of price per unit of quantity: multiplier × FX (1 for a US stock). */
+  valuePerPrice?: Dec;
 }
 
 /** The price a notional is computed at: the order's own price, else the reference price. */
@@ -104,7 +106,7 @@ export function checkOrder(
     }
   }
 
-  const effectivePrice = price ?? new Dec(0);
+  const effectivePrice = (price ?? new Dec(0)).mul(intent.valuePerPrice ?? 1);
   const notional = intent.quantity.mul(effectivePrice);
   if (limits.maxOrderNotional !== null && notional.gt(limits.maxOrderNotional)) {
     return deny(

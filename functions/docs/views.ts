@@ -3,6 +3,7 @@
  * build these bodies from core's view functions; test/integration/docs checks every documented
  * success answer of the local stack against its schema, so a drift shows up there.
  */
+import { OPTION_RIGHTS, SEC_TYPES } from '../../core/instruments/model.ts';
 import * as z from 'zod';
 import { ORDER_EVENT_TYPES } from '../../core/orders/events.ts';
 import { ORDER_STATUSES } from '../../core/orders/status.ts';
@@ -17,6 +18,27 @@ const cursor = z
   .nullable()
   .meta({ description: 'Pass as `cursor` for the next page; null at the end' });
 const role = z.enum(['admin', 'trader', 'viewer']);
+
+/** The qualified contract an order named by `instrument` or `conId` (absent for a plain symbol). */
+const OrderInstrument = z
+  .object({
+    conId: z.number().int(),
+    secType: z.enum(SEC_TYPES),
+    symbol: z.string().meta({ description: "The underlying's symbol; the base currency for CASH" }),
+    localSymbol: z.string(),
+    exchange: z.string(),
+    primaryExchange: z.string().optional(),
+    currency: z.string(),
+    multiplier: z.number(),
+    minTick: z.number(),
+    lastTradeDate: z.string().optional(),
+    strike: z.number().optional(),
+    right: z.enum(OPTION_RIGHTS).optional(),
+    description: z.string(),
+    tradingHours: z.string().optional(),
+    marketRuleIds: z.array(z.number().int()).optional(),
+  })
+  .meta({ id: 'OrderInstrument' });
 
 export const OrderView = z
   .object({
@@ -38,6 +60,7 @@ export const OrderView = z
       .nullable()
       .optional()
       .meta({ description: 'The broker connection that places it' }),
+    instrument: OrderInstrument.optional(),
     outsideRth: z.boolean(),
     status: z.enum(ORDER_STATUSES),
     filledQuantity: decimal,

@@ -3,6 +3,7 @@ import { placeOrder } from '../../core/orders/service.ts';
 import { metrics } from '../../adapters/metrics/index.ts';
 import { httpHandler, json } from '../shared/http.ts';
 import { problemFor } from '../shared/problems.ts';
+import { instrumentDeps } from '../instruments/deps.ts';
 import { orderDeps } from './deps.ts';
 
 /** POST /api/v1/orders */
@@ -10,9 +11,15 @@ export const handler = httpHandler(async (request) => {
   const caller = request.authorized('orders:write');
   try {
     const key = parseIdempotencyKey(request.header('idempotency-key'));
-    const outcome = await placeOrder(orderDeps(), caller, key, request.json(), {
-      correlationId: request.correlationId,
-    });
+    const outcome = await placeOrder(
+      { ...orderDeps(), instruments: instrumentDeps() },
+      caller,
+      key,
+      request.json(),
+      {
+        correlationId: request.correlationId,
+      },
+    );
     // A replay answers an order counted when it was decided.
     if (!outcome.replayed) {
       if (outcome.status === 201) metrics().count('ordersAccepted');

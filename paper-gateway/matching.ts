@@ -28,7 +28,7 @@ export * from './order-types.ts';
 export class MatchingEngine {
   readonly #host: EngineHost;
   readonly #orders = new Map<string, OrderRecord>();
-  /** Orders that may still trade, per symbol: a price step looks at its own symbol's orders only. */
+  /** Orders not yet completed, per symbol: a price step looks at its own symbol's orders only. */
   readonly #live = new Map<string, Set<OrderRecord>>();
   readonly #executions: ExecutionRecord[] = [];
   /** Liquidity left at the current quote, per symbol and side, reset on every price step. */
@@ -201,10 +201,8 @@ export class MatchingEngine {
     const events: EngineEvent[] = [];
     const live = this.#live.get(symbol);
     for (const order of live ? [...live] : []) {
-      if (!this.isWorking(order)) {
-        live!.delete(order);
-        continue;
-      }
+      // Not deleted here: a staged leg is Inactive until its group is transmitted.
+      if (!this.isWorking(order)) continue;
       // IB cancels a GTD order at its time without a 202, as it expires a DAY order at the close.
       if (gtdExpired(order, this.#host.now())) {
         events.push(...this.finishCancel(order.key, undefined));
@@ -241,13 +239,14 @@ export class MatchingEngine {
 
   #track(order: OrderRecord): void {
     this.#orders.set(order.key, order);
-    if (!this.isWorking(order)) return;
+    if (order.completedAt !== null) return;
     const live = this.#live.get(order.symbol) ?? new Set<OrderRecord>();
     live.add(order);
     this.#live.set(order.symbol, live);
   }
 
   #complete(order: OrderRecord, status: string): void {
+    this.#live.get(order.symbol)?.delete(order);
     order.completedAt = this.#host.now();
     order.completedStatus = status;
   }

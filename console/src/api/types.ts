@@ -15,6 +15,7 @@ export type OrderEvent = Schemas['OrderEvents']['items'][number];
 export type Position = Schemas['PositionList']['items'][number];
 export type PnlToday = Schemas['DayPnl'];
 export type Quote = Schemas['Quote'];
+export type OrderPreview = Schemas['OrderPreview'];
 export type KillSwitch = Schemas['KillSwitchState'];
 /** Edited field by field by name (the risk page's form), so read loosely. */
 export type RiskLimits = Record<string, unknown>;

@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { describeError, ok, oms } from '../api/http.ts';
-import type { OrderType, Quote, Side, TimeInForce } from '../api/types.ts';
+import type { OrderPreview, OrderType, Quote, Side, TimeInForce } from '../api/types.ts';
 import { Notice, ProblemMessage } from '../components/common.tsx';
+import { PreviewFigures } from '../components/order-preview.tsx';
 
 const TYPES: Array<{ value: OrderType; label: string }> = [
   { value: 'market', label: 'Market' },
@@ -33,6 +34,7 @@ export function OrderTicket() {
   const [error, setError] = useState<string>();
   const [notice, setNotice] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const [preview, setPreview] = useState<OrderPreview>();
 
   const needsLimit = type === 'limit' || type === 'stop_limit';
   const needsStop = type === 'stop' || type === 'stop_limit';
@@ -48,21 +50,38 @@ export function OrderTicket() {
     }
   };
 
+  const orderBody = () => ({
+    symbol: symbol.trim().toUpperCase(),
+    side,
+    quantity: quantity.trim(),
+    type,
+    timeInForce,
+    ...(needsLimit ? { limitPrice: limitPrice.trim() } : {}),
+    ...(needsStop ? { stopPrice: stopPrice.trim() } : {}),
+    ...(outsideRth ? { outsideRth: true } : {}),
+  });
+
+  // IB's what-if and the OMS's risk verdict for the ticket as it stands; nothing is placed.
+  const previewOrder = async () => {
+    setBusy(true);
+    setError(undefined);
+    setPreview(undefined);
+    try {
+      setPreview(await ok(oms.POST('/api/v1/orders/preview', { body: orderBody() })));
+    } catch (e) {
+      setError(describeError(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setBusy(true);
     setError(undefined);
     setNotice(undefined);
-    const body = {
-      symbol: symbol.trim().toUpperCase(),
-      side,
-      quantity: quantity.trim(),
-      type,
-      timeInForce,
-      ...(needsLimit ? { limitPrice: limitPrice.trim() } : {}),
-      ...(needsStop ? { stopPrice: stopPrice.trim() } : {}),
-      ...(outsideRth ? { outsideRth: true } : {}),
-    };
+    setPreview(undefined);
+    const body = orderBody();
     try {
       const order = await ok(
         oms.POST('/api/v1/orders', { body, params: { header: { 'idempotency-key': crypto.randomUUID() } } }),
@@ -175,9 +194,15 @@ export function OrderTicket() {
         </label>
         <ProblemMessage error={error} />
         <Notice>{notice}</Notice>
-        <button type="submit" disabled={busy} className={side}>
-          {busy ? 'Placing…' : `Place ${side} order`}
-        </button>
+        {preview && <PreviewFigures preview={preview} />}
+        <div className="row">
+          <button type="button" className="secondary" disabled={busy} onClick={() => void previewOrder()}>
+            Preview
+          </button>
+          <button type="submit" disabled={busy} className={side}>
+            {busy ? 'Working…' : `Place ${side} order`}
+          </button>
+        </div>
       </form>
     </section>
   );

@@ -215,4 +215,29 @@ describe('trading with the keyboard alone', () => {
     await screenshot(page, 'blotter-keyboard');
     await page.context().close();
   }, 150_000);
+
+  it("previews an order from the ticket: the risk verdict and IB's margin and commission, nothing placed", async () => {
+    const page = await world.newPage();
+    await world.signIn(page, 'trader');
+    const placements: string[] = [];
+    page.on('request', (r) => {
+      if (/\/api\/v1\/orders$/.test(r.url()) && r.method() === 'POST') placements.push(r.url());
+    });
+    const { ask } = await quote(page);
+    const ticket = page.getByRole('region', { name: 'Order ticket' });
+    await ticket.getByLabel('Order type').selectOption('limit');
+    await ticket.getByLabel('Quantity').fill('10');
+    await ticket.getByLabel('Limit price').fill(ask.toFixed(2));
+    await ticket.getByRole('button', { name: 'Preview' }).click();
+    const preview = ticket.getByRole('region', { name: 'Order preview' });
+    await preview.getByText('Risk checks pass').waitFor();
+    // The paper gateway's what-if: a stock buy commits initial margin and costs a commission.
+    const figures = await preview.locator('dd').allTextContents();
+    expect(figures[1]).toMatch(/^\d/);
+    expect(figures[4]).toMatch(/USD$/);
+    expect(placements).toEqual([]);
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await screenshot(page, 'ticket-preview');
+    await page.context().close();
+  }, 120_000);
 });

@@ -12,7 +12,9 @@ import { InstrumentSpec, type Instrument } from '../instruments/model.ts';
 import { qualifyInstrument, type InstrumentDeps } from '../instruments/service.ts';
 import { DEFAULT_BASE_CURRENCY, baseUnitPrice, type RateTable } from '../risk/notional.ts';
 import { RISK_CODES, type RiskDenial } from '../risk/checks.ts';
-import type { BrokerAskRoute } from '../broker/service.ts';
+import type { OrderRouter } from './ports.ts';
+
+type OrderRoute = Awaited<ReturnType<OrderRouter['route']>>;
 
 const InstrumentFields = z
   .object({
@@ -40,19 +42,25 @@ export function splitInstrument(body: unknown): { spec?: InstrumentSpec; rest: u
   return { spec, rest };
 }
 
-/** Qualifies the spec at the broker and gives the body the order's own parse expects. */
-export async function qualifiedBody(
-  deps: InstrumentDeps | undefined,
-  route: BrokerAskRoute,
-  spec: InstrumentSpec,
-  rest: unknown,
-): Promise<{ instrument: Instrument; body: unknown }> {
-  if (!deps)
+/**
+ * The body the order's own parse expects: unchanged for a plain `symbol` order; for one naming an
+ * instrument, the contract qualified through the tenant's route, whose lookup placement reuses.
+ */
+export async function qualifyOrderBody(
+  deps: { routes: OrderRouter; instruments?: InstrumentDeps },
+  tenantId: string,
+  body: unknown,
+): Promise<{ body: unknown; instrument?: Instrument; route?: OrderRoute }> {
+  const { spec, rest } = splitInstrument(body);
+  if (!spec) return { body };
+  if (!deps.instruments)
     throw new ValidationError('Invalid order', [
       { path: 'body.instrument', message: 'instruments are not served here' },
     ]);
-  const instrument = await qualifyInstrument(deps, route, spec);
-  return { instrument, body: { ...(rest as Record<string, unknown>), symbol: instrument.symbol } };
+  const account = (rest as { account?: unknown }).account;
+  const route = await deps.routes.route(tenantId, typeof account === 'string' ? account : undefined);
+  const instrument = await qualifyInstrument(deps.instruments, { tenantId, ...route }, spec);
+  return { instrument, route, body: { ...(rest as Record<string, unknown>), symbol: instrument.symbol } };
 }
 
 /**

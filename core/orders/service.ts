@@ -19,9 +19,8 @@ import { cachedReferencePrice, checkWithReferencePrice, type PriceSnapshot } fro
 import { keyHash, requestHash } from './idempotency.ts';
 import { placeOrderGroup } from './group-service.ts';
 import { parseOrderRequest } from './order-class.ts';
-import { NO_RATES, noRateDenial, qualifiedBody, splitInstrument, valuePerPrice } from './instrument-order.ts';
+import { NO_RATES, noRateDenial, qualifyOrderBody, valuePerPrice } from './instrument-order.ts';
 import { isPlainStock, positionSymbolOf } from '../instruments/identity.ts';
-import type { Instrument } from '../instruments/model.ts';
 import type { InstrumentDeps } from '../instruments/service.ts';
 import {
   ModifyOrderRequest,
@@ -142,24 +141,12 @@ export async function placeOrder(
   const now = deps.now?.() ?? new Date();
   const idemHash = keyHash(idempotencyKey);
   const hash = requestHash(body);
-  const { spec, rest } = splitInstrument(body);
-  let instrument: Instrument | undefined;
-  let orderBody = body;
-  if (spec) {
-    // Qualified before anything else: the order's symbol, price and risk depend on the contract.
-    const account = (rest as { account?: unknown }).account;
-    const route = await deps.routes.route(actor.tenantId, typeof account === 'string' ? account : undefined);
-    ({ instrument, body: orderBody } = await qualifiedBody(
-      deps.instruments,
-      {
-        tenantId: actor.tenantId,
-        connectionId: route.connectionId,
-        ...(route.account ? { account: route.account } : {}),
-      },
-      spec,
-      rest,
-    ));
-  }
+  // Qualified before anything else: the order's symbol, price and risk depend on the contract.
+  const {
+    body: orderBody,
+    instrument,
+    route: qualifiedRoute,
+  } = await qualifyOrderBody(deps, actor.tenantId, body);
   const plain = isPlainStock(instrument);
   const parsed = parseOrderRequest(orderBody);
   if (parsed.success && parsed.data.orderClass !== 'simple')
@@ -183,7 +170,10 @@ export async function placeOrder(
       request && plain ? deps.quotes.latestPrice(request.symbol) : undefined,
       // Settled, not thrown: a replayed key answers as it did whatever the account is now.
       request
-        ? deps.routes.route(actor.tenantId, request.account).then(
+        ? (qualifiedRoute
+            ? Promise.resolve(qualifiedRoute)
+            : deps.routes.route(actor.tenantId, request.account)
+          ).then(
             (route) => ({ route }),
             (error: unknown) => ({ error }),
           )
